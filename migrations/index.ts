@@ -1,0 +1,4 @@
+import { InitialSchema1764320000000 } from './1764320000000-InitialSchema';
+
+/** Explicit list (not a glob) so the same migrations load from ts-node, jest and dist/. */
+export const MIGRATIONS = [InitialSchema1764320000000];

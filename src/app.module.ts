@@ -1,0 +1,48 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { AlertsModule } from './alerts/alerts.module';
+import { BaselinesModule } from './baselines/baselines.module';
+import { GraphqlExceptionFilter } from './common/errors/graphql-exception.filter';
+import { graphqlOptions } from './common/graphql/graphql-options';
+import { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DriftModule } from './drift/drift.module';
+import { HealthModule } from './health/health.module';
+import { IngestionModule } from './ingestion/ingestion.module';
+import { PerformanceModule } from './performance/performance.module';
+import { RetrainingModule } from './retraining/retraining.module';
+import { ScoringModule } from './scoring/scoring.module';
+
+@Module({})
+export class AppModule {
+  /**
+   * @param overrides environment values that take precedence over process.env (tests and the
+   * demo start several differently configured instances in one process).
+   */
+  static forRoot(overrides: Record<string, string> = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(overrides),
+        DatabaseModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [AppConfig],
+          useFactory: graphqlOptions,
+        }),
+        ScoringModule,
+        BaselinesModule,
+        DriftModule,
+        AlertsModule,
+        RetrainingModule,
+        PerformanceModule,
+        IngestionModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: GraphqlExceptionFilter }],
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import { ApolloDriverConfig } from '@nestjs/apollo';
+import { join } from 'node:path';
+import { GraphQLError, GraphQLSchema, OperationTypeNode, getOperationAST, parse, specifiedRules, validate } from 'graphql';
+import type { Context, SubscribePayload } from 'graphql-ws';
+import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
+import { AppConfig } from '../../config/app-config';
+import { complexityError } from './complexity-limit';
+import { depthLimitRule } from './depth-limit.rule';
+import { formatGraphqlError } from './format-error';
+import { requestPlugin } from './request-logging.plugin';
+
+/** Limits for the websocket path, which bypasses Apollo's HTTP request pipeline. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
+
+export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+  let schema: GraphQLSchema | undefined;
+  const validationRules = [depthLimitRule(config.graphql.maxDepth)];
+  const activeSubscriptions = new WeakMap<object, number>();
+
+  return {
+    // Committed schema.gql makes API changes visible in review; production builds it in memory.
+    autoSchemaFile: config.isProduction ? true : join(process.cwd(), 'schema.gql'),
+    sortSchema: true,
+    path: '/graphql',
+    graphiql: !config.isProduction,
+    playground: false,
+    introspection: !config.isProduction,
+    csrfPrevention: true,
+    validationRules,
+    plugins: [requestPlugin(config.graphql.maxComplexity)],
+    formatError: formatGraphqlError,
+    transformSchema: (built: GraphQLSchema) => {
+      schema = built;
+      return built;
+    },
+    // Subscriptions only over graphql-ws; queries and mutations use HTTP.
+    subscriptions: {
+      // Nest forwards every graphql-ws option at run time; its type lists only some of them.
+      'graphql-ws': {
+        path: '/graphql',
+        onSubscribe: (ctx: Context, _id: string, payload: SubscribePayload) => {
+          if (!schema) return [new GraphQLError('Schema not ready')];
+          const count = (activeSubscriptions.get(ctx.extra as object) ?? 0) + 1;
+          if (count > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+            return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`)];
+          }
+          let document;
+          try {
+            document = parse(payload.query);
+          } catch (error) {
+            return [error as GraphQLError];
+          }
+          const operation = getOperationAST(document, payload.operationName);
+          if (!operation || operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+            return [new GraphQLError('Only subscription operations are accepted over websocket; use HTTP for queries and mutations')];
+          }
+          const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
+          if (errors.length) return errors;
+          const tooComplex = complexityError(schema, document, payload.operationName, payload.variables, config.graphql.maxComplexity);
+          if (tooComplex) return [tooComplex];
+          activeSubscriptions.set(ctx.extra as object, count);
+          return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: { extra: ctx.extra } };
+        },
+        onComplete: (ctx: Context) => {
+          const count = activeSubscriptions.get(ctx.extra as object) ?? 1;
+          activeSubscriptions.set(ctx.extra as object, count - 1);
+        },
+      } as GraphQLWsSubscriptionsConfig,
+    },
+    context: ({ req, extra }: { req?: unknown; extra?: unknown }) => ({ req, extra }),
+  };
+}

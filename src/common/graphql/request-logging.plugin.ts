@@ -1,0 +1,35 @@
+import { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import { Logger } from '@nestjs/common';
+import { complexityError } from './complexity-limit';
+
+/**
+ * One structured log line per GraphQL request (operation, duration, batch size, error codes),
+ * and the complexity limit, applied once the operation is known.
+ */
+export function requestPlugin(maxComplexity: number): ApolloServerPlugin {
+  const logger = new Logger('Request');
+  return {
+    async requestDidStart(start: GraphQLRequestContext<object>) {
+      const started = process.hrtime.bigint();
+      const variables = start.request.variables as { input?: { records?: unknown[] } } | undefined;
+      const batchSize = Array.isArray(variables?.input?.records) ? variables.input.records.length : undefined;
+      return {
+        async didResolveOperation(context) {
+          const error = complexityError(context.schema, context.document, context.operationName, context.request.variables, maxComplexity);
+          if (error) throw error;
+        },
+        async willSendResponse(context) {
+          const body = context.response.body;
+          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          logger.log({
+            msg: 'graphql request',
+            operation: context.operationName ?? context.operation?.operation ?? null,
+            durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+            batchSize,
+            errors: errors?.map((e) => e.extensions?.code ?? 'ERROR'),
+          });
+        },
+      };
+    },
+  };
+}

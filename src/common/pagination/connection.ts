@@ -1,0 +1,98 @@
+import { Type } from '@nestjs/common';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { DomainError } from '../errors/domain-error';
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** Builds the GraphQL connection type for a node type: `edges { cursor node } pageInfo totalCount`. */
+export function ConnectionType<T>(nodeType: Type<T>, name: string): Type<Connection<T>> {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field()
+    cursor: string;
+
+    @Field(() => nodeType)
+    node: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionClass {
+    @Field(() => [EdgeType])
+    edges: EdgeType[];
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+
+    @Field(() => Int)
+    totalCount: number;
+  }
+  return ConnectionClass as Type<Connection<T>>;
+}
+
+export const MAX_PAGE_SIZE = 500;
+
+/**
+ * Keyset cursors: opaque base64 of the sort key (a timestamp and an id for time-ordered lists,
+ * or a number), so pages stay stable while new rows arrive.
+ */
+export function encodeCursor(parts: Array<string | number>): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): Array<string | number> {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.every((p) => typeof p === 'string' || typeof p === 'number')) {
+      return parsed as Array<string | number>;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new DomainError('BAD_USER_INPUT', `after: '${cursor}' is not a valid cursor`, { field: 'after' });
+}
+
+export function pageSize(first: number | null | undefined, defaultSize = 50): number {
+  const size = first ?? defaultSize;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new DomainError('BAD_USER_INPUT', `first: must be an integer from 1 to ${MAX_PAGE_SIZE}`, { field: 'first' });
+  }
+  return size;
+}
+
+/**
+ * Turns `size + 1` fetched rows into a connection: the extra row only tells whether a next page
+ * exists.
+ */
+export function toConnection<Row, Node>(
+  rows: Row[],
+  size: number,
+  totalCount: number,
+  cursorOf: (row: Row) => string,
+  toNode: (row: Row) => Node,
+): Connection<Node> {
+  const page = rows.slice(0, size);
+  const edges = page.map((row) => ({ cursor: cursorOf(row), node: toNode(row) }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: { hasNextPage: rows.length > size, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+  };
+}

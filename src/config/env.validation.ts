@@ -1,0 +1,131 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+const emptyToUndefined = ({ value }: { value: unknown }): unknown => (value === '' ? undefined : value);
+
+/**
+ * Every environment variable the service reads, with its rule and default. README's configuration
+ * table and .env.example list the same names; a bad value stops the start with a message naming
+ * the variable (see validateEnvironment).
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  EMBEDDED_PG_DIR = '.data/postgres';
+
+  @IsInt() @Min(1024) @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @IsInt() @Min(1) @Max(200)
+  DB_POOL_SIZE = 10;
+
+  @IsString()
+  MODEL_PATH = 'artifacts/model.json';
+
+  @IsInt() @Min(1) @Max(1_000_000)
+  MAX_BATCH_SIZE = 50_000;
+
+  @IsIn(['error', 'warn', 'info', 'debug'])
+  LOG_LEVEL: 'error' | 'warn' | 'info' | 'debug' = 'info';
+
+  @Transform(toBoolean) @IsBoolean()
+  DEMO = false;
+
+  @IsInt() @Min(100)
+  DEMO_INTERVAL_MS = 3000;
+
+  @IsString()
+  BASELINE_DATA_DIR = 'datasets';
+
+  @IsString()
+  BASELINE_SEED_PATH = 'datasets/baseline-sample.csv';
+
+  @IsInt() @Min(2)
+  DRIFT_MIN_SAMPLE_SIZE = 30;
+
+  @IsNumber() @Min(0.0001) @Max(0.5)
+  DRIFT_ALPHA = 0.05;
+
+  @IsNumber() @Min(0)
+  DRIFT_PSI_THRESHOLD = 0.25;
+
+  @IsNumber() @Min(0)
+  DRIFT_WASSERSTEIN_THRESHOLD = 0.1;
+
+  /** JSON object: { "<feature>": { "alpha"?, "psiThreshold"?, "wassersteinThreshold"?, "enabled"? } } */
+  @IsString()
+  DRIFT_FEATURE_OVERRIDES = '{}';
+
+  @IsNumber() @Min(0)
+  ALERT_PSI_MODERATE = 0.1;
+
+  @IsNumber() @Min(0)
+  ALERT_PSI_SIGNIFICANT = 0.25;
+
+  @IsNumber() @Min(0) @Max(1)
+  ALERT_DUPLICATE_SHARE_THRESHOLD = 0.05;
+
+  @IsNumber() @Min(0) @Max(1)
+  ALERT_INVALID_SHARE_THRESHOLD = 0.01;
+
+  @IsNumber() @Min(0) @Max(1)
+  ALERT_MIN_ROC_AUC = 0.65;
+
+  @IsInt() @Min(1) @Max(50)
+  GRAPHQL_MAX_DEPTH = 10;
+
+  @IsInt() @Min(10)
+  GRAPHQL_MAX_COMPLEXITY = 100_000;
+}
+
+export class ConfigValidationError extends Error {}
+
+/** Converts strings from the environment into typed values and checks every rule at once. */
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const defaults = new EnvironmentVariables() as unknown as Record<string, unknown>;
+  const relevant: Record<string, unknown> = {};
+  for (const key of [...Object.keys(defaults), 'DATABASE_URL']) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    // Environment values are strings; numeric settings are converted here so that "abc" fails
+    // the numeric rule (as NaN) instead of slipping through as a string.
+    relevant[key] = typeof defaults[key] === 'number' && typeof value === 'string' ? Number(value.trim() === '' ? NaN : value) : value;
+  }
+  const env = plainToInstance(EnvironmentVariables, relevant, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((error) => {
+      const rules = Object.values(error.constraints ?? {}).join('; ');
+      return `  ${error.property}=${JSON.stringify(raw[error.property])}: ${rules}`;
+    });
+    throw new ConfigValidationError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return env;
+}

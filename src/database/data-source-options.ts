@@ -1,0 +1,23 @@
+import { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
+import { ENTITIES } from './entities';
+
+/** One definition for the service, the migration CLI (ormconfig.ts) and tests. Never synchronize. */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    extra: {
+      max: poolSize,
+      // Keep idle connections from being cut mid-batch by a server restart: pg evicts broken
+      // clients from the pool on error, and the pool 'error' handler below keeps the process up.
+      connectionTimeoutMillis: 10_000,
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { dataSourceOptions } from './data-source-options';
+import { runMigrationsWithLock } from './migration-runner';
+
+/**
+ * TypeORM on PostgreSQL. The URL comes from AppConfig (main.ts fills it with the embedded
+ * server's when DATABASE_URL is unset). Pending migrations run at start under an advisory lock.
+ */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): DataSourceOptions => {
+        if (!config.databaseUrl) throw new Error('DATABASE_URL is not set and no embedded PostgreSQL was started');
+        return dataSourceOptions(config.databaseUrl, config.dbPoolSize);
+      },
+      dataSourceFactory: async (options?: DataSourceOptions) => {
+        const logger = new Logger('Database');
+        const dataSource = await new DataSource(options!).initialize();
+        // An idle client dropped by a PostgreSQL restart emits 'error' on the pool; without a
+        // listener that would crash the process. The pool replaces the client on next use.
+        const driver = dataSource.driver as unknown as { master?: { on(event: string, cb: (e: Error) => void): void } };
+        driver.master?.on('error', (error) => logger.warn({ msg: 'idle database connection lost', error: error.message }));
+        const applied = await runMigrationsWithLock(dataSource);
+        if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied });
+        return dataSource;
+      },
+    }),
+  ],
+})
+export class DatabaseModule {}

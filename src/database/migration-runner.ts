@@ -1,0 +1,25 @@
+import { DataSource } from 'typeorm';
+
+/** Arbitrary but fixed: every instance of this service takes the same lock around migrations. */
+const MIGRATION_LOCK_KEY = 7_243_001;
+
+/**
+ * Runs pending migrations under a session-level advisory lock, so several instances starting at
+ * once on an empty database apply each migration exactly once: the first holds the lock and
+ * migrates, the others wait, then find nothing pending.
+ */
+export async function runMigrationsWithLock(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((migration) => migration.name);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

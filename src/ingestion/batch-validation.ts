@@ -1,0 +1,80 @@
+import { InputProblem, InputValidationError, MAX_REPORTED_PROBLEMS } from '../common/errors/domain-error';
+import { FEATURE_NAMES, FeatureName } from '../model/features';
+import { ApplicationInput } from './dto/application.input';
+import { IngestBatchInput } from './dto/ingest-batch.input';
+
+interface NumericRule {
+  integer: boolean;
+  min: number;
+  /** Exclusive lower bound ("> 0") instead of inclusive. */
+  minExclusive?: boolean;
+  max?: number;
+  text: string;
+}
+
+/** The value rules of ApplicationInput, in one table so messages and checks cannot disagree. */
+export const FEATURE_RULES: Record<FeatureName, NumericRule> = {
+  age: { integer: true, min: 18, max: 100, text: 'must be an integer from 18 to 100' },
+  annualIncome: { integer: false, min: 0, minExclusive: true, text: 'must be greater than 0' },
+  debtToIncome: { integer: false, min: 0, max: 1, text: 'must be between 0 and 1' },
+  creditUtilization: { integer: false, min: 0, max: 1, text: 'must be between 0 and 1' },
+  numOpenAccounts: { integer: true, min: 0, max: 50, text: 'must be an integer from 0 to 50' },
+  delinquencyCount: { integer: true, min: 0, max: 20, text: 'must be an integer from 0 to 20' },
+  loanAmount: { integer: false, min: 0, minExclusive: true, text: 'must be greater than 0' },
+  employmentYears: { integer: false, min: 0, max: 50, text: 'must be between 0 and 50' },
+};
+
+const BATCH_ID_PATTERN = /^[A-Za-z0-9._:\-]{1,128}$/;
+const MAX_METADATA_BYTES = 16_384;
+
+function breaksRule(value: unknown, rule: NumericRule): boolean {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return true;
+  if (rule.integer && !Number.isInteger(value)) return true;
+  if (rule.minExclusive ? value <= rule.min : value < rule.min) return true;
+  return rule.max !== undefined && value > rule.max;
+}
+
+/**
+ * Checks a whole batch and throws one BAD_USER_INPUT error listing every problem (capped), so a
+ * caller can fix a batch in one round trip. Runs before anything is written.
+ */
+export function validateBatch(input: IngestBatchInput, maxBatchSize: number): void {
+  const problems: InputProblem[] = [];
+  let total = 0;
+  const report = (problem: InputProblem): void => {
+    total++;
+    if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(problem);
+  };
+
+  if (input.batchId !== undefined && input.batchId !== null && !BATCH_ID_PATTERN.test(input.batchId)) {
+    report({ index: null, field: 'batchId', rule: 'must be 1–128 characters of letters, digits, . _ : -', value: input.batchId });
+  }
+  if (input.metadata !== undefined && input.metadata !== null) {
+    if (typeof input.metadata !== 'object' || Array.isArray(input.metadata)) {
+      report({ index: null, field: 'metadata', rule: 'must be a JSON object' });
+    } else if (Buffer.byteLength(JSON.stringify(input.metadata)) > MAX_METADATA_BYTES) {
+      report({ index: null, field: 'metadata', rule: `must be at most ${MAX_METADATA_BYTES} bytes as JSON` });
+    }
+  }
+  const records = input.records;
+  if (!Array.isArray(records) || records.length === 0) {
+    report({ index: null, field: 'records', rule: 'must contain at least one record' });
+  } else if (records.length > maxBatchSize) {
+    report({ index: null, field: 'records', rule: `must contain at most ${maxBatchSize} records (MAX_BATCH_SIZE)`, value: records.length });
+  } else {
+    for (let index = 0; index < records.length; index++) validateRecord(records[index], index, report);
+  }
+  if (total > 0) throw new InputValidationError(problems, total);
+}
+
+function validateRecord(record: ApplicationInput, index: number, report: (problem: InputProblem) => void): void {
+  const id = record.customerId;
+  if (typeof id !== 'string' || id.length < 1 || id.length > 64 || id.trim().length === 0) {
+    report({ index, field: 'customerId', rule: 'must be 1–64 characters, not blank', value: id });
+  }
+  for (const name of FEATURE_NAMES) {
+    const rule = FEATURE_RULES[name];
+    const value = record[name];
+    if (breaksRule(value, rule)) report({ index, field: name, rule: rule.text, value: Number.isNaN(value) ? 'NaN' : value });
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { DriftModule } from '../drift/drift.module';
+import { ScoringModule } from '../scoring/scoring.module';
+import { BatchQueryService } from './batch-query.service';
+import { IngestionResolver } from './ingestion.resolver';
+import { IngestionService } from './ingestion.service';
+import { PredictionLogWriter } from './prediction-log.writer';
+
+@Module({
+  imports: [ScoringModule, DriftModule],
+  providers: [IngestionService, BatchQueryService, PredictionLogWriter, IngestionResolver],
+  exports: [IngestionService],
+})
+export class IngestionModule {}

@@ -1,0 +1,44 @@
+import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { ConnectionType } from '../common/pagination/connection';
+import { BatchQueryService } from './batch-query.service';
+import { IngestBatchInput } from './dto/ingest-batch.input';
+import { IngestionService } from './ingestion.service';
+import { Batch, IngestBatchPayload, Prediction } from './models/ingestion.models';
+
+const BatchConnection = ConnectionType(Batch, 'Batch');
+const PredictionConnection = ConnectionType(Prediction, 'Prediction');
+
+@Resolver(() => Batch)
+export class IngestionResolver {
+  constructor(
+    private readonly ingestion: IngestionService,
+    private readonly batchQueries: BatchQueryService,
+  ) {}
+
+  @Mutation(() => IngestBatchPayload, { description: 'Validate, score, log and drift-check one batch of applications' })
+  ingestBatch(@Args('input') input: IngestBatchInput): Promise<IngestBatchPayload> {
+    return this.ingestion.ingest(input);
+  }
+
+  @Query(() => Batch, { description: 'A batch by the caller\'s batchId' })
+  batch(@Args('batchId') batchId: string): Promise<Batch> {
+    return this.batchQueries.getBatch(batchId);
+  }
+
+  @Query(() => BatchConnection, { description: 'Batches, newest first' })
+  batches(
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ) {
+    return this.batchQueries.listBatches(first, after);
+  }
+
+  @Query(() => PredictionConnection, { description: 'Predictions of one batch, in request order' })
+  predictions(
+    @Args('batchId') batchId: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ) {
+    return this.batchQueries.listPredictions(batchId, first, after);
+  }
+}

@@ -1,0 +1,144 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { FeatureName, toColumns } from '../model/features';
+import { ScoringService } from '../scoring/scoring.service';
+import { BatchQueryService } from './batch-query.service';
+import { validateBatch } from './batch-validation';
+import { FeatureSupport, summarizeDataQuality } from './data-quality';
+import { IngestBatchInput } from './dto/ingest-batch.input';
+import { BatchEntity } from './entities/batch.entity';
+import { BatchConflictError, ModelVersionMismatchError } from './ingestion.errors';
+import { IngestBatchPayload, RiskLabelValue, ScoredWith } from './models/ingestion.models';
+import { payloadHash } from './payload-hash';
+import { DriftService } from '../drift/drift.service';
+import { PredictionLogWriter } from './prediction-log.writer';
+
+/**
+ * The ingestBatch use case: validate, score, then write the batch, its prediction logs and
+ * everything derived from them in one transaction. The response is built only after COMMIT.
+ */
+@Injectable()
+export class IngestionService {
+  private readonly logger = new Logger(IngestionService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scoring: ScoringService,
+    private readonly writer: PredictionLogWriter,
+    private readonly batches: BatchQueryService,
+    private readonly drift: DriftService,
+  ) {}
+
+  async ingest(input: IngestBatchInput): Promise<IngestBatchPayload> {
+    validateBatch(input, this.config.maxBatchSize);
+    const scorer = this.scoring.current;
+    if (input.modelVersion && input.modelVersion !== scorer.modelVersion) {
+      throw new ModelVersionMismatchError(input.modelVersion, scorer.modelVersion);
+    }
+    const batchId = input.batchId ?? randomUUID();
+    const hash = payloadHash(input);
+
+    // Fast path for retries: answer from what is stored without scoring again.
+    const existing = await this.batches.findEntity(batchId);
+    if (existing) return this.replay(existing, hash);
+
+    const columns = toColumns(input.records);
+    const scored = this.scoring.score(columns);
+    const quality = summarizeDataQuality(input.records, this.trainingSupport());
+
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const batch = await this.insertBatchRow(manager, {
+        batchId,
+        payloadHash: hash,
+        modelVersion: scored.modelVersion,
+        scoredWith: scored.scoredWith,
+        size: input.records.length,
+        metadata: input.metadata ?? null,
+        dataQuality: quality.summary,
+        warnings: quality.warnings,
+        labelledCount: input.records.reduce((n, r) => n + (r.actualDefault === undefined || r.actualDefault === null ? 0 : 1), 0),
+      });
+      // Another request (possibly on another instance) committed this batchId first: the unique
+      // index made our INSERT wait for it, then do nothing.
+      if (!batch) return null;
+      await this.writer.write(manager, {
+        batchUuid: batch.id,
+        records: input.records,
+        columns,
+        probabilities: scored.probabilities,
+        riskLabels: scored.riskLabels,
+        modelVersion: scored.modelVersion,
+        scoredWith: scored.scoredWith,
+      });
+      const drift = await this.drift.checkBatch(manager, {
+        batchUuid: batch.id,
+        modelVersion: scored.modelVersion,
+        columns,
+        probabilities: scored.probabilities,
+      });
+      return { batch, drift };
+    });
+
+    if (!outcome) {
+      const winner = await this.batches.findEntity(batchId);
+      if (!winner) throw new Error(`batch '${batchId}' vanished after a concurrent insert`);
+      return this.replay(winner, hash);
+    }
+    this.logger.debug({ msg: 'batch ingested', batchId, size: input.records.length });
+    return {
+      batchId,
+      size: input.records.length,
+      modelVersion: scored.modelVersion,
+      scoredWith: scored.scoredWith as ScoredWith,
+      predictions: input.records.map((record, i) => ({
+        customerId: record.customerId,
+        probability: scored.probabilities[i],
+        riskLabel: scored.riskLabels[i] as RiskLabelValue,
+      })),
+      dataQuality: quality.summary,
+      warnings: quality.warnings,
+      performanceTracked: outcome.batch.labelledCount > 0,
+      replayed: false,
+      receivedAt: outcome.batch.receivedAt,
+      drift: outcome.drift,
+    };
+  }
+
+  private async insertBatchRow(
+    manager: EntityManager,
+    row: Omit<BatchEntity, 'id' | 'receivedAt' | 'driftReportId'>,
+  ): Promise<{ id: string; receivedAt: Date; labelledCount: number } | null> {
+    const inserted: Array<{ id: string; received_at: Date }> = await manager.query(
+      `INSERT INTO batches (batch_id, payload_hash, model_version, scored_with, size, metadata, data_quality, warnings, labelled_count)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (batch_id) DO NOTHING
+       RETURNING id, received_at`,
+      [
+        row.batchId,
+        row.payloadHash,
+        row.modelVersion,
+        row.scoredWith,
+        row.size,
+        row.metadata === null ? null : JSON.stringify(row.metadata),
+        JSON.stringify(row.dataQuality),
+        JSON.stringify(row.warnings),
+        row.labelledCount,
+      ],
+    );
+    return inserted.length ? { id: inserted[0].id, receivedAt: inserted[0].received_at, labelledCount: row.labelledCount } : null;
+  }
+
+  private async replay(batch: BatchEntity, hash: string): Promise<IngestBatchPayload> {
+    if (batch.payloadHash !== hash) throw new BatchConflictError(batch.batchId);
+    return { ...(await this.batches.storedResult(batch)), replayed: true };
+  }
+
+  private trainingSupport(): FeatureSupport {
+    const artifact = this.scoring.currentArtifact as { training?: { featureRanges?: FeatureSupport } } | null;
+    return artifact?.training?.featureRanges ?? ({} as Partial<Record<FeatureName, { min: number; max: number }>>);
+  }
+}

@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { startService } from './bootstrap';
+import { JsonLogger } from './common/logging/json-logger';
+import { loadAppConfig } from './config/config.module';
+import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadAppConfig();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  Logger.overrideLogger(new JsonLogger(config.logLevel));
+  const logger = new Logger('Main');
+
+  let embedded: EmbeddedPostgresHandle | null = null;
+  const overrides: Record<string, string> = {};
+  if (!config.databaseUrl) {
+    embedded = await startEmbeddedPostgres(config.embeddedPgDir, config.embeddedPgPort, (msg) => logger.log(msg));
+    overrides.DATABASE_URL = embedded.url;
+    config = loadAppConfig(overrides);
+  }
+
+  const { app, url } = await startService(config, overrides);
+  logger.log({ msg: 'service listening', url, graphql: `${url}/graphql`, health: `${url}/health` });
+
+  // Nest closes the HTTP server and the database pool first; only then may the embedded
+  // PostgreSQL stop, or in-flight transactions would fail instead of finishing.
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.log({ msg: 'shutting down', signal });
+    await app.close();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'startup failed', error: String(error), stack: (error as Error)?.stack })}\n`);
+  process.exit(1);
+});

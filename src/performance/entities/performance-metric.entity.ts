@@ -1,0 +1,42 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * Realized metrics (from joined outcomes) next to the label-free estimate, per batch or per
+ * window, so users can see both and how far apart they are.
+ */
+@Entity({ name: 'performance_metrics' })
+@Index('performance_metrics_batch', ['batchId'], { unique: true, where: 'batch_id IS NOT NULL' })
+export class PerformanceMetricEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  scope: 'BATCH' | 'WINDOW';
+
+  @Column({ name: 'batch_id', type: 'uuid', nullable: true })
+  batchId: string | null;
+
+  @Column({ name: 'model_version', type: 'text' })
+  modelVersion: string;
+
+  @Column({ name: 'window_start', type: 'timestamptz', nullable: true })
+  windowStart: Date | null;
+
+  @Column({ name: 'window_end', type: 'timestamptz', nullable: true })
+  windowEnd: Date | null;
+
+  @Column({ name: 'row_count', type: 'int' })
+  rowCount: number;
+
+  @Column({ name: 'labelled_count', type: 'int' })
+  labelledCount: number;
+
+  @Column({ type: 'jsonb', nullable: true })
+  realized: Record<string, number> | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  estimated: Record<string, number> | null;
+
+  @Column({ name: 'computed_at', type: 'timestamptz', default: () => 'now()' })
+  computedAt: Date;
+}
