@@ -11,7 +11,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
  * adjustments of a correlation matrix (as the copula calibration makes) can leave it indefinite;
  * this restores positive definiteness with the smallest practical change.
  */
-export function nearestCorrelation(matrix: number[][], floor = 1e-6): number[][] {
+export function nearestCorrelation(matrix: number[][], floor = 1e-3): number[][] {
   const d = matrix.length;
   const symmetric = matrix.map((row, i) => row.map((value, j) => (i === j ? 1 : (value + matrix[j][i]) / 2)));
   const eigen = new EigenvalueDecomposition(new Matrix(symmetric), { assumeSymmetric: true });

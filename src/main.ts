@@ -4,6 +4,7 @@ import { startService } from './bootstrap';
 import { JsonLogger } from './common/logging/json-logger';
 import { loadAppConfig } from './config/config.module';
 import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres';
+import { DemoTraffic } from './demo/demo-traffic';
 
 async function main(): Promise<void> {
   let config;
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
 
   const { app, url } = await startService(config, overrides);
   logger.log({ msg: 'service listening', url, graphql: `${url}/graphql`, health: `${url}/health` });
+  const demo = config.demo ? new DemoTraffic(url, config.demoIntervalMs) : null;
+  demo?.start();
 
   // Nest closes the HTTP server and the database pool first; only then may the embedded
   // PostgreSQL stop, or in-flight transactions would fail instead of finishing.
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log({ msg: 'shutting down', signal });
+    demo?.stop();
     await app.close();
     await embedded?.stop();
     process.exit(0);

@@ -24,7 +24,7 @@ export const FEATURE_RULES: Record<FeatureName, NumericRule> = {
   employmentYears: { integer: false, min: 0, max: 50, text: 'must be between 0 and 50' },
 };
 
-const BATCH_ID_PATTERN = /^[A-Za-z0-9._:\-]{1,128}$/;
+const BATCH_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const MAX_METADATA_BYTES = 16_384;
 
 function breaksRule(value: unknown, rule: NumericRule): boolean {

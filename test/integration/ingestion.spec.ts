@@ -198,7 +198,7 @@ describe('ingestBatch (real PostgreSQL)', () => {
 
     const seen: string[] = [];
     let after: string | null = null;
-    let total = 0;
+    let total: number;
     for (;;) {
       const page: { data?: { batches: { totalCount: number; edges: Array<{ node: { batchId: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } } =
         await service.gql(`query($after: String) { batches(first: 2, after: $after) { totalCount edges { cursor node { batchId } } pageInfo { hasNextPage endCursor } } }`, { after });

@@ -1,0 +1,72 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { serializeArtifact } from '../../model/artifact';
+import { readFeatureCsvTable } from '../../model/csv';
+import { METRIC_NAMES } from '../../model/evaluation';
+import { trainModel } from '../../model/training';
+import { CliCommand, CliFailure } from '../command';
+import { DEFAULT_MODEL_PATH, printJson, requireReadableFile, sha256File } from '../files';
+import { numberOption, requiredString, stringOption } from '../options';
+
+export const trainCommand: CliCommand = {
+  name: 'train',
+  summary: 'Train the logistic credit model on a labelled CSV and write the artifact',
+  options: [
+    { name: 'data', value: '<csv>', description: 'Labelled feature CSV (customer_id, the 8 features, actual_default)', required: true },
+    { name: 'out', value: '<artifact>', description: "Where to write the model artifact (default: the repository's artifacts/model.json)" },
+    { name: 'seed', value: '<N>', description: 'Seed for the holdout split and the folds', default: '42' },
+    { name: 'holdout', value: '<fraction>', description: 'Stratified holdout share, 0 to fit on all rows', default: '0.25' },
+    { name: 'folds', value: '<k>', description: 'Stratified cross-validation folds, 0 to skip', default: '5' },
+    { name: 'repeats', value: '<n>', description: 'Independent shuffles of the folds', default: '10' },
+    { name: 'source', value: '<text>', description: 'Description of the data recorded in the artifact (default: the file path)' },
+    { name: 'model-version', value: '<id>', description: 'Version id (default: a hash of the fitted model and data)' },
+  ],
+  details: `
+Prints JSON on stdout: { artifact, modelVersion, threshold, holdout: { rocAuc, accuracy, precision,
+recall, f1, brier, logLoss, positiveRate }, crossValidation: { folds, repeats, rocAuc: { mean, sd,
+min, max }, ... } }. Progress goes to stderr.`,
+  async run(values, io) {
+    const data = requiredString(values, 'data');
+    requireReadableFile(data, 'data file');
+    const outOption = stringOption(values, 'out');
+    const out = outOption === undefined ? DEFAULT_MODEL_PATH : resolve(outOption);
+    const seed = numberOption(values, 'seed', { integer: true, min: 0 }) ?? 42;
+    const holdout = numberOption(values, 'holdout', { min: 0, max: 0.9 }) ?? 0.25;
+    const folds = numberOption(values, 'folds', { integer: true, min: 0, max: 50 }) ?? 5;
+    const repeats = numberOption(values, 'repeats', { integer: true, min: 1, max: 100 }) ?? 10;
+    if (folds === 1) throw new CliFailure('--folds must be 0 (no cross-validation) or at least 2');
+
+    io.stderr(`reading ${data}\n`);
+    const table = await readFeatureCsvTable(data, { requireLabels: true, requireCustomerId: false });
+    if (!table.actualDefault || table.customerIds.length === 0) throw new CliFailure(`${data} has no data rows`);
+    const sha256 = await sha256File(data);
+    const result = trainModel(
+      { columns: table.columns, labels: table.actualDefault },
+      {
+        seed,
+        holdout,
+        folds,
+        repeats,
+        data: { source: stringOption(values, 'source') ?? relative(process.cwd(), resolve(data)), sha256 },
+        modelVersion: stringOption(values, 'model-version'),
+        onProgress: (message) => io.stderr(`${message}\n`),
+      },
+    );
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, serializeArtifact(result.artifact));
+    io.stderr(`wrote ${out}\n`);
+
+    const cv = result.crossValidation;
+    printJson(io.stdout, {
+      artifact: out,
+      modelVersion: result.artifact.modelVersion,
+      threshold: result.artifact.threshold,
+      holdout: result.holdout,
+      crossValidation: cv && {
+        folds: cv.folds,
+        repeats: cv.repeats,
+        ...Object.fromEntries(METRIC_NAMES.map((name) => [name, cv.metrics[name]])),
+      },
+    });
+  },
+};

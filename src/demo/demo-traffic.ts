@@ -1,0 +1,92 @@
+import { Logger } from '@nestjs/common';
+import { DataProfile, generateRows, loadProfile, ScenarioName } from '../../datasets/generator';
+
+/**
+ * Live demo traffic: the service sends itself generated batches over its own GraphQL endpoint,
+ * like an upstream scoring system would. Healthy traffic alternates with drift scenarios so the
+ * drift verdicts (and later alerts) have something to show.
+ */
+const PHASES: Array<{ scenario: ScenarioName | null; strength?: number; batches: number }> = [
+  { scenario: null, batches: 5 },
+  { scenario: 'income_drop', strength: 0.2, batches: 3 },
+  { scenario: null, batches: 3 },
+  { scenario: 'higher_utilization', strength: 0.1, batches: 3 },
+  { scenario: null, batches: 3 },
+  { scenario: 'segment_mix', strength: 1, batches: 3 },
+];
+
+const DEMO_MUTATION = `mutation Demo($input: IngestBatchInput!) {
+  ingestBatch(input: $input) { batchId size scoredWith drift { status globalScore } dataQuality { duplicateCustomerIds } }
+}`;
+
+export class DemoTraffic {
+  private readonly logger = new Logger('Demo');
+  private timer: NodeJS.Timeout | null = null;
+  private sent = 0;
+  private readonly profile: DataProfile;
+
+  constructor(
+    private readonly url: string,
+    private readonly intervalMs: number,
+    private readonly batchSize = 400,
+  ) {
+    this.profile = loadProfile();
+  }
+
+  start(): void {
+    this.logger.log({ msg: 'demo traffic started', intervalMs: this.intervalMs, batchSize: this.batchSize, graphql: `${this.url}/graphql` });
+    const tick = async (): Promise<void> => {
+      try {
+        await this.sendOne();
+      } catch (error) {
+        this.logger.warn({ msg: 'demo batch failed', error: (error as Error).message });
+      }
+      if (this.timer !== null) this.timer = setTimeout(() => void tick(), this.intervalMs);
+    };
+    this.timer = setTimeout(() => void tick(), 500);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private phaseFor(index: number): (typeof PHASES)[number] {
+    const cycle = PHASES.reduce((n, p) => n + p.batches, 0);
+    let position = index % cycle;
+    for (const phase of PHASES) {
+      if (position < phase.batches) return phase;
+      position -= phase.batches;
+    }
+    return PHASES[0];
+  }
+
+  private async sendOne(): Promise<void> {
+    const index = this.sent++;
+    const phase = this.phaseFor(index);
+    const runId = Date.now().toString(36);
+    const records = generateRows(this.profile, this.batchSize, {
+      seed: Date.now() % 1_000_000_007,
+      scenario: phase.scenario ?? undefined,
+      strength: phase.strength,
+      idPrefix: `demo-${runId}`,
+    });
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: DEMO_MUTATION,
+        variables: { input: { batchId: `demo-${runId}-${index}`, metadata: { demo: true, scenario: phase.scenario ?? 'none' }, records } },
+      }),
+    });
+    const body = (await response.json()) as { data?: { ingestBatch: { drift: { status: string } | null } }; errors?: Array<{ message: string }> };
+    if (body.errors) throw new Error(body.errors[0].message);
+    this.logger.log({
+      msg: 'demo batch sent',
+      batch: index + 1,
+      scenario: phase.scenario ?? 'none',
+      records: this.batchSize,
+      drift: body.data?.ingestBatch.drift?.status ?? 'not evaluated',
+    });
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * checkDrift: compares one batch (or window) of current data with a baseline profile and returns
+ * per-column results plus a batch verdict. Pure: no I/O, no clock, no randomness — the same
+ * inputs always give the same result, so the per-batch check, the CLI and the windowed re-check
+ * agree.
+ *
+ * Batch status:
+ * - INSUFFICIENT_DATA when the batch has fewer than `minSampleSize` rows, or no column could be
+ *   evaluated. Too little data is never reported as STABLE and never as DRIFT.
+ * - DRIFT when at least one evaluated column drifted (verdict.ts: significant after Holm AND
+ *   material after noise correction).
+ * - STABLE otherwise. Columns that could not be evaluated (missing, non-finite values, disabled)
+ *   are listed in `notEvaluated` and carry `evaluated: false`; they never count as "no drift".
+ *
+ * globalScore: weighted share of drifted columns among evaluated ones, the prediction column
+ * weighing 2 and each feature 1 — a drifting score matters more than any single input.
+ */
+import { countNonFinite, sortFloat64InPlace } from '../../stats/sorting';
+import { countCategories, toProportions, countIntoHistogram } from './binning';
+import { ColumnKind, PREDICTION_COLUMN } from './columns';
+import { ColumnComparison } from './comparison-types';
+import { columnSettings, DriftConfig, resolveDriftConfig } from './config';
+import { compareDiscrete } from './discrete-comparison';
+import { compareNumeric } from './numeric-comparison';
+import { BaselineProfile, ColumnProfile } from './profile-types';
+import { BinnedComparison, DriftCheckResult, DriftStatus, FeatureDriftResult } from './result-types';
+import { adjustFamily, decideColumn } from './verdict';
+
+const PREDICTION_WEIGHT = 2;
+
+type CurrentColumns = Readonly<Record<string, Float64Array | undefined>>;
+
+function finiteValues(values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] - values[i] === 0) out[n++] = values[i];
+  return out.subarray(0, n);
+}
+
+/** Histogram for a column that was not evaluated: reference always, current when there is data. */
+function fallbackHistogram(profile: ColumnProfile, values: Float64Array | undefined): BinnedComparison {
+  const finite = values ? finiteValues(values) : new Float64Array(0);
+  if (profile.kind === 'numeric') {
+    return {
+      edges: profile.histogram.edges,
+      reference: toProportions(profile.histogram.counts),
+      current: toProportions(countIntoHistogram(finite, profile.histogram.edges)),
+    };
+  }
+  const counted = countCategories(finite);
+  const map = new Map(counted.categories.map((c, i) => [c, counted.counts[i]]));
+  return {
+    edges: profile.categories,
+    reference: toProportions(profile.counts),
+    current: toProportions(profile.categories.map((c) => map.get(c) ?? 0)),
+  };
+}
+
+function notEvaluatedResult(
+  name: string,
+  profile: ColumnProfile,
+  values: Float64Array | undefined,
+  reason: string,
+  config: DriftConfig,
+  comparison?: ColumnComparison,
+): FeatureDriftResult {
+  const settings = columnSettings(config, name);
+  return {
+    feature: name,
+    kind: profile.kind,
+    method: profile.kind === 'numeric' ? 'ks' : 'chi_square',
+    statistic: null,
+    pValue: null,
+    adjustedPValue: null,
+    threshold: settings.alpha,
+    psi: comparison?.psi ?? null,
+    psiExcess: comparison?.psiExcess ?? null,
+    ks: null,
+    chiSquare: null,
+    wasserstein: comparison?.wasserstein ?? null,
+    wassersteinNormalized: comparison?.wassersteinNormalized ?? null,
+    jensenShannon: comparison?.jensenShannon ?? null,
+    effectSize: comparison?.effectSize ?? null,
+    effectThreshold: profile.kind === 'numeric' ? settings.wassersteinThreshold : settings.jensenShannonThreshold,
+    sampleSize: comparison?.sampleSize ?? (values ? values.length : 0),
+    drifted: false,
+    evaluated: false,
+    reason,
+    histogram: comparison?.histogram ?? fallbackHistogram(profile, values),
+    ecdf: comparison?.ecdf,
+  };
+}
+
+/** Why a column cannot be evaluated, or null if it can. */
+function skipReason(name: string, values: Float64Array | undefined, config: DriftConfig, rowCount: number): string | null {
+  if (name === PREDICTION_COLUMN && !config.predictionDrift) return 'prediction drift is disabled by configuration';
+  if (!columnSettings(config, name).enabled) return 'disabled by configuration';
+  if (!values) return 'column missing from the batch';
+  if (rowCount < config.minSampleSize) {
+    return `insufficient data: batch has ${rowCount} rows, at least ${config.minSampleSize} are needed`;
+  }
+  if (values.length < config.minSampleSize) {
+    return `insufficient data: column has ${values.length} rows, at least ${config.minSampleSize} are needed`;
+  }
+  const nonFinite = countNonFinite(values);
+  if (nonFinite > 0) {
+    return `${nonFinite} of ${values.length} values are NaN or infinite; drift not evaluated (a data-quality problem, not evidence of stability)`;
+  }
+  return null;
+}
+
+function compareColumn(profile: ColumnProfile, values: Float64Array): ColumnComparison {
+  if (profile.kind === 'discrete') return compareDiscrete(profile, values);
+  return compareNumeric(profile, sortFloat64InPlace(values.slice()));
+}
+
+export function checkDrift(profile: BaselineProfile, current: CurrentColumns, config: Partial<DriftConfig> = {}): DriftCheckResult {
+  const resolved = resolveDriftConfig(config);
+  const names = Object.keys(profile.columns);
+  let rowCount = 0;
+  for (const name of names) rowCount = Math.max(rowCount, current[name]?.length ?? 0);
+
+  const comparisons: Array<ColumnComparison | null> = [];
+  const skipped: Array<string | null> = [];
+  for (const name of names) {
+    const values = current[name];
+    const reason = skipReason(name, values, resolved, rowCount);
+    skipped.push(reason);
+    comparisons.push(reason === null && values ? compareColumn(profile.columns[name], values) : null);
+  }
+  const adjusted = adjustFamily(comparisons);
+
+  const features: FeatureDriftResult[] = names.map((name, i) => {
+    const columnProfile = profile.columns[name];
+    const comparison = comparisons[i];
+    const values = current[name];
+    if (!comparison) return notEvaluatedResult(name, columnProfile, values, skipped[i] as string, resolved);
+    const adjustedPValue = adjusted[i];
+    if (!comparison.evaluated || adjustedPValue === null) {
+      return notEvaluatedResult(name, columnProfile, values, comparison.reason ?? 'not evaluated', resolved, comparison);
+    }
+    const kind: ColumnKind = columnProfile.kind;
+    const verdict = decideColumn(comparison, adjustedPValue, columnSettings(resolved, name), kind);
+    return {
+      feature: name,
+      kind,
+      method: verdict.method,
+      statistic: verdict.statistic,
+      pValue: comparison.pValue,
+      adjustedPValue,
+      threshold: verdict.threshold,
+      psi: comparison.psi,
+      psiExcess: comparison.psiExcess,
+      ks: comparison.ks,
+      chiSquare: comparison.chiSquare,
+      wasserstein: comparison.wasserstein,
+      wassersteinNormalized: comparison.wassersteinNormalized,
+      jensenShannon: comparison.jensenShannon,
+      effectSize: comparison.effectSize,
+      effectThreshold: verdict.effectThreshold,
+      sampleSize: comparison.sampleSize,
+      drifted: verdict.drifted,
+      evaluated: true,
+      reason: verdict.reason,
+      histogram: comparison.histogram,
+      ecdf: comparison.ecdf,
+    };
+  });
+
+  const evaluated = features.filter((f) => f.evaluated);
+  const drifted = evaluated.filter((f) => f.drifted);
+  const weight = (f: FeatureDriftResult) => (f.feature === PREDICTION_COLUMN ? PREDICTION_WEIGHT : 1);
+  const totalWeight = evaluated.reduce((s, f) => s + weight(f), 0);
+  const status: DriftStatus =
+    rowCount < resolved.minSampleSize || evaluated.length === 0 ? 'INSUFFICIENT_DATA' : drifted.length > 0 ? 'DRIFT' : 'STABLE';
+
+  return {
+    status,
+    globalScore: totalWeight > 0 ? drifted.reduce((s, f) => s + weight(f), 0) / totalWeight : 0,
+    driftedShare: evaluated.length > 0 ? drifted.length / evaluated.length : 0,
+    rowCount,
+    notEvaluated: features.filter((f) => !f.evaluated).map((f) => f.feature),
+    features,
+  };
+}
