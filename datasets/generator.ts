@@ -105,7 +105,7 @@ export function generateRows(profile: DataProfile, n: number, options: GenerateO
 export function generateColumns(profile: DataProfile, n: number, options: GenerateOptions): GeneratedColumns {
   checkRowCount(n);
   const [only] = generateChunks(profile, n, options, Math.max(n, 1));
-  return only ?? { length: 0, offset: 0, columns: emptyColumns(0), actualDefault: new Uint8Array(0), idPrefix: options.idPrefix ?? 'synthetic' };
+  return only ?? { length: 0, columns: emptyColumns(0), actualDefault: new Uint8Array(0), idPrefix: options.idPrefix ?? 'synthetic' };
 }
 
 /**

@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
+import { BaselineReinitializationService } from './baseline-reinitialization.service';
+import { BaselinesResolver } from './baselines.resolver';
+import { BaselinesService } from './baselines.service';
 
-/** Entities and migration exist; services, resolvers and jobs arrive with their issues. */
-@Module({})
+@Module({
+  providers: [BaselinesService, BaselineReinitializationService, BaselinesResolver],
+  exports: [BaselinesService],
+})
 export class BaselinesModule {}

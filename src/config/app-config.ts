@@ -4,6 +4,7 @@ export interface DriftFeatureOverride {
   alpha?: number;
   psiThreshold?: number;
   wassersteinThreshold?: number;
+  jensenShannonThreshold?: number;
   enabled?: boolean;
 }
 
@@ -31,6 +32,7 @@ export class AppConfig {
     alpha: number;
     psiThreshold: number;
     wassersteinThreshold: number;
+    jensenShannonThreshold: number;
     perFeature: Record<string, DriftFeatureOverride>;
   };
   readonly alerts: {
@@ -39,8 +41,10 @@ export class AppConfig {
     duplicateShareThreshold: number;
     invalidShareThreshold: number;
     minRocAuc: number;
+    autoResolveChecks: number;
+    subscriberBuffer: number;
   };
-  readonly graphql: { maxDepth: number; maxComplexity: number };
+  readonly graphql: { maxDepth: number; maxComplexity: number; wsMaxMessageBytes: number };
 
   constructor(env: EnvironmentVariables) {
     this.nodeEnv = env.NODE_ENV;
@@ -62,6 +66,7 @@ export class AppConfig {
       alpha: env.DRIFT_ALPHA,
       psiThreshold: env.DRIFT_PSI_THRESHOLD,
       wassersteinThreshold: env.DRIFT_WASSERSTEIN_THRESHOLD,
+      jensenShannonThreshold: env.DRIFT_JS_THRESHOLD,
       perFeature: parseFeatureOverrides(env.DRIFT_FEATURE_OVERRIDES),
     };
     this.alerts = {
@@ -70,8 +75,14 @@ export class AppConfig {
       duplicateShareThreshold: env.ALERT_DUPLICATE_SHARE_THRESHOLD,
       invalidShareThreshold: env.ALERT_INVALID_SHARE_THRESHOLD,
       minRocAuc: env.ALERT_MIN_ROC_AUC,
+      autoResolveChecks: env.ALERT_AUTO_RESOLVE_CHECKS,
+      subscriberBuffer: env.ALERT_SUBSCRIBER_BUFFER,
     };
-    this.graphql = { maxDepth: env.GRAPHQL_MAX_DEPTH, maxComplexity: env.GRAPHQL_MAX_COMPLEXITY };
+    this.graphql = {
+      maxDepth: env.GRAPHQL_MAX_DEPTH,
+      maxComplexity: env.GRAPHQL_MAX_COMPLEXITY,
+      wsMaxMessageBytes: env.GRAPHQL_WS_MAX_MESSAGE_BYTES,
+    };
   }
 
   get isProduction(): boolean {

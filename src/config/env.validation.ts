@@ -73,11 +73,17 @@ export class EnvironmentVariables {
   @IsNumber() @Min(0.0001) @Max(0.5)
   DRIFT_ALPHA = 0.05;
 
+  /** Materiality gate on noise-corrected PSI (0.1 = the credit-risk "moderate shift" band). */
   @IsNumber() @Min(0)
-  DRIFT_PSI_THRESHOLD = 0.25;
+  DRIFT_PSI_THRESHOLD = 0.1;
 
+  /** Materiality gate on noise-corrected Wasserstein distance, in baseline standard deviations. */
   @IsNumber() @Min(0)
   DRIFT_WASSERSTEIN_THRESHOLD = 0.1;
+
+  /** Materiality gate on noise-corrected Jensen–Shannon distance for discrete features. */
+  @IsNumber() @Min(0) @Max(1)
+  DRIFT_JS_THRESHOLD = 0.1;
 
   /** JSON object: { "<feature>": { "alpha"?, "psiThreshold"?, "wassersteinThreshold"?, "enabled"? } } */
   @IsString()
@@ -97,6 +103,18 @@ export class EnvironmentVariables {
 
   @IsNumber() @Min(0) @Max(1)
   ALERT_MIN_ROC_AUC = 0.65;
+
+  /** Consecutive clear WINDOW checks after which a live alert resolves itself. */
+  @IsInt() @Min(1) @Max(100)
+  ALERT_AUTO_RESOLVE_CHECKS = 3;
+
+  /** Events a slow alertChanged subscriber may have queued before it is closed (it resumes with afterEventId). */
+  @IsInt() @Min(10) @Max(1_000_000)
+  ALERT_SUBSCRIBER_BUFFER = 10_000;
+
+  /** Largest graphql-ws message accepted from a client; larger ones close the socket with 1009. */
+  @IsInt() @Min(1024) @Max(10_485_760)
+  GRAPHQL_WS_MAX_MESSAGE_BYTES = 65_536;
 
   @IsInt() @Min(1) @Max(50)
   GRAPHQL_MAX_DEPTH = 10;

@@ -1,23 +1,117 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { FeatureColumns } from '../model/features';
-import { DriftReport } from './models/drift-report.model';
+import { BaselinesService } from '../baselines/baselines.service';
+import { DataQualityFacts, DriftReportCreated } from '../common/events/domain-events';
+import { AppConfig } from '../config/app-config';
+import { FEATURE_NAMES, FeatureColumns } from '../model/features';
+import { driftConfigFor } from './drift-config';
+import { DriftReportRow, writeDriftReport } from './drift-report.writer';
+import { checkDrift } from './engine/check';
+import { PREDICTION_COLUMN } from './engine/columns';
+import { DriftCheckResult } from './engine/result-types';
+import { DriftReportListener } from './drift-report.listener';
 
 export interface BatchDriftInput {
   batchUuid: string;
+  externalBatchId: string;
   modelVersion: string;
   columns: FeatureColumns;
   probabilities: Float64Array;
+  dataQuality: DataQualityFacts;
+}
+
+export interface CheckedReport {
+  id: string;
+  createdAt: Date;
+  baselineVersion: number;
+  result: DriftCheckResult;
 }
 
 /**
- * Per-batch drift check, run inside the ingestion transaction so the report commits with the
- * batch. Until the drift engine lands (issue 4) no baseline comparison exists and no report is
- * written: the payload's `drift` field is null.
+ * Runs the drift engine against the active baseline and stores the report with its per-feature
+ * metrics, inside the caller's transaction (so a batch and its report commit together), then
+ * lets the listeners (alert rules) react in the same transaction.
  */
 @Injectable()
 export class DriftService {
-  async checkBatch(_manager: EntityManager, _input: BatchDriftInput): Promise<DriftReport | null> {
-    return null;
+  private readonly logger = new Logger('Drift');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly baselines: BaselinesService,
+    private readonly listener: DriftReportListener,
+  ) {}
+
+  async checkBatch(manager: EntityManager, input: BatchDriftInput): Promise<CheckedReport | null> {
+    const checked = await this.check(
+      manager,
+      { kind: 'BATCH', batchUuid: input.batchUuid, modelVersion: input.modelVersion },
+      input.columns,
+      input.probabilities,
+    );
+    if (!checked) return null;
+    await manager.query(`UPDATE batches SET drift_report_id = $1 WHERE id = $2`, [checked.id, input.batchUuid]);
+    await this.listener.onDriftReport(manager, this.event(checked, 'BATCH', input.batchUuid, input.modelVersion, input.dataQuality));
+    return checked;
+  }
+
+  /**
+   * The shared path for batch and window checks. Returns null when no baseline exists yet, or
+   * when the (WINDOW) report already exists.
+   */
+  async check(
+    manager: EntityManager,
+    row: Omit<DriftReportRow, 'baselineId' | 'baselineVersion'>,
+    columns: FeatureColumns,
+    probabilities: Float64Array,
+  ): Promise<CheckedReport | null> {
+    const baseline = await this.baselines.active(manager);
+    if (!baseline) {
+      this.logger.warn({ msg: 'no active baseline: drift not checked' });
+      return null;
+    }
+    const current: Record<string, Float64Array> = { [PREDICTION_COLUMN]: probabilities };
+    for (const name of FEATURE_NAMES) current[name] = columns[name];
+    const baselineModel = (baseline.profile as { modelVersion?: string | null }).modelVersion ?? null;
+    const result = checkDrift(baseline.profile, current, driftConfigFor(this.config, baselineModel === row.modelVersion));
+    const written = await writeDriftReport(manager, { ...row, baselineId: baseline.id, baselineVersion: baseline.version }, result);
+    if (!written) return null;
+    return { ...written, baselineVersion: baseline.version, result };
+  }
+
+  event(
+    checked: CheckedReport,
+    kind: 'BATCH' | 'WINDOW',
+    batchUuid: string | null,
+    modelVersion: string,
+    dataQuality: DataQualityFacts | null,
+  ): DriftReportCreated {
+    const { result } = checked;
+    return {
+      reportId: checked.id,
+      kind,
+      batchId: batchUuid,
+      modelVersion,
+      status: result.status,
+      globalScore: result.globalScore,
+      driftedShare: result.driftedShare,
+      rowCount: result.rowCount,
+      dataQuality,
+      occurredAt: checked.createdAt,
+      features: result.features.map((f) => ({
+        feature: f.feature,
+        kind: f.kind,
+        method: f.method,
+        statistic: f.statistic,
+        pValue: f.pValue,
+        adjustedPValue: f.adjustedPValue,
+        threshold: f.threshold,
+        psi: f.psi,
+        wassersteinNormalized: f.wassersteinNormalized,
+        jensenShannon: f.jensenShannon,
+        drifted: f.drifted,
+        evaluated: f.evaluated,
+      })),
+    };
   }
 }

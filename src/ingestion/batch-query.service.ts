@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
+import { DriftQueryService } from '../drift/drift-query.service';
 import { BatchEntity } from './entities/batch.entity';
 import { Batch, IngestBatchPayload, Prediction, RiskLabelValue, ScoredWith } from './models/ingestion.models';
 
@@ -16,7 +17,10 @@ interface PredictionRow {
 /** Read side of ingestion: batches, their stored predictions, and idempotent replays. */
 @Injectable()
 export class BatchQueryService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly driftQueries: DriftQueryService,
+  ) {}
 
   findEntity(batchId: string): Promise<BatchEntity | null> {
     return this.dataSource.getRepository(BatchEntity).findOne({ where: { batchId } });
@@ -44,7 +48,7 @@ export class BatchQueryService {
       warnings: batch.warnings,
       performanceTracked: batch.labelledCount > 0,
       receivedAt: batch.receivedAt,
-      drift: null,
+      drift: batch.driftReportId ? await this.driftQueries.report(batch.driftReportId) : null,
     };
   }
 

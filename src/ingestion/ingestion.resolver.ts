@@ -1,4 +1,6 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { DriftQueryService } from '../drift/drift-query.service';
+import { DriftReport } from '../drift/models/drift-report.model';
 import { ConnectionType } from '../common/pagination/connection';
 import { BatchQueryService } from './batch-query.service';
 import { IngestBatchInput } from './dto/ingest-batch.input';
@@ -13,7 +15,13 @@ export class IngestionResolver {
   constructor(
     private readonly ingestion: IngestionService,
     private readonly batchQueries: BatchQueryService,
+    private readonly driftQueries: DriftQueryService,
   ) {}
+
+  @ResolveField('drift', () => DriftReport, { nullable: true, description: 'The batch\'s drift report (null before a baseline exists)' })
+  drift(@Parent() batch: Batch): Promise<DriftReport> | null {
+    return batch.driftReportId ? this.driftQueries.report(batch.driftReportId) : null;
+  }
 
   @Mutation(() => IngestBatchPayload, { description: 'Validate, score, log and drift-check one batch of applications' })
   ingestBatch(@Args('input') input: IngestBatchInput): Promise<IngestBatchPayload> {

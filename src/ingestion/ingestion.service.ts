@@ -13,6 +13,7 @@ import { BatchEntity } from './entities/batch.entity';
 import { BatchConflictError, ModelVersionMismatchError } from './ingestion.errors';
 import { IngestBatchPayload, RiskLabelValue, ScoredWith } from './models/ingestion.models';
 import { payloadHash } from './payload-hash';
+import { checkedToDriftReport } from '../drift/drift-report.mapper';
 import { DriftService } from '../drift/drift.service';
 import { PredictionLogWriter } from './prediction-log.writer';
 
@@ -74,12 +75,15 @@ export class IngestionService {
         modelVersion: scored.modelVersion,
         scoredWith: scored.scoredWith,
       });
-      const drift = await this.drift.checkBatch(manager, {
+      const checked = await this.drift.checkBatch(manager, {
         batchUuid: batch.id,
+        externalBatchId: batchId,
         modelVersion: scored.modelVersion,
         columns,
         probabilities: scored.probabilities,
+        dataQuality: quality.summary,
       });
+      const drift = checked ? checkedToDriftReport(checked, 'BATCH', scored.modelVersion, batchId) : null;
       return { batch, drift };
     });
 

@@ -66,8 +66,8 @@ export function sortFloat64InPlace(values: Float64Array): Float64Array {
     }
   }
 
-  let source = words;
-  let target = new Uint32Array(n * 2);
+  let source: Uint32Array = words;
+  let target: Uint32Array = new Uint32Array(n * 2);
   const counts = new Uint32Array(BUCKETS);
   // Four 16-bit digits: low word low half, low word high half, high word low half, high word high half.
   for (let pass = 0; pass < 4; pass++) {

@@ -12,6 +12,31 @@ import { requestPlugin } from './request-logging.plugin';
 /** Limits for the websocket path, which bypasses Apollo's HTTP request pipeline. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
 
+/**
+ * Caps the size of every later message on a graphql-ws socket. Nest's GqlSubscriptionService
+ * builds its own `ws` server (default maxPayload 100 MiB) and exposes no option for it, so the
+ * limit is set on the socket's frame receiver, which checks the declared frame length before
+ * buffering and closes with 1009 (message too big). `_receiver._maxPayload` is internal to ws 8;
+ * if a future ws drops it, a public 'message' listener still closes oversized messages with 1009
+ * (after buffering), so the limit never silently disappears. The connection_init message comes
+ * before this hook; graphql-ws's connectionInitWaitTimeout (3 s) bounds that window.
+ */
+function capIncomingMessages(socket: unknown, maxBytes: number): void {
+  const ws = socket as {
+    _receiver?: { _maxPayload?: number };
+    on?: (event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[]) => void) => void;
+    close?: (code: number, reason: string) => void;
+  };
+  if (ws._receiver && typeof ws._receiver._maxPayload === 'number') {
+    ws._receiver._maxPayload = maxBytes;
+    return;
+  }
+  ws.on?.('message', (data) => {
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+    if (size > maxBytes) ws.close?.(1009, 'Message too big');
+  });
+}
+
 export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
   let schema: GraphQLSchema | undefined;
   const validationRules = [depthLimitRule(config.graphql.maxDepth)];
@@ -38,6 +63,10 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
       // Nest forwards every graphql-ws option at run time; its type lists only some of them.
       'graphql-ws': {
         path: '/graphql',
+        onConnect: (ctx: Context) => {
+          capIncomingMessages((ctx.extra as { socket?: unknown }).socket, config.graphql.wsMaxMessageBytes);
+          return true;
+        },
         onSubscribe: (ctx: Context, _id: string, payload: SubscribePayload) => {
           if (!schema) return [new GraphQLError('Schema not ready')];
           const count = (activeSubscriptions.get(ctx.extra as object) ?? 0) + 1;

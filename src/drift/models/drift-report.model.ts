@@ -8,11 +8,77 @@ export enum DriftStatusValue {
 registerEnumType(DriftStatusValue, { name: 'DriftStatus' });
 
 @ObjectType()
+export class TestResult {
+  @Field(() => Float)
+  statistic: number;
+
+  @Field(() => Float, { nullable: true })
+  pValue: number | null;
+}
+
+@ObjectType({ description: 'Every statistic computed for one feature (or the model output, "prediction")' })
+export class FeatureDriftMetric {
+  @Field()
+  feature: string;
+
+  @Field({ description: 'numeric or discrete' })
+  kind: string;
+
+  @Field({ description: 'The deciding statistic: ks, chi_square or psi' })
+  method: string;
+
+  @Field(() => Float, { nullable: true })
+  statistic: number | null;
+
+  @Field(() => Float, { nullable: true })
+  pValue: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Holm-adjusted across the features of this report' })
+  adjustedPValue: number | null;
+
+  @Field(() => Float, { nullable: true })
+  threshold: number | null;
+
+  @Field(() => Float, { nullable: true })
+  psi: number | null;
+
+  @Field(() => TestResult, { nullable: true })
+  ks: TestResult | null;
+
+  @Field(() => TestResult, { nullable: true })
+  chiSquare: TestResult | null;
+
+  @Field(() => Float, { nullable: true })
+  wasserstein: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Wasserstein distance in baseline standard deviations' })
+  wassersteinNormalized: number | null;
+
+  @Field(() => Float, { nullable: true })
+  jensenShannon: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Noise-corrected effect size used by the materiality gate' })
+  effectSize: number | null;
+
+  @Field(() => Float, { nullable: true })
+  effectThreshold: number | null;
+
+  @Field()
+  drifted: boolean;
+
+  @Field({ description: 'False when the feature could not be tested (too few rows, NaN values, disabled)' })
+  evaluated: boolean;
+
+  @Field(() => String, { nullable: true })
+  reason: string | null;
+}
+
+@ObjectType()
 export class DriftReport {
   @Field(() => ID)
   id: string;
 
-  @Field()
+  @Field({ description: 'BATCH (one ingested batch) or WINDOW (scheduled re-check over a time window)' })
   kind: string;
 
   @Field(() => DriftStatusValue)
@@ -30,6 +96,63 @@ export class DriftReport {
   @Field()
   modelVersion: string;
 
+  @Field(() => Int, { nullable: true })
+  baselineVersion: number | null;
+
+  @Field(() => String, { nullable: true, description: 'External batchId for BATCH reports' })
+  batchId: string | null;
+
+  @Field(() => String, { nullable: true })
+  windowKind: string | null;
+
+  @Field(() => Date, { nullable: true })
+  windowStart: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  windowEnd: Date | null;
+
+  @Field({ description: 'Path of the self-contained HTML report' })
+  reportUrl: string;
+
+  @Field(() => [FeatureDriftMetric])
+  features: FeatureDriftMetric[];
+
   @Field()
   createdAt: Date;
+}
+
+@ObjectType({ description: 'One feature\'s statistics in one report, for trend charts' })
+export class FeatureMetricPoint {
+  @Field(() => ID)
+  reportId: string;
+
+  @Field()
+  reportKind: string;
+
+  @Field()
+  createdAt: Date;
+
+  @Field()
+  method: string;
+
+  @Field(() => Float, { nullable: true })
+  statistic: number | null;
+
+  @Field(() => Float, { nullable: true })
+  pValue: number | null;
+
+  @Field(() => Float, { nullable: true })
+  psi: number | null;
+
+  @Field(() => Float, { nullable: true })
+  wassersteinNormalized: number | null;
+
+  @Field(() => Float, { nullable: true })
+  jensenShannon: number | null;
+
+  @Field()
+  drifted: boolean;
+
+  @Field()
+  evaluated: boolean;
 }

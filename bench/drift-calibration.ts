@@ -1,0 +1,131 @@
+/**
+ * Calibration of the drift verdict on synthetic data (npm run bench:drift-calibration).
+ *
+ * Baseline: 5,000 generated rows (seed 1) profiled like the service does. For each batch size
+ * (50, 200, 1,000, 5,000) and each scenario, fresh seeded batches are checked and the share of
+ * DRIFT verdicts is tabulated:
+ * - 'none' (batches from the baseline distribution): DRIFT must stay ≤ 5% at every size;
+ * - the target shifts: DRIFT must reach ≥ 90% from 200 rows up (50 rows: as high as possible);
+ * - informational rows (younger applicants; concept drift, which changes outcomes only and is
+ *   invisible to data drift by design) are reported without a target.
+ *
+ * Options: --trials N (default 200), --trials-large N (5,000-row batches, default 100),
+ * --sizes 50,200 --scenarios none,income_drop --profile path/to/profile.json
+ */
+import { ScenarioName } from '../datasets/generator';
+import { defaultColumnKinds } from '../src/drift/engine/columns';
+import { checkDrift } from '../src/drift/engine/check';
+import { buildBaselineProfile } from '../src/drift/engine/profile';
+import { DriftStatus } from '../src/drift/engine/result-types';
+import { deriveSeed } from '../src/stats/random';
+import { argument, formatPercent, generateBatch, loadBenchContext, padLeft, padRight } from './drift-support';
+
+interface ScenarioSpec {
+  name: 'none' | ScenarioName;
+  strength?: number;
+  label: string;
+  target: 'no-drift' | 'detect' | 'info';
+}
+
+const SCENARIOS: ScenarioSpec[] = [
+  { name: 'none', label: 'none (baseline distribution)', target: 'no-drift' },
+  { name: 'income_drop', strength: 0.2, label: 'income −20%', target: 'detect' },
+  { name: 'older_applicants', strength: 5, label: 'age +5 years', target: 'detect' },
+  { name: 'higher_utilization', strength: 0.1, label: 'utilization +0.1', target: 'detect' },
+  { name: 'larger_loans', strength: 0.5, label: 'loan amount +50%', target: 'detect' },
+  { name: 'higher_dti', strength: 0.3, label: 'debt-to-income +30%', target: 'detect' },
+  { name: 'more_delinquencies', strength: 0.3, label: '30% → 3 delinquencies', target: 'detect' },
+  { name: 'segment_mix', strength: 1, label: 'only applicants < 30', target: 'detect' },
+  { name: 'younger_applicants', strength: 5, label: 'age −5 years', target: 'info' },
+  { name: 'concept_drift', strength: 0.5, label: 'concept drift (labels only)', target: 'info' },
+];
+
+const BASELINE_ROWS = 5000;
+const BASELINE_SEED = 1;
+const FALSE_ALARM_LIMIT = 0.05;
+const DETECTION_TARGET = 0.9;
+const DETECTION_FROM_SIZE = 200;
+
+function main(): void {
+  const sizes = (argument('sizes') ?? '50,200,1000,5000').split(',').map(Number);
+  const trials = Number(argument('trials') ?? 200);
+  const trialsLarge = Number(argument('trials-large') ?? 100);
+  const only = argument('scenarios')?.split(',');
+  const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
+
+  const context = loadBenchContext();
+  const baseline = generateBatch(context, BASELINE_ROWS, BASELINE_SEED);
+  const profile = buildBaselineProfile(baseline, defaultColumnKinds());
+  process.stderr.write(`baseline: ${BASELINE_ROWS} rows (seed ${BASELINE_SEED}); ${context.describe}\n`);
+
+  const driftRate = new Map<string, number>();
+  const insufficientRate = new Map<string, number>();
+  const flaggedColumns = new Map<string, Map<string, number>>();
+  const started = Date.now();
+  scenarios.forEach((scenario, scenarioIndex) => {
+    for (const size of sizes) {
+      const count = size >= 5000 ? trialsLarge : trials;
+      const statuses: Record<DriftStatus, number> = { STABLE: 0, DRIFT: 0, INSUFFICIENT_DATA: 0 };
+      const flagged = new Map<string, number>();
+      for (let trial = 0; trial < count; trial++) {
+        const seed = deriveSeed(20240601, scenarioIndex, size, trial);
+        const batch = generateBatch(context, size, seed, scenario.name === 'none' ? undefined : scenario.name, scenario.strength);
+        const result = checkDrift(profile, batch);
+        statuses[result.status]++;
+        for (const feature of result.features) if (feature.drifted) flagged.set(feature.feature, (flagged.get(feature.feature) ?? 0) + 1);
+      }
+      const key = `${scenario.name}@${size}`;
+      driftRate.set(key, statuses.DRIFT / count);
+      insufficientRate.set(key, statuses.INSUFFICIENT_DATA / count);
+      flaggedColumns.set(key, flagged);
+      process.stderr.write(
+        `  ${padRight(scenario.label, 30)} n=${padLeft(String(size), 5)}: DRIFT ${formatPercent(statuses.DRIFT / count)} ` +
+          `(${count} trials, ${((Date.now() - started) / 1000).toFixed(0)} s elapsed)\n`,
+      );
+    }
+  });
+
+  const header = `${padRight('scenario', 32)}${sizes.map((s) => padLeft(`n=${s}`, 10)).join('')}   target`;
+  console.log('\nDRIFT verdict rate per scenario and batch size');
+  console.log(header);
+  console.log('-'.repeat(header.length + 10));
+  const failures: string[] = [];
+  for (const scenario of scenarios) {
+    const cells = sizes.map((size) => {
+      const rate = driftRate.get(`${scenario.name}@${size}`) as number;
+      let ok = true;
+      if (scenario.target === 'no-drift' && rate > FALSE_ALARM_LIMIT) ok = false;
+      if (scenario.target === 'detect' && size >= DETECTION_FROM_SIZE && rate < DETECTION_TARGET) ok = false;
+      if (!ok) failures.push(`${scenario.label} at n=${size}: ${formatPercent(rate)}`);
+      return padLeft(formatPercent(rate) + (ok ? ' ' : '!'), 10);
+    });
+    const target =
+      scenario.target === 'no-drift' ? '≤ 5% (false alarms)' : scenario.target === 'detect' ? `≥ 90% from n=${DETECTION_FROM_SIZE}` : 'informational';
+    console.log(`${padRight(scenario.label, 32)}${cells.join('')}   ${target}`);
+  }
+
+  console.log('\nINSUFFICIENT_DATA rate');
+  for (const scenario of scenarios) {
+    const cells = sizes.map((size) => padLeft(formatPercent(insufficientRate.get(`${scenario.name}@${size}`) as number), 10));
+    console.log(`${padRight(scenario.label, 32)}${cells.join('')}`);
+  }
+
+  console.log('\nColumns flagged (share of batches), per scenario and size');
+  for (const scenario of scenarios) {
+    for (const size of sizes) {
+      const key = `${scenario.name}@${size}`;
+      const count = size >= 5000 ? trialsLarge : trials;
+      const flagged = Array.from((flaggedColumns.get(key) as Map<string, number>).entries())
+        .sort((a, b) => b[1] - a[1])
+        .map(([column, hits]) => `${column} ${formatPercent(hits / count)}`)
+        .join(', ');
+      console.log(`  ${padRight(scenario.label, 30)} n=${padLeft(String(size), 5)}: ${flagged || '—'}`);
+    }
+  }
+
+  console.log(`\n${failures.length === 0 ? 'PASS' : 'FAIL'}: false alarms ≤ 5% at every size; target shifts ≥ 90% from n=${DETECTION_FROM_SIZE}`);
+  for (const failure of failures) console.log(`  FAIL ${failure}`);
+  process.exitCode = failures.length === 0 ? 0 : 1;
+}
+
+main();

@@ -1,0 +1,220 @@
+import { DriftReportCreated, FeatureDriftSummary, PerformanceUpdated } from '../common/events/domain-events';
+import { AlertKind, AlertSeverity, shiftSeverity } from './models/alert-enums';
+
+/**
+ * Pure rule evaluation: a drift report or a performance update in, detections (with severity)
+ * and "condition evaluated and clear" fingerprints out. No database, no clock: the rules are
+ * documented in docs/alerts.md and unit-tested on their own.
+ */
+
+export interface AlertThresholds {
+  psiModerate: number;
+  psiSignificant: number;
+  duplicateShareThreshold: number;
+  invalidShareThreshold: number;
+  minRocAuc: number;
+}
+
+export interface Detection {
+  fingerprint: string;
+  kind: AlertKind;
+  feature: string | null;
+  modelVersion: string;
+  severity: AlertSeverity;
+  /** Larger is worse, whatever the rule (PSI, a share, an ROC AUC shortfall). */
+  score: number | null;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export interface RuleOutcome {
+  detections: Detection[];
+  /** Fingerprints whose condition was evaluated and is clear in a check that counts toward auto-resolve. */
+  clear: string[];
+}
+
+/** Model inputs per row: the data-quality "invalid share" is outOfSupportValues / (rowCount * 8). */
+export const INPUT_FEATURE_COUNT = 8;
+export const PREDICTION_FEATURE = 'prediction';
+export const DUPLICATES_MEASURE = 'duplicateShare';
+export const OUT_OF_SUPPORT_MEASURE = 'outOfSupportShare';
+
+export function fingerprintOf(modelVersion: string, kind: AlertKind, feature: string | null): string {
+  return `${modelVersion}:${kind}:${feature ?? '*'}`;
+}
+
+const fmt = (value: number | null): string => (value === null ? 'n/a' : value.toFixed(3));
+
+function finite(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** PSI bands (credit-risk convention), doubled significant band = far past the threshold. */
+export function psiSeverity(psi: number | null, t: AlertThresholds): AlertSeverity {
+  if (psi === null) return AlertSeverity.LOW;
+  if (psi >= 2 * t.psiSignificant) return AlertSeverity.CRITICAL;
+  if (psi >= t.psiSignificant) return AlertSeverity.HIGH;
+  if (psi >= t.psiModerate) return AlertSeverity.MEDIUM;
+  return AlertSeverity.LOW;
+}
+
+/** How many input features drifted at once: 1 LOW, 2 MEDIUM, 3 HIGH, 4+ (half the inputs) CRITICAL. */
+export function datasetSeverity(driftedFeatures: number): AlertSeverity {
+  if (driftedFeatures >= 4) return AlertSeverity.CRITICAL;
+  if (driftedFeatures === 3) return AlertSeverity.HIGH;
+  if (driftedFeatures === 2) return AlertSeverity.MEDIUM;
+  return AlertSeverity.LOW;
+}
+
+/** How far a share is past its threshold: < 2x LOW, < 4x MEDIUM, < 10x HIGH, else CRITICAL. */
+export function shareSeverity(share: number, threshold: number): AlertSeverity {
+  const ratio = share / Math.max(threshold, 1e-9);
+  if (ratio >= 10) return AlertSeverity.CRITICAL;
+  if (ratio >= 4) return AlertSeverity.HIGH;
+  if (ratio >= 2) return AlertSeverity.MEDIUM;
+  return AlertSeverity.LOW;
+}
+
+/** ROC AUC below the floor: shortfall < 0.05 MEDIUM, < 0.10 HIGH, else (or AUC <= 0.5) CRITICAL. */
+export function rocAucSeverity(auc: number, minRocAuc: number, estimated: boolean): AlertSeverity {
+  const shortfall = minRocAuc - auc;
+  let severity = AlertSeverity.MEDIUM;
+  if (auc <= 0.5 || shortfall >= 0.1) severity = AlertSeverity.CRITICAL;
+  else if (shortfall >= 0.05) severity = AlertSeverity.HIGH;
+  // A label-free estimate is weaker evidence than realized performance: one level lower.
+  return estimated ? shiftSeverity(severity, -1) : severity;
+}
+
+function featureScore(f: FeatureDriftSummary): number | null {
+  return finite(f.psi) ?? finite(f.wassersteinNormalized) ?? finite(f.jensenShannon) ?? finite(f.statistic);
+}
+
+function featureDetection(event: DriftReportCreated, f: FeatureDriftSummary, t: AlertThresholds): Detection {
+  const isPrediction = f.feature === PREDICTION_FEATURE;
+  const kind = isPrediction ? AlertKind.PREDICTION_DRIFT : AlertKind.FEATURE_DRIFT;
+  const psi = finite(f.psi);
+  // The model output moving changes credit decisions directly: one level above the PSI band.
+  const severity = isPrediction ? shiftSeverity(psiSeverity(psi, t), 1) : psiSeverity(psi, t);
+  return {
+    fingerprint: fingerprintOf(event.modelVersion, kind, f.feature),
+    kind,
+    feature: f.feature,
+    modelVersion: event.modelVersion,
+    severity,
+    score: featureScore(f),
+    message: `${isPrediction ? 'Prediction' : 'Feature'} drift on ${f.feature}: ${f.method} statistic ${fmt(finite(f.statistic))}, PSI ${fmt(psi)} (${event.kind} report)`,
+    details: {
+      reportId: event.reportId,
+      reportKind: event.kind,
+      method: f.method,
+      statistic: finite(f.statistic),
+      pValue: finite(f.pValue),
+      adjustedPValue: finite(f.adjustedPValue),
+      psi,
+      wassersteinNormalized: finite(f.wassersteinNormalized),
+      jensenShannon: finite(f.jensenShannon),
+    },
+  };
+}
+
+function dataQualityOutcome(event: DriftReportCreated, t: AlertThresholds, outcome: RuleOutcome): void {
+  const quality = event.dataQuality;
+  if (!quality || quality.rowCount <= 0) return;
+  const measures = [
+    { feature: DUPLICATES_MEASURE, share: quality.duplicateCustomerIds / quality.rowCount, threshold: t.duplicateShareThreshold, what: 'repeated customerIds' },
+    {
+      feature: OUT_OF_SUPPORT_MEASURE,
+      share: quality.outOfSupportValues / (quality.rowCount * INPUT_FEATURE_COUNT),
+      threshold: t.invalidShareThreshold,
+      what: 'values outside the training range',
+    },
+  ];
+  for (const m of measures) {
+    const fingerprint = fingerprintOf(event.modelVersion, AlertKind.DATA_QUALITY, m.feature);
+    if (m.share <= m.threshold) {
+      // Only batch reports carry data-quality facts, so a clean batch is this rule's clear check.
+      outcome.clear.push(fingerprint);
+      continue;
+    }
+    outcome.detections.push({
+      fingerprint,
+      kind: AlertKind.DATA_QUALITY,
+      feature: m.feature,
+      modelVersion: event.modelVersion,
+      severity: shareSeverity(m.share, m.threshold),
+      score: m.share,
+      message: `Data quality: ${(m.share * 100).toFixed(1)}% ${m.what} (threshold ${(m.threshold * 100).toFixed(1)}%) in ${quality.rowCount} rows`,
+      details: { reportId: event.reportId, batchId: event.batchId, share: m.share, threshold: m.threshold, ...quality },
+    });
+  }
+}
+
+export function evaluateDriftReport(event: DriftReportCreated, t: AlertThresholds): RuleOutcome {
+  const outcome: RuleOutcome = { detections: [], clear: [] };
+  // Drift checks clear alerts only on WINDOW reports: small batches are too noisy to prove
+  // that a shift went away (the scheduled window re-check has the statistical power).
+  const countsAsCheck = event.kind === 'WINDOW';
+  if (event.status !== 'INSUFFICIENT_DATA') {
+    for (const f of event.features) {
+      // Not evaluated (NaN statistic, disabled feature) is neither drift nor "clear".
+      if (!f.evaluated) continue;
+      if (f.drifted) outcome.detections.push(featureDetection(event, f, t));
+      else if (countsAsCheck) {
+        const kind = f.feature === PREDICTION_FEATURE ? AlertKind.PREDICTION_DRIFT : AlertKind.FEATURE_DRIFT;
+        outcome.clear.push(fingerprintOf(event.modelVersion, kind, f.feature));
+      }
+    }
+    const datasetFingerprint = fingerprintOf(event.modelVersion, AlertKind.DATASET_DRIFT, null);
+    if (event.status === 'DRIFT') {
+      const drifted = event.features.filter((f) => f.evaluated && f.drifted && f.feature !== PREDICTION_FEATURE);
+      outcome.detections.push({
+        fingerprint: datasetFingerprint,
+        kind: AlertKind.DATASET_DRIFT,
+        feature: null,
+        modelVersion: event.modelVersion,
+        severity: datasetSeverity(drifted.length),
+        score: finite(event.driftedShare) ?? finite(event.globalScore),
+        message: `Dataset drift: ${drifted.length} of ${INPUT_FEATURE_COUNT} input features drifted (${drifted.map((f) => f.feature).join(', ') || 'none'})`,
+        details: {
+          reportId: event.reportId,
+          reportKind: event.kind,
+          driftedFeatures: drifted.map((f) => f.feature),
+          driftedShare: finite(event.driftedShare),
+          globalScore: finite(event.globalScore),
+          rowCount: event.rowCount,
+        },
+      });
+    } else if (countsAsCheck) {
+      outcome.clear.push(datasetFingerprint);
+    }
+  }
+  dataQualityOutcome(event, t, outcome);
+  return outcome;
+}
+
+export function evaluatePerformance(event: PerformanceUpdated, t: AlertThresholds): RuleOutcome {
+  const outcome: RuleOutcome = { detections: [], clear: [] };
+  const metrics = [
+    { feature: 'realizedRocAuc', auc: finite(event.realizedRocAuc), estimated: false },
+    { feature: 'estimatedRocAuc', auc: finite(event.estimatedRocAuc), estimated: true },
+  ];
+  for (const m of metrics) {
+    if (m.auc === null) continue;
+    const fingerprint = fingerprintOf(event.modelVersion, AlertKind.PERFORMANCE, m.feature);
+    if (m.auc >= t.minRocAuc) {
+      if (event.scope === 'WINDOW') outcome.clear.push(fingerprint);
+      continue;
+    }
+    outcome.detections.push({
+      fingerprint,
+      kind: AlertKind.PERFORMANCE,
+      feature: m.feature,
+      modelVersion: event.modelVersion,
+      severity: rocAucSeverity(m.auc, t.minRocAuc, m.estimated),
+      score: t.minRocAuc - m.auc,
+      message: `Performance: ${m.estimated ? 'estimated' : 'realized'} ROC AUC ${m.auc.toFixed(3)} below ${t.minRocAuc.toFixed(3)} (${event.labelledCount} labelled, ${event.scope})`,
+      details: { scope: event.scope, batchId: event.batchId, rocAuc: m.auc, minRocAuc: t.minRocAuc, labelledCount: event.labelledCount },
+    });
+  }
+  return outcome;
+}

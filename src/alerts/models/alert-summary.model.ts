@@ -1,0 +1,47 @@
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { AlertSeverity, AlertStatus } from './alert-enums';
+
+@ObjectType()
+export class AlertCount {
+  @Field(() => AlertStatus)
+  status: AlertStatus;
+
+  @Field(() => AlertSeverity)
+  severity: AlertSeverity;
+
+  @Field(() => Int)
+  count: number;
+}
+
+@ObjectType()
+export class AlertStatusCount {
+  @Field(() => AlertStatus)
+  status: AlertStatus;
+
+  @Field(() => Int)
+  count: number;
+}
+
+@ObjectType()
+export class AlertSeverityCount {
+  @Field(() => AlertSeverity)
+  severity: AlertSeverity;
+
+  @Field(() => Int)
+  count: number;
+}
+
+@ObjectType({ description: 'Alert counts; every status and severity is listed, zeros included' })
+export class AlertSummary {
+  @Field(() => Int)
+  total: number;
+
+  @Field(() => [AlertStatusCount])
+  byStatus: AlertStatusCount[];
+
+  @Field(() => [AlertSeverityCount], { description: 'Live (OPEN or ACKNOWLEDGED) alerts by severity' })
+  liveBySeverity: AlertSeverityCount[];
+
+  @Field(() => [AlertCount], { description: 'Every (status, severity) pair' })
+  counts: AlertCount[];
+}

@@ -1,0 +1,88 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { activeModelScorer } from './active-model';
+import { baselineColumns } from './baseline-columns';
+import { LoadedRows, readCsvRows, readPredictionLogRows, resolveAllowedPath } from './baseline-sources';
+import { BaselineSourceError } from './baselines.errors';
+import { BaselinesService } from './baselines.service';
+import { ReinitializeBaselineInput, BaselineSource } from './dto/reinitialize-baseline.input';
+import { BaselineEntity } from './entities/baseline.entity';
+
+const MAX_BASELINE_ROWS = 1_000_000;
+const SEED_LOCK_KEY = 7_243_003;
+
+/** Creating baselines from their sources, including baseline v1 on a fresh database. */
+@Injectable()
+export class BaselineReinitializationService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Baselines');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly baselines: BaselinesService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async reinitialize(input: ReinitializeBaselineInput): Promise<BaselineEntity> {
+    const { rows, source } = await this.load(input);
+    return this.dataSource.transaction(async (manager) => {
+      const scorer = await activeModelScorer(manager);
+      // CSV rows carry no model outputs: score them with the active model so the baseline also
+      // profiles predictions (prediction drift compares like with like).
+      const predictions = rows.predictions ?? scorer.score(rows.features);
+      return this.baselines.createVersion(
+        baselineColumns(rows.features, predictions),
+        { name: input.name ?? `${input.source.toLowerCase()} baseline`, source, modelVersion: scorer.modelVersion },
+        manager,
+      );
+    });
+  }
+
+  /**
+   * Baseline v1 from the shipped sample on a fresh database. Runs after every module is ready (the
+   * active model is registered) and under an advisory lock, so instances starting together create
+   * exactly one.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
+      if ((await this.baselines.count(manager)) > 0) return;
+      if (!existsSync(this.config.baselineSeedPath)) {
+        this.logger.warn({ msg: 'no baseline yet and the seed file is missing: drift checks wait for reinitializeBaseline', path: this.config.baselineSeedPath });
+        return;
+      }
+      const rows = await readCsvRows(this.config.baselineSeedPath, { mode: 'ALL' });
+      const scorer = await activeModelScorer(manager);
+      const created = await this.baselines.createVersion(
+        baselineColumns(rows.features, scorer.score(rows.features)),
+        { name: 'shipped sample', source: `csv:${basename(this.config.baselineSeedPath)}`, modelVersion: scorer.modelVersion },
+        manager,
+      );
+      this.logger.log({ msg: 'baseline v1 created from the shipped sample', rows: created.rowCount });
+    });
+  }
+
+  private async load(input: ReinitializeBaselineInput): Promise<{ rows: LoadedRows; source: string }> {
+    if (input.source === BaselineSource.PREDICTION_LOGS) {
+      if (!input.from || !input.to) throw new BaselineSourceError('from', 'from and to are required for PREDICTION_LOGS');
+      if (input.from >= input.to) throw new BaselineSourceError('to', 'must be after from');
+      const rows = await readPredictionLogRows(this.dataSource.manager, input.from, input.to, MAX_BASELINE_ROWS);
+      return { rows, source: `prediction_logs:${input.from.toISOString()}..${input.to.toISOString()}` };
+    }
+    if (!input.path) throw new BaselineSourceError('path', `is required for ${input.source}`);
+    const path = resolveAllowedPath(input.path, this.config.baselineDataDir);
+    if (input.source === BaselineSource.CSV) return { rows: await readCsvRows(path, { mode: 'ALL' }), source: `csv:${input.path}` };
+    const count = input.rows ?? 0;
+    if (!Number.isInteger(count) || count < 1 || count > MAX_BASELINE_ROWS) {
+      throw new BaselineSourceError('rows', `must be an integer from 1 to ${MAX_BASELINE_ROWS}`);
+    }
+    if (input.source === BaselineSource.CSV_FIRST_ROWS) {
+      return { rows: await readCsvRows(path, { mode: 'FIRST', rows: count }), source: `csv:${input.path}:first:${count}` };
+    }
+    const seed = input.seed ?? 1;
+    return { rows: await readCsvRows(path, { mode: 'RANDOM', rows: count, seed }), source: `csv:${input.path}:random:${count}:seed:${seed}` };
+  }
+}

@@ -1,0 +1,49 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { BaselineReinitializationService } from './baseline-reinitialization.service';
+import { NoActiveBaselineError } from './baselines.errors';
+import { BaselinesService } from './baselines.service';
+import { ActivateBaselineInput, ReinitializeBaselineInput } from './dto/reinitialize-baseline.input';
+import { BaselineEntity } from './entities/baseline.entity';
+import { Baseline } from './models/baseline.model';
+
+function toBaseline(entity: BaselineEntity): Baseline {
+  return {
+    id: entity.id,
+    version: entity.version,
+    name: entity.name,
+    source: entity.source,
+    rowCount: entity.rowCount,
+    isActive: entity.isActive,
+    createdAt: entity.createdAt,
+  };
+}
+
+@Resolver(() => Baseline)
+export class BaselinesResolver {
+  constructor(
+    private readonly baselineStore: BaselinesService,
+    private readonly reinitialization: BaselineReinitializationService,
+  ) {}
+
+  @Query(() => [Baseline], { description: 'All baseline versions, newest first' })
+  async baselines(): Promise<Baseline[]> {
+    return (await this.baselineStore.list()).map(toBaseline);
+  }
+
+  @Query(() => Baseline)
+  async activeBaseline(): Promise<Baseline> {
+    const active = await this.baselineStore.activeEntity();
+    if (!active) throw new NoActiveBaselineError();
+    return toBaseline(active);
+  }
+
+  @Mutation(() => Baseline, { description: 'Create a new baseline version from a source and activate it' })
+  async reinitializeBaseline(@Args('input') input: ReinitializeBaselineInput): Promise<Baseline> {
+    return toBaseline(await this.reinitialization.reinitialize(input));
+  }
+
+  @Mutation(() => Baseline, { description: 'Make an existing baseline version the active one (rollback)' })
+  async activateBaseline(@Args('input') input: ActivateBaselineInput): Promise<Baseline> {
+    return toBaseline(await this.baselineStore.activate(input.version));
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Typed "X happened" payloads passed from one module to the next (left to right in the module
+ * map: ingestion -> scoring -> drift -> alerts -> retraining). Producers call the consumer's
+ * service inside their own transaction, passing the EntityManager, so a derived change (an
+ * alert, a retraining signal) commits or rolls back with its cause.
+ */
+
+export type DriftStatus = 'STABLE' | 'DRIFT' | 'INSUFFICIENT_DATA';
+
+export interface FeatureDriftSummary {
+  feature: string;
+  kind: 'numeric' | 'discrete';
+  /** Deciding statistic: 'ks' | 'chi_square' | 'psi'. */
+  method: string;
+  statistic: number | null;
+  pValue: number | null;
+  adjustedPValue: number | null;
+  threshold: number | null;
+  psi: number | null;
+  wassersteinNormalized: number | null;
+  jensenShannon: number | null;
+  drifted: boolean;
+  evaluated: boolean;
+}
+
+export interface DataQualityFacts {
+  rowCount: number;
+  duplicateCustomerIds: number;
+  duplicateRows: number;
+  outOfSupportValues: number;
+}
+
+/** Emitted after a drift report row (BATCH or WINDOW) is written, in the same transaction. */
+export interface DriftReportCreated {
+  reportId: string;
+  kind: 'BATCH' | 'WINDOW';
+  batchId: string | null;
+  modelVersion: string;
+  status: DriftStatus;
+  globalScore: number | null;
+  driftedShare: number | null;
+  rowCount: number;
+  /** Includes the model output as feature 'prediction'. */
+  features: FeatureDriftSummary[];
+  /** Present for BATCH reports. */
+  dataQuality: DataQualityFacts | null;
+  occurredAt: Date;
+}
+
+/** Emitted when realized or estimated performance is (re)computed. */
+export interface PerformanceUpdated {
+  modelVersion: string;
+  scope: 'BATCH' | 'WINDOW';
+  batchId: string | null;
+  realizedRocAuc: number | null;
+  estimatedRocAuc: number | null;
+  labelledCount: number;
+  occurredAt: Date;
+}

@@ -1,0 +1,35 @@
+import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import { ConnectionType } from '../common/pagination/connection';
+import { DriftQueryService } from './drift-query.service';
+import { DriftReport, FeatureMetricPoint } from './models/drift-report.model';
+
+const DriftReportConnection = ConnectionType(DriftReport, 'DriftReport');
+
+@Resolver(() => DriftReport)
+export class DriftResolver {
+  constructor(private readonly queries: DriftQueryService) {}
+
+  @Query(() => DriftReport)
+  driftReport(@Args('id', { type: () => ID }) id: string): Promise<DriftReport> {
+    return this.queries.report(id);
+  }
+
+  @Query(() => DriftReportConnection, { description: 'Drift reports (batch and window), newest first' })
+  driftReports(
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+    @Args('from', { type: () => Date, nullable: true }) from?: Date,
+    @Args('to', { type: () => Date, nullable: true }) to?: Date,
+  ) {
+    return this.queries.reports(first, after, from, to);
+  }
+
+  @Query(() => [FeatureMetricPoint], { description: 'One feature\'s statistics over time (oldest first, at most 5,000 points)' })
+  metricsHistory(
+    @Args('feature') feature: string,
+    @Args('from', { type: () => Date, nullable: true }) from?: Date,
+    @Args('to', { type: () => Date, nullable: true }) to?: Date,
+  ): Promise<FeatureMetricPoint[]> {
+    return this.queries.metricsHistory(feature, from, to);
+  }
+}
