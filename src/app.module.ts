@@ -4,7 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AlertsModule } from './alerts/alerts.module';
 import { BaselinesModule } from './baselines/baselines.module';
-import { GraphqlExceptionFilter } from './common/errors/graphql-exception.filter';
+import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { graphqlOptions } from './common/graphql/graphql-options';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
@@ -42,7 +42,7 @@ export class AppModule {
         IngestionModule,
         HealthModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: GraphqlExceptionFilter }],
+      providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };
   }
 }

@@ -1,5 +1,18 @@
 import { Module } from '@nestjs/common';
+import { AlertEventWriter } from './alert-event.writer';
+import { AlertEventsListener } from './alert-events.listener';
+import { AlertLifecycleService } from './alert-lifecycle.service';
+import { AlertQueriesService } from './alert-queries.service';
+import { AlertsResolver } from './alerts.resolver';
+import { AlertsService } from './alerts.service';
 
-/** Entities and migration exist; services, resolvers and jobs arrive with their issues. */
-@Module({})
+/**
+ * Alerts: rules, fingerprint deduplication, lifecycle, the alert event log and the
+ * alertChanged subscription. Only AlertsService is exported (drift and performance call it
+ * inside their transactions).
+ */
+@Module({
+  providers: [AlertsService, AlertEventWriter, AlertLifecycleService, AlertQueriesService, AlertEventsListener, AlertsResolver],
+  exports: [AlertsService],
+})
 export class AlertsModule {}

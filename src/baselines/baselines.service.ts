@@ -57,7 +57,9 @@ export class BaselinesService {
       await m.query('SELECT pg_advisory_xact_lock($1)', [BASELINE_LOCK_KEY]);
       const target = await m.getRepository(BaselineEntity).findOneBy({ version });
       if (!target) throw new BaselineNotFoundError(version);
-      await m.query(`UPDATE baselines SET is_active = (version = $1) WHERE is_active OR version = $1`, [version]);
+      // Two statements: the one-active unique index is checked row by row, not at the end.
+      await m.query(`UPDATE baselines SET is_active = false WHERE is_active`);
+      await m.query(`UPDATE baselines SET is_active = true WHERE version = $1`, [version]);
       return { ...target, isActive: true };
     });
   }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
 import { toDriftReport } from './drift-report.mapper';
+import { StoredReportDetails } from './drift-report.writer';
 import { DriftReportEntity } from './entities/drift-report.entity';
 import { FeatureDriftMetricEntity } from './entities/feature-drift-metric.entity';
 import { DriftReport, FeatureMetricPoint } from './models/drift-report.model';
@@ -21,6 +22,13 @@ export class DriftQueryService {
     const report = await this.dataSource.getRepository(DriftReportEntity).findOneBy({ id });
     if (!report) throw new NotFoundError('Drift report', id);
     return (await this.withMetrics([report]))[0];
+  }
+
+  /** The report plus the binned details the HTML report draws. */
+  async reportView(id: string): Promise<{ report: DriftReport; details: StoredReportDetails }> {
+    const report = await this.report(id);
+    const [row] = await this.dataSource.query(`SELECT details FROM drift_reports WHERE id = $1`, [id]);
+    return { report, details: row.details as StoredReportDetails };
   }
 
   async reports(first: number | null | undefined, after: string | null | undefined, from?: Date | null, to?: Date | null): Promise<Connection<DriftReport>> {

@@ -18,10 +18,18 @@ import { Matrix } from 'ml-matrix';
  *   it cannot be resumed. We train with 64, 128, 256, ... steps (total work at most twice the last
  *   run) and stop when the mean log-loss decrease per step over the last doubling falls below
  *   `tolerance`, or when the step cap is reached (then `converged` is false).
+ *
+ * Why the tolerance is 1e-7 per step and not smaller: on credit-g the derived annual income is
+ * almost a linear function of loan amount, age, accounts and employment (smallest eigenvalue of
+ * the standardised Gram matrix ≈ 5e-5). The exact maximum-likelihood fit lies far out along that
+ * direction (income and loan coefficients near ±5) and takes ~10⁵ steps to reach, gaining about
+ * 3e-4 in training log loss and losing out-of-sample ROC AUC (0.739 vs 0.741 in a Newton check over
+ * 4 × 10 × 5 folds). Stopping once the gain per step is below 1e-7 acts like the mild L2 penalty of
+ * scikit-learn's default LogisticRegression(C=1), whose reference figures we compare against.
  */
 
 export interface LogisticFitOptions {
-  /** Stop when (logLoss(s) - logLoss(2s)) / s < tolerance. Default 1e-8. */
+  /** Stop when (logLoss(s) - logLoss(2s)) / s < tolerance. Default 1e-7. */
   tolerance?: number;
   /** Largest number of gradient steps in one run. Default 32,768. */
   maxSteps?: number;
@@ -44,7 +52,7 @@ export interface LogisticFit {
   history: Array<{ steps: number; logLoss: number }>;
 }
 
-export const DEFAULT_FIT_TOLERANCE = 1e-8;
+export const DEFAULT_FIT_TOLERANCE = 1e-7;
 export const DEFAULT_MAX_STEPS = 32_768;
 
 /**

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { toSnapshot } from './alert.mapper';
+import { AlertEventType } from './models/alert-enums';
+import { Alert } from './models/alert.model';
+
+/** NOTIFY channel; the payload is only the event id (NOTIFY payloads are capped at 8000 bytes). */
+export const ALERT_EVENTS_CHANNEL = 'alert_events';
+
+/**
+ * Transaction-scoped advisory lock held by every transaction that appends alert events, from
+ * before it touches an alert row until COMMIT/ROLLBACK. Two guarantees follow:
+ *  - event ids become visible in id order: an id is drawn from the sequence only while holding
+ *    the lock, and the lock is released after the previous holder's commit is visible, so
+ *    "all events with id > last seen" never skips one that commits later than a larger id;
+ *  - alert rows are always locked after this one lock, so alert writers cannot deadlock.
+ * The cost is that alert-writing transactions serialize their tail (alerts are low volume).
+ */
+const ALERT_EVENT_LOCK_KEY = 7_243_002;
+
+export interface AppendedEvent {
+  id: string;
+}
+
+@Injectable()
+export class AlertEventWriter {
+  async lock(manager: EntityManager): Promise<void> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      // Outside a transaction the lock would be released at once and the event and its change
+      // could commit separately: refuse rather than silently lose the guarantees.
+      throw new Error('alert changes must run inside a transaction (dataSource.transaction(manager => ...))');
+    }
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [ALERT_EVENT_LOCK_KEY]);
+  }
+
+  /**
+   * Appends one event for `alert` (its state right after the change) and queues the NOTIFY in
+   * the same transaction: PostgreSQL delivers it on COMMIT only, never after a rollback.
+   */
+  async append(
+    manager: EntityManager,
+    alert: Alert,
+    type: AlertEventType,
+    actor: string,
+    note: string | null,
+    details: Record<string, unknown>,
+  ): Promise<AppendedEvent> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `WITH e AS (
+         INSERT INTO alert_events (alert_id, type, actor, note, details) VALUES ($1, $2, $3, $4, $5) RETURNING id
+       )
+       SELECT e.id::text AS id, pg_notify($6, e.id::text) FROM e`,
+      [alert.id, type, actor, note, JSON.stringify({ ...details, alert: toSnapshot(alert) }), ALERT_EVENTS_CHANNEL],
+    );
+    return { id: rows[0].id };
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { NotFoundError } from '../common/errors/domain-error';
+import { AlertEventWriter } from './alert-event.writer';
+import { AlertRow, toAlert } from './alert.mapper';
+import { AlertInputError, InvalidAlertTransitionError } from './alerts.errors';
+import { UpdateAlertStatusInput } from './dto/update-alert-status.input';
+import { AlertEventType, AlertStatus } from './models/alert-enums';
+import { Alert } from './models/alert.model';
+
+/** The moves an operator may make; RESOLVED is final (a new detection opens a new, linked alert). */
+const ALLOWED: Record<AlertStatus, AlertStatus[]> = {
+  [AlertStatus.OPEN]: [AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED],
+  [AlertStatus.ACKNOWLEDGED]: [AlertStatus.RESOLVED],
+  [AlertStatus.RESOLVED]: [],
+};
+
+const EVENT_FOR: Partial<Record<AlertStatus, AlertEventType>> = {
+  [AlertStatus.ACKNOWLEDGED]: AlertEventType.ACKNOWLEDGED,
+  [AlertStatus.RESOLVED]: AlertEventType.RESOLVED,
+};
+
+export const MAX_NOTE_LENGTH = 2_000;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Operator-driven status changes (acknowledge, resolve, snooze), each with its alert event. */
+@Injectable()
+export class AlertLifecycleService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: AlertEventWriter,
+  ) {}
+
+  async updateStatus(input: UpdateAlertStatusInput, actor: string, now = new Date()): Promise<Alert> {
+    if (!UUID.test(input.id)) throw new NotFoundError('Alert', input.id);
+    const note = input.note?.trim() || null;
+    if (note && note.length > MAX_NOTE_LENGTH) throw new AlertInputError('note', `must be at most ${MAX_NOTE_LENGTH} characters`);
+    const snoozeUntil = input.snoozeUntil ?? null;
+    if (snoozeUntil && !(snoozeUntil.getTime() > now.getTime())) throw new AlertInputError('snoozeUntil', 'must be in the future');
+
+    return this.dataSource.transaction(async (manager) => {
+      // The event-log lock first, then the row: the same order as rule evaluation (no deadlock).
+      await this.events.lock(manager);
+      const [current]: AlertRow[] = await manager.query(`SELECT * FROM alerts WHERE id = $1 FOR UPDATE`, [input.id]);
+      if (!current) throw new NotFoundError('Alert', input.id);
+      const from = current.status as AlertStatus;
+      if (!ALLOWED[from].includes(input.status)) throw new InvalidAlertTransitionError(input.id, from, input.status);
+      const [row]: AlertRow[] = await manager.query(
+        `WITH u AS (
+           UPDATE alerts SET status = $2, resolved_at = CASE WHEN $2 = 'RESOLVED' THEN now() ELSE resolved_at END,
+             snoozed_until = COALESCE($3, snoozed_until), updated_at = now()
+           WHERE id = $1 RETURNING *)
+         SELECT * FROM u`,
+        [input.id, input.status, snoozeUntil],
+      );
+      const alert = toAlert(row);
+      await this.events.append(manager, alert, EVENT_FOR[input.status]!, actor, note, {
+        previousStatus: from,
+        snoozeUntil: snoozeUntil?.toISOString() ?? null,
+      });
+      return alert;
+    });
+  }
+}

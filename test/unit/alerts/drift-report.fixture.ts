@@ -1,0 +1,84 @@
+import { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AlertsService } from '../../../src/alerts/alerts.service';
+import { DataQualityFacts, DriftReportCreated, FeatureDriftSummary } from '../../../src/common/events/domain-events';
+
+/** Shared by the alert unit and integration tests (not a spec: jest only runs *.spec.ts). */
+
+export const FEATURES = ['age', 'annualIncome', 'debtToIncome', 'creditUtilization', 'numOpenAccounts', 'delinquencyCount', 'loanAmount', 'employmentYears', 'prediction'];
+export const MODEL = 'model-test-1';
+
+export interface ReportSpec {
+  kind?: 'BATCH' | 'WINDOW';
+  modelVersion?: string;
+  /** Drifted features with their PSI; every other feature is evaluated and stable (PSI 0.01). */
+  drifted?: Record<string, number>;
+  notEvaluated?: string[];
+  status?: DriftReportCreated['status'];
+  dataQuality?: Partial<DataQualityFacts> | null;
+  occurredAt?: Date;
+}
+
+export function feature(name: string, psi: number, drifted: boolean, evaluated = true): FeatureDriftSummary {
+  return {
+    feature: name,
+    kind: name === 'numOpenAccounts' || name === 'delinquencyCount' ? 'discrete' : 'numeric',
+    method: 'psi',
+    statistic: evaluated ? psi : null,
+    pValue: null,
+    adjustedPValue: null,
+    threshold: 0.1,
+    psi: evaluated ? psi : null,
+    wassersteinNormalized: null,
+    jensenShannon: null,
+    drifted: evaluated && drifted,
+    evaluated,
+  };
+}
+
+export function driftReport(spec: ReportSpec = {}): DriftReportCreated {
+  const drifted = spec.drifted ?? {};
+  const kind = spec.kind ?? 'BATCH';
+  const features = FEATURES.map((name) => feature(name, drifted[name] ?? 0.01, name in drifted, !spec.notEvaluated?.includes(name)));
+  const driftedInputs = Object.keys(drifted).filter((name) => name !== 'prediction').length;
+  const rowCount = 500;
+  return {
+    reportId: randomUUID(),
+    kind,
+    batchId: null,
+    modelVersion: spec.modelVersion ?? MODEL,
+    status: spec.status ?? (Object.keys(drifted).length ? 'DRIFT' : 'STABLE'),
+    globalScore: Math.max(0.01, ...Object.values(drifted)),
+    driftedShare: driftedInputs / 8,
+    rowCount,
+    features,
+    dataQuality:
+      spec.dataQuality === null || kind === 'WINDOW'
+        ? null
+        : { rowCount, duplicateCustomerIds: 0, duplicateRows: 0, outOfSupportValues: 0, ...spec.dataQuality },
+    occurredAt: spec.occurredAt ?? new Date(),
+  };
+}
+
+/** Writes the drift_reports row the alert references (as the drift module does), in the same transaction. */
+export async function insertReportRow(manager: EntityManager, event: DriftReportCreated): Promise<void> {
+  await manager.query(`INSERT INTO drift_reports (id, kind, model_version, status, row_count) VALUES ($1, $2, $3, $4, $5)`, [
+    event.reportId,
+    event.kind,
+    event.modelVersion,
+    event.status,
+    event.rowCount,
+  ]);
+}
+
+/** What the drift module will do: report row + AlertsService.onDriftReport in one transaction. */
+export async function reportDrift(app: INestApplication, spec: ReportSpec | DriftReportCreated = {}): Promise<DriftReportCreated> {
+  const event = 'reportId' in spec ? spec : driftReport(spec);
+  const alerts = app.get(AlertsService);
+  await app.get(DataSource).transaction(async (manager) => {
+    await insertReportRow(manager, event);
+    await alerts.onDriftReport(manager, event);
+  });
+  return event;
+}
