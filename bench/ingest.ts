@@ -62,7 +62,7 @@ function rssKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 async function main(): Promise<void> {
   const db = await benchDatabase();
   progress('starting service process and GraphQL floor server');
-  const service = await spawnService({ DATABASE_URL: db.url, LOG_LEVEL: 'info', NODE_ENV: 'production' }, 120_000);
+  const service = await spawnService({ DATABASE_URL: db.url, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_ENV: 'production' }, 120_000);
   const floor = await startGraphqlFloor(50_000);
   const sql = new Client({ connectionString: db.url });
   await sql.connect();
@@ -95,6 +95,10 @@ async function main(): Promise<void> {
       rows.push({ records: size, 'graphql floor ms (a)': ma.toFixed(1), 'COPY floor ms (b)': mb.toFixed(1), 'ingestBatch ms (c)': mc.toFixed(1), 'c / (a + b)': (mc / (ma + mb)).toFixed(2) });
     }
   } finally {
+    if (process.env.BENCH_LOG_LEVEL === 'debug') {
+      const lines = service.output().split('\n').filter((l) => l.includes('batch ingested') || l.includes('graphql request'));
+      process.stderr.write(lines.join('\n') + '\n');
+    }
     await sql.end();
     await floor.close();
     await service.stop();

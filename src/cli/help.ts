@@ -1,9 +1,15 @@
 import { CliCommand } from './command';
 
+/** What the top-level help lists for each command (see registry.ts). */
+export interface CommandSummary {
+  name: string;
+  summary: string;
+}
+
 export const PROGRAM = 'credit-monitor';
 
 /** Help text for the program (no command) or for a command path such as ["dataset", "generate"]. */
-export function formatHelp(path: CliCommand[], commands: CliCommand[]): string {
+export function formatHelp(path: CliCommand[], commands: ReadonlyArray<CommandSummary>): string {
   const command = path[path.length - 1];
   const name = [PROGRAM, ...path.map((entry) => entry.name)].join(' ');
   const lines: string[] = [];

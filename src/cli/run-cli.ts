@@ -1,21 +1,22 @@
-import { ArtifactError } from '../model/artifact';
-import { CsvError } from '../model/csv';
 import { CliCommand, CliIo, CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './command';
 import { formatHelp, PROGRAM } from './help';
 import { parseOptions } from './options';
-import { COMMANDS } from './registry';
+import { COMMANDS, CommandEntry } from './registry';
 
-/** Errors that mean bad input or environment (the message is enough) rather than a bug (stack wanted). */
+/**
+ * Errors that mean bad input or environment (the message is enough) rather than a bug (stack
+ * wanted). Matched by name so this file does not load the modules that define them.
+ */
 const EXPECTED_ERRORS = ['CsvError', 'ArtifactError', 'ConversionError', 'CliFailure', 'RangeError'];
 
 /** Runs one invocation and returns the exit code (main.ts passes it to process.exitCode). */
-export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] = COMMANDS): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, commands: CommandEntry[] = COMMANDS): Promise<number> {
   const path: CliCommand[] = [];
   let rest = argv;
-  let available = commands;
   // Walk down command / subcommand names until an option or the end.
   while (rest.length > 0 && !rest[0].startsWith('-')) {
-    const next = available.find((command) => command.name === rest[0]);
+    const parent = path[path.length - 1];
+    const next = parent ? parent.subcommands?.find((command) => command.name === rest[0]) : commands.find((entry) => entry.name === rest[0])?.load();
     if (!next) {
       const where = path.length > 0 ? `${path.map((c) => c.name).join(' ')} ` : '';
       io.stderr(`${PROGRAM}: unknown ${path.length > 0 ? 'subcommand' : 'command'} "${where}${rest[0]}"\n\n${formatHelp(path, commands)}`);
@@ -24,7 +25,6 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
     path.push(next);
     rest = rest.slice(1);
     if (!next.subcommands) break;
-    available = next.subcommands;
   }
   const command = path[path.length - 1];
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -49,7 +49,7 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
       io.stderr(`${label}: ${error.message}\nRun "${label} --help" for usage.\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof CsvError || error instanceof ArtifactError || (error instanceof Error && EXPECTED_ERRORS.includes(error.name))) {
+    if (error instanceof Error && EXPECTED_ERRORS.includes(error.name)) {
       io.stderr(`${label}: ${error.message}\n`);
       return EXIT_FAILURE;
     }

@@ -1,61 +1,62 @@
-import { FEATURE_NAMES, FeatureName } from '../model/features';
+import { FEATURE_NAMES, FeatureColumns, FeatureName } from '../model/features';
 import { DataQualitySummary } from './entities/batch.entity';
 import { ApplicationInput } from './dto/application.input';
 
-/** Observed range of each feature in the model's training data, when the artifact provides it. */
+/** Observed range of each feature in the reference data (the active baseline). */
 export type FeatureSupport = Partial<Record<FeatureName, { min: number; max: number }>>;
+
+export type DataQualityResult = { summary: DataQualitySummary & { outOfSupportValues: number }; warnings: string[] };
+
+function sameRecord(a: ApplicationInput, b: ApplicationInput): boolean {
+  for (const name of FEATURE_NAMES) if (a[name] !== b[name]) return false;
+  return (a.actualDefault ?? null) === (b.actualDefault ?? null);
+}
 
 /**
  * Data-quality summary of an accepted batch, plus plain-language warnings. Duplicates do not
  * reject a batch (upstream systems legitimately resubmit a customer), but they are counted and
- * reported because they bias drift statistics.
+ * reported because they bias drift statistics. Values outside the baseline's observed range are
+ * counted as out of support: the model and the drift tests know nothing about them.
  */
 export function summarizeDataQuality(
   records: ReadonlyArray<ApplicationInput>,
+  columns: FeatureColumns,
   support: FeatureSupport,
-): { summary: DataQualitySummary & { outOfSupportValues: number }; warnings: string[] } {
-  const seenIds = new Set<string>();
-  const seenRows = new Set<string>();
+): DataQualityResult {
+  // An exact duplicate row always repeats a customerId, so full rows are compared only among
+  // records sharing an id: one Map lookup per record instead of building a key per record.
+  const firstById = new Map<string, number[]>();
   let duplicateCustomerIds = 0;
   let duplicateRows = 0;
   let missingValues = 0;
-  let outOfSupportValues = 0;
-  const outOfSupportByFeature = new Map<FeatureName, number>();
-
-  for (const record of records) {
-    if (seenIds.has(record.customerId)) duplicateCustomerIds++;
-    else seenIds.add(record.customerId);
-    let key = record.customerId;
-    for (const name of FEATURE_NAMES) key += '|' + record[name];
-    key += '|' + String(record.actualDefault ?? '');
-    if (seenRows.has(key)) duplicateRows++;
-    else seenRows.add(key);
-    if (record.actualDefault === undefined || record.actualDefault === null) missingValues++;
-    for (const name of FEATURE_NAMES) {
-      const range = support[name];
-      if (range && (record[name] < range.min || record[name] > range.max)) {
-        outOfSupportValues++;
-        outOfSupportByFeature.set(name, (outOfSupportByFeature.get(name) ?? 0) + 1);
-      }
+  records.forEach((record, i) => {
+    const earlier = firstById.get(record.customerId);
+    if (earlier === undefined) firstById.set(record.customerId, [i]);
+    else {
+      duplicateCustomerIds++;
+      if (earlier.some((j) => sameRecord(records[j], record))) duplicateRows++;
+      earlier.push(i);
     }
-  }
+    if (record.actualDefault === undefined || record.actualDefault === null) missingValues++;
+  });
 
+  let outOfSupportValues = 0;
   const warnings: string[] = [];
   if (duplicateCustomerIds > 0) warnings.push(`${duplicateCustomerIds} record(s) repeat a customerId already in this batch`);
   if (duplicateRows > 0) warnings.push(`${duplicateRows} record(s) are exact duplicates of an earlier record`);
-  for (const [name, count] of outOfSupportByFeature) {
-    const range = support[name]!;
-    warnings.push(`${count} value(s) of ${name} lie outside the training range [${range.min}, ${range.max}]`);
+  for (const name of FEATURE_NAMES) {
+    const range = support[name];
+    if (!range) continue;
+    const column = columns[name];
+    let outside = 0;
+    for (let i = 0; i < column.length; i++) if (column[i] < range.min || column[i] > range.max) outside++;
+    if (outside > 0) {
+      outOfSupportValues += outside;
+      warnings.push(`${outside} value(s) of ${name} lie outside the baseline range [${range.min}, ${range.max}]`);
+    }
   }
   return {
-    summary: {
-      rowCount: records.length,
-      duplicateCustomerIds,
-      duplicateRows,
-      missingValues,
-      invalidValues: 0,
-      outOfSupportValues,
-    },
+    summary: { rowCount: records.length, duplicateCustomerIds, duplicateRows, missingValues, invalidValues: 0, outOfSupportValues },
     warnings,
   };
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BaselinesModule } from '../baselines/baselines.module';
 import { DriftModule } from '../drift/drift.module';
 import { ScoringModule } from '../scoring/scoring.module';
 import { BatchQueryService } from './batch-query.service';
@@ -7,7 +8,7 @@ import { IngestionService } from './ingestion.service';
 import { PredictionLogWriter } from './prediction-log.writer';
 
 @Module({
-  imports: [ScoringModule, DriftModule],
+  imports: [ScoringModule, DriftModule, BaselinesModule],
   providers: [IngestionService, BatchQueryService, PredictionLogWriter, IngestionResolver],
   exports: [IngestionService],
 })

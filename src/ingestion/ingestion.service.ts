@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { FeatureName, toColumns } from '../model/features';
+import { FEATURE_NAMES, toColumns } from '../model/features';
+import { BaselinesService } from '../baselines/baselines.service';
 import { ScoringService } from '../scoring/scoring.service';
 import { BatchQueryService } from './batch-query.service';
 import { validateBatch } from './batch-validation';
@@ -16,6 +17,7 @@ import { payloadHash } from './payload-hash';
 import { checkedToDriftReport } from '../drift/drift-report.mapper';
 import { DriftService } from '../drift/drift.service';
 import { PredictionLogWriter } from './prediction-log.writer';
+import { PhaseTimer } from '../common/logging/phase-timer';
 
 /**
  * The ingestBatch use case: validate, score, then write the batch, its prediction logs and
@@ -32,9 +34,11 @@ export class IngestionService {
     private readonly writer: PredictionLogWriter,
     private readonly batches: BatchQueryService,
     private readonly drift: DriftService,
+    private readonly baselines: BaselinesService,
   ) {}
 
   async ingest(input: IngestBatchInput): Promise<IngestBatchPayload> {
+    const phases = new PhaseTimer();
     validateBatch(input, this.config.maxBatchSize);
     const scorer = this.scoring.current;
     if (input.modelVersion && input.modelVersion !== scorer.modelVersion) {
@@ -42,6 +46,7 @@ export class IngestionService {
     }
     const batchId = input.batchId ?? randomUUID();
     const hash = payloadHash(input);
+    phases.mark('validate');
 
     // Fast path for retries: answer from what is stored without scoring again.
     const existing = await this.batches.findEntity(batchId);
@@ -49,7 +54,8 @@ export class IngestionService {
 
     const columns = toColumns(input.records);
     const scored = this.scoring.score(columns);
-    const quality = summarizeDataQuality(input.records, this.trainingSupport());
+    const quality = summarizeDataQuality(input.records, columns, await this.baselineSupport());
+    phases.mark('score');
 
     const outcome = await this.dataSource.transaction(async (manager) => {
       const batch = await this.insertBatchRow(manager, {
@@ -75,6 +81,7 @@ export class IngestionService {
         modelVersion: scored.modelVersion,
         scoredWith: scored.scoredWith,
       });
+      phases.mark('write');
       const checked = await this.drift.checkBatch(manager, {
         batchUuid: batch.id,
         externalBatchId: batchId,
@@ -84,6 +91,7 @@ export class IngestionService {
         dataQuality: quality.summary,
       });
       const drift = checked ? checkedToDriftReport(checked, 'BATCH', scored.modelVersion, batchId) : null;
+      phases.mark('drift');
       return { batch, drift };
     });
 
@@ -92,7 +100,8 @@ export class IngestionService {
       if (!winner) throw new Error(`batch '${batchId}' vanished after a concurrent insert`);
       return this.replay(winner, hash);
     }
-    this.logger.debug({ msg: 'batch ingested', batchId, size: input.records.length });
+    phases.mark('commit');
+    this.logger.debug({ msg: 'batch ingested', batchId, size: input.records.length, phasesMs: phases.durations() });
     return {
       batchId,
       size: input.records.length,
@@ -141,8 +150,15 @@ export class IngestionService {
     return { ...(await this.batches.storedResult(batch)), replayed: true };
   }
 
-  private trainingSupport(): FeatureSupport {
-    const artifact = this.scoring.currentArtifact as { training?: { featureRanges?: FeatureSupport } } | null;
-    return artifact?.training?.featureRanges ?? ({} as Partial<Record<FeatureName, { min: number; max: number }>>);
+  /** The active baseline's observed range per feature (empty before any baseline exists). */
+  private async baselineSupport(): Promise<FeatureSupport> {
+    const baseline = await this.baselines.active();
+    const support: FeatureSupport = {};
+    if (!baseline) return support;
+    for (const name of FEATURE_NAMES) {
+      const column = baseline.profile.columns[name];
+      if (column) support[name] = { min: column.min, max: column.max };
+    }
+    return support;
   }
 }

@@ -38,6 +38,12 @@ export interface KsSortedOptions {
   effectiveSizeB?: number;
   /** Subtracted from D before computing the p-value (a known bound on sketch error); default 0. */
   statisticTolerance?: number;
+  /**
+   * Use the asymptotic p-value when n1·n2 exceeds this. The exact path costs O(n1·n2) (tens of
+   * milliseconds per column at 5,000 × 10,000), while at such sizes the two p-values differ by
+   * well under 0.001. Unset: SciPy's rule (exact whenever max(n1, n2) <= 10,000).
+   */
+  maxExactCells?: number;
 }
 
 /** KS statistic of two ascending-sorted samples in one O(n1 + n2) merge. */
@@ -175,8 +181,9 @@ export function ksTwoSampleSorted(a: Float64Array, b: Float64Array, options: KsS
   const sizeA = options.effectiveSizeA ?? a.length;
   const sizeB = options.effectiveSizeB ?? b.length;
   const tolerance = options.statisticTolerance ?? 0;
+  const exactAffordable = options.maxExactCells === undefined || sizeA * sizeB <= options.maxExactCells;
   if (sizeA === a.length && sizeB === b.length && tolerance === 0) {
-    return ksPValue(sizeA, sizeB, d);
+    return exactAffordable ? ksPValue(sizeA, sizeB, d) : { statistic: d, pValue: ksAsymptoticPValue(sizeA, sizeB, d), method: 'asymptotic' };
   }
   // A sketch stands in for one sample: its ECDF is only known to within `tolerance`, and the
   // lattice of the exact test no longer describes the statistic, so use the asymptotic

@@ -17,7 +17,7 @@
  */
 import { countNonFinite, sortFloat64InPlace } from '../../stats/sorting';
 import { countCategories, toProportions, countIntoHistogram } from './binning';
-import { ColumnKind, PREDICTION_COLUMN } from './columns';
+import { ColumnKind, DRIFT_COLUMNS, PREDICTION_COLUMN } from './columns';
 import { ColumnComparison } from './comparison-types';
 import { columnSettings, DriftConfig, resolveDriftConfig } from './config';
 import { compareDiscrete } from './discrete-comparison';
@@ -114,9 +114,19 @@ function compareColumn(profile: ColumnProfile, values: Float64Array): ColumnComp
   return compareNumeric(profile, sortFloat64InPlace(values.slice()));
 }
 
+/**
+ * Standard columns in their canonical order (features, then prediction), then any others: a
+ * profile that went through PostgreSQL's jsonb comes back with its keys reordered.
+ */
+function orderedColumnNames(profile: BaselineProfile): string[] {
+  const present = Object.keys(profile.columns);
+  const standard = DRIFT_COLUMNS.filter((name) => present.includes(name));
+  return [...standard, ...present.filter((name) => !standard.includes(name as (typeof DRIFT_COLUMNS)[number])).sort()];
+}
+
 export function checkDrift(profile: BaselineProfile, current: CurrentColumns, config: Partial<DriftConfig> = {}): DriftCheckResult {
   const resolved = resolveDriftConfig(config);
-  const names = Object.keys(profile.columns);
+  const names = orderedColumnNames(profile);
   let rowCount = 0;
   for (const name of names) rowCount = Math.max(rowCount, current[name]?.length ?? 0);
 

@@ -34,6 +34,12 @@ function ecdfView(reference: Float64Array, current: Float64Array): EcdfCompariso
   };
 }
 
+/**
+ * Exact KS p-values up to 2,000,000 lattice cells (e.g. 1,000 × 2,000 rows); beyond that the
+ * asymptotic distribution, which agrees to < 0.001 there and keeps the in-ingestion check cheap.
+ */
+export const KS_MAX_EXACT_CELLS = 2_000_000;
+
 /** `sortedCurrent` must be ascending and finite. */
 export function compareNumeric(profile: NumericColumnProfile, sortedCurrent: Float64Array): ColumnComparison {
   const { sorted: reference, ecdfSpread } = numericReference(profile);
@@ -41,7 +47,7 @@ export function compareNumeric(profile: NumericColumnProfile, sortedCurrent: Flo
   const nReference = profile.count;
 
   const ks = profile.sampleIsComplete
-    ? ksTwoSampleSorted(reference, sortedCurrent)
+    ? ksTwoSampleSorted(reference, sortedCurrent, { maxExactCells: KS_MAX_EXACT_CELLS })
     : ksTwoSampleSorted(reference, sortedCurrent, {
         effectiveSizeA: nReference,
         statisticTolerance: 1 / reference.length,
