@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   const db = await benchDatabase();
   progress('starting instance A (in process) and instance B (child process)');
   const a = await startTestService(db.url, { LOG_LEVEL: 'warn' });
-  const b = await spawnService({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', NODE_ENV: 'production' }, 120_000);
+  // LOG_LEVEL info: spawnService waits for the "service listening" log line.
+  const b = await spawnService({ DATABASE_URL: db.url, LOG_LEVEL: 'info', NODE_ENV: 'production' }, 120_000);
   const dataSource = a.app.get(DataSource);
   const alerts = a.app.get(AlertsService);
   const committedAt = new Map<number, number>();

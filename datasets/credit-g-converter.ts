@@ -12,7 +12,7 @@ import { FeatureRecord } from '../src/model/features';
  *   loan_amount        = credit_amount
  *   employment_years   = from employment
  *   actual_default     = class == "bad"
- * Rounding: income and loan to 2 decimals, ratios to 4, employment_years to 1.
+ * Rounding: income and loan to 2 decimals, ratios to 4, employment_years to 1 (numpy-style, see roundTo).
  * customer_id is openml-credit-NNNN in row order.
  */
 
@@ -215,9 +215,15 @@ function clip(value: number, low: number, high: number): number {
 }
 
 /**
- * Rounds as Python's round(x, d) does for values that are not exact binary ties (toFixed works
- * on the exact binary value, like Python), so converted numbers match the reference CSV.
+ * Rounds as numpy / pandas `.round(d)` (which produced the reference CSV): x·10^d rounded half to
+ * even, divided back. Python's built-in round(x, d) differs on products that land exactly on .5
+ * (741·12/18000/8 → 0.0618 in the reference file, 0.0617 with round()).
  */
 function roundTo(value: number, decimals: number): number {
-  return Number(value.toFixed(decimals));
+  const scale = 10 ** decimals;
+  const scaled = value * scale;
+  const floor = Math.floor(scaled);
+  const diff = scaled - floor;
+  const rounded = diff > 0.5 ? floor + 1 : diff < 0.5 ? floor : floor % 2 === 0 ? floor : floor + 1;
+  return rounded / scale;
 }

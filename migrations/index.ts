@@ -1,4 +1,5 @@
 import { InitialSchema1764320000000 } from './1764320000000-InitialSchema';
+import { PerformanceRetraining1764400000000 } from './1764400000000-PerformanceRetraining';
 
 /** Explicit list (not a glob) so the same migrations load from ts-node, jest and dist/. */
-export const MIGRATIONS = [InitialSchema1764320000000];
+export const MIGRATIONS = [InitialSchema1764320000000, PerformanceRetraining1764400000000];

@@ -77,7 +77,8 @@ export function shareSeverity(share: number, threshold: number): AlertSeverity {
 
 /** ROC AUC below the floor: shortfall < 0.05 MEDIUM, < 0.10 HIGH, else (or AUC <= 0.5) CRITICAL. */
 export function rocAucSeverity(auc: number, minRocAuc: number, estimated: boolean): AlertSeverity {
-  const shortfall = minRocAuc - auc;
+  // Rounded so that band edges hold despite binary floating point (0.65 - 0.55 is 0.0999...).
+  const shortfall = Math.round((minRocAuc - auc) * 1e9) / 1e9;
   let severity = AlertSeverity.MEDIUM;
   if (auc <= 0.5 || shortfall >= 0.1) severity = AlertSeverity.CRITICAL;
   else if (shortfall >= 0.05) severity = AlertSeverity.HIGH;

@@ -6,7 +6,6 @@ import { AlertEventWriter } from './alert-event.writer';
 import { AlertRow, toAlert } from './alert.mapper';
 import { AlertThresholds, Detection, RuleOutcome, evaluateDriftReport, evaluatePerformance } from './alert-rules';
 import { AlertEventType, AlertSeverity, maxSeverity } from './models/alert-enums';
-import { Alert } from './models/alert.model';
 
 /** Actor recorded on changes made by rule evaluation rather than by a person. */
 export const SYSTEM_ACTOR = 'system';

@@ -5,8 +5,9 @@ import { CliCommand } from './command';
  * milliseconds to compile, so `score` should not pay for the training and dataset code.
  *
  * To add a command: create src/cli/commands/<name>.command.ts exporting a CliCommand, and add one
- * line here, e.g.
- *   lazy('drift', 'Compare a CSV with a baseline', () => (require('./commands/drift.command') as typeof import('./commands/drift.command')).driftCommand),
+ * entry here, e.g.
+ *   lazy('drift', 'Compare a CSV with a baseline', () =>
+ *     (require('./commands/drift.command') as typeof import('./commands/drift.command')).driftCommand),
  */
 export interface CommandEntry {
   name: string;
@@ -20,9 +21,25 @@ function lazy(name: string, summary: string, load: () => CliCommand): CommandEnt
 
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading, see above */
 export const COMMANDS: CommandEntry[] = [
-  lazy('train', 'Train the logistic credit model on a labelled CSV and write the artifact', () => (require('./commands/train.command') as typeof import('./commands/train.command')).trainCommand),
-  lazy('score', 'Score a feature CSV with a model artifact (streamed, any size)', () => (require('./commands/score.command') as typeof import('./commands/score.command')).scoreCommand),
-  lazy('evaluate', 'Evaluate a model artifact on a labelled CSV', () => (require('./commands/evaluate.command') as typeof import('./commands/evaluate.command')).evaluateCommand),
-  lazy('dataset', 'Data tools: convert raw credit-g, generate synthetic data, fit the generator profile', () => (require('./commands/dataset.command') as typeof import('./commands/dataset.command')).datasetCommand),
+  lazy(
+    'train',
+    'Train the logistic credit model on a labelled CSV and write the artifact',
+    () => (require('./commands/train.command') as typeof import('./commands/train.command')).trainCommand,
+  ),
+  lazy(
+    'score',
+    'Score a feature CSV with a model artifact (streamed, any size)',
+    () => (require('./commands/score.command') as typeof import('./commands/score.command')).scoreCommand,
+  ),
+  lazy(
+    'evaluate',
+    'Evaluate a model artifact on a labelled CSV',
+    () => (require('./commands/evaluate.command') as typeof import('./commands/evaluate.command')).evaluateCommand,
+  ),
+  lazy(
+    'dataset',
+    'Data tools: convert raw credit-g, generate synthetic data, fit the generator profile',
+    () => (require('./commands/dataset.command') as typeof import('./commands/dataset.command')).datasetCommand,
+  ),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */

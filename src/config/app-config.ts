@@ -1,5 +1,15 @@
 import { EnvironmentVariables } from './env.validation';
 
+/** One scheduled windowed drift re-check (MONITORING_DRIFT_WINDOWS). */
+export interface DriftWindowConfig {
+  kind: string;
+  cron: string;
+  lengthMinutes: number;
+  /** The window end is the tick floored to this many minutes (UTC); defaults to the length. */
+  alignMinutes: number;
+  enabled: boolean;
+}
+
 export interface DriftFeatureOverride {
   alpha?: number;
   psiThreshold?: number;
@@ -45,6 +55,22 @@ export class AppConfig {
     subscriberBuffer: number;
   };
   readonly graphql: { maxDepth: number; maxComplexity: number; wsMaxMessageBytes: number };
+  readonly monitoringJobs: {
+    enabled: boolean;
+    driftWindows: DriftWindowConfig[];
+    windowMaxRows: number;
+    reconcileEnabled: boolean;
+    reconcileCron: string;
+  };
+  readonly performance: { minLabels: number; minRows: number; maxRocAucDrop: number };
+  readonly retraining: {
+    driftWindows: number;
+    minLabelledRows: number;
+    holdoutFraction: number;
+    cvFolds: number;
+    seed: number;
+    trainingDataPath: string;
+  };
 
   constructor(env: EnvironmentVariables) {
     this.nodeEnv = env.NODE_ENV;
@@ -83,6 +109,26 @@ export class AppConfig {
       maxComplexity: env.GRAPHQL_MAX_COMPLEXITY,
       wsMaxMessageBytes: env.GRAPHQL_WS_MAX_MESSAGE_BYTES,
     };
+    this.monitoringJobs = {
+      enabled: env.MONITORING_JOBS_ENABLED === 'auto' ? env.NODE_ENV !== 'test' : env.MONITORING_JOBS_ENABLED === 'true',
+      driftWindows: parseDriftWindows(env.MONITORING_DRIFT_WINDOWS),
+      windowMaxRows: env.MONITORING_WINDOW_MAX_ROWS,
+      reconcileEnabled: env.RETRAIN_RECONCILE_ENABLED,
+      reconcileCron: checkCron('RETRAIN_RECONCILE_CRON', env.RETRAIN_RECONCILE_CRON),
+    };
+    this.performance = {
+      minLabels: env.PERFORMANCE_MIN_LABELS,
+      minRows: env.PERFORMANCE_MIN_ROWS,
+      maxRocAucDrop: env.PERFORMANCE_MAX_ROC_AUC_DROP,
+    };
+    this.retraining = {
+      driftWindows: env.RETRAIN_DRIFT_WINDOWS,
+      minLabelledRows: env.RETRAIN_MIN_LABELLED_ROWS,
+      holdoutFraction: env.RETRAIN_HOLDOUT_FRACTION,
+      cvFolds: env.RETRAIN_CV_FOLDS,
+      seed: env.RETRAIN_SEED,
+      trainingDataPath: env.RETRAIN_TRAINING_DATA_PATH,
+    };
   }
 
   get isProduction(): boolean {
@@ -101,4 +147,40 @@ function parseFeatureOverrides(json: string): Record<string, DriftFeatureOverrid
     throw new Error(`Invalid configuration:\n  DRIFT_FEATURE_OVERRIDES: must be a JSON object`);
   }
   return parsed as Record<string, DriftFeatureOverride>;
+}
+
+function invalid(name: string, rule: string): Error {
+  return new Error(`Invalid configuration:\n  ${name}: ${rule}`);
+}
+
+function checkCron(name: string, expression: string): string {
+  // Five or six space-separated fields; the scheduler (cron) validates the values at start.
+  if (!/^\S+(\s+\S+){4,5}$/.test(expression.trim())) throw invalid(name, `"${expression}" is not a cron expression`);
+  return expression.trim();
+}
+
+function parseDriftWindows(json: string): DriftWindowConfig[] {
+  const name = 'MONITORING_DRIFT_WINDOWS';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw invalid(name, 'must be a JSON array');
+  }
+  if (!Array.isArray(parsed)) throw invalid(name, 'must be a JSON array');
+  const kinds = new Set<string>();
+  return parsed.map((entry: unknown, i) => {
+    const w = (entry ?? {}) as Record<string, unknown>;
+    const kind = w.kind;
+    if (typeof kind !== 'string' || !/^[A-Z][A-Z0-9_]{0,31}$/.test(kind)) throw invalid(name, `[${i}].kind must be an UPPER_CASE name`);
+    if (kinds.has(kind)) throw invalid(name, `[${i}].kind "${kind}" appears twice`);
+    kinds.add(kind);
+    const length = w.lengthMinutes;
+    if (typeof length !== 'number' || !Number.isInteger(length) || length < 1) throw invalid(name, `[${i}].lengthMinutes must be a positive integer`);
+    const align = w.alignMinutes ?? length;
+    if (typeof align !== 'number' || !Number.isInteger(align) || align < 1) throw invalid(name, `[${i}].alignMinutes must be a positive integer`);
+    if (typeof w.cron !== 'string') throw invalid(name, `[${i}].cron must be a cron expression`);
+    if (w.enabled !== undefined && typeof w.enabled !== 'boolean') throw invalid(name, `[${i}].enabled must be true or false`);
+    return { kind, cron: checkCron(`${name}[${i}].cron`, w.cron), lengthMinutes: length, alignMinutes: align, enabled: w.enabled !== false };
+  });
 }

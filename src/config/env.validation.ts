@@ -108,6 +108,63 @@ export class EnvironmentVariables {
   @IsInt() @Min(1) @Max(100)
   ALERT_AUTO_RESOLVE_CHECKS = 3;
 
+  /** Scheduled jobs (window re-checks, retraining reconciliation). auto: on, except with NODE_ENV=test. */
+  @IsIn(['auto', 'true', 'false'])
+  MONITORING_JOBS_ENABLED: 'auto' | 'true' | 'false' = 'auto';
+
+  /**
+   * JSON array of windowed drift re-checks: [{ "kind", "cron", "lengthMinutes", "alignMinutes"?, "enabled"? }].
+   * The window end is the tick time floored to alignMinutes (UTC), so every instance computes the same key.
+   */
+  @IsString()
+  MONITORING_DRIFT_WINDOWS =
+    '[{"kind":"HOURLY","cron":"*/15 * * * *","lengthMinutes":60,"alignMinutes":15},{"kind":"DAILY","cron":"0 0 * * *","lengthMinutes":1440,"alignMinutes":1440}]';
+
+  /** Most prediction rows one window check reads (the newest are kept beyond this). */
+  @IsInt() @Min(100) @Max(5_000_000)
+  MONITORING_WINDOW_MAX_ROWS = 500_000;
+
+  @Transform(toBoolean) @IsBoolean()
+  RETRAIN_RECONCILE_ENABLED = true;
+
+  @IsString()
+  RETRAIN_RECONCILE_CRON = '*/15 * * * *';
+
+  /** Consecutive DRIFT window reports (same window kind) that raise a DRIFT retraining event. */
+  @IsInt() @Min(1) @Max(100)
+  RETRAIN_DRIFT_WINDOWS = 3;
+
+  /** Labelled rows needed before a realized ROC AUC feeds alerts and retraining (fewer: not evaluated). */
+  @IsInt() @Min(2)
+  PERFORMANCE_MIN_LABELS = 100;
+
+  /** Rows needed before a label-free estimate feeds alerts. */
+  @IsInt() @Min(2)
+  PERFORMANCE_MIN_ROWS = 100;
+
+  /** Realized ROC AUC this far below the model card's holdout figure raises a PERFORMANCE retraining event. */
+  @IsNumber() @Min(0) @Max(1)
+  PERFORMANCE_MAX_ROC_AUC_DROP = 0.05;
+
+  /** Labelled prediction rows retrainModel needs (both classes present). */
+  @IsInt() @Min(20)
+  RETRAIN_MIN_LABELLED_ROWS = 200;
+
+  /** Stratified share of the labelled logs on which challenger and champion are both evaluated. */
+  @IsNumber() @Min(0.05) @Max(0.5)
+  RETRAIN_HOLDOUT_FRACTION = 0.25;
+
+  /** Cross-validation folds for the challenger (0 skips it: training blocks the event loop meanwhile). */
+  @IsInt() @Min(0) @Max(20)
+  RETRAIN_CV_FOLDS = 0;
+
+  @IsInt() @Min(0)
+  RETRAIN_SEED = 42;
+
+  /** Labelled CSV added to the logs when retrainModel is called with includeTrainingData: true. */
+  @IsString()
+  RETRAIN_TRAINING_DATA_PATH = 'datasets/baseline-sample.csv';
+
   /** Events a slow alertChanged subscriber may have queued before it is closed (it resumes with afterEventId). */
   @IsInt() @Min(10) @Max(1_000_000)
   ALERT_SUBSCRIBER_BUFFER = 10_000;

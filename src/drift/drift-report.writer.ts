@@ -37,14 +37,10 @@ const METRIC_COLUMNS = [
   'jensen_shannon', 'drifted', 'evaluated',
 ];
 
-/**
- * Writes one drift report and its per-feature metrics with the caller's manager (inside the
- * ingestion or window-check transaction). Returns the report id, or null when a WINDOW report
- * for the same (model, window kind, window end) already exists (a second run of the same tick).
- */
-export async function writeDriftReport(manager: EntityManager, row: DriftReportRow, result: DriftCheckResult): Promise<{ id: string; createdAt: Date } | null> {
-  const details: StoredReportDetails = {
-    baselineVersion: row.baselineVersion,
+/** The binned data a report keeps for its HTML view (shared by the service and the CLI). */
+export function reportDetails(result: DriftCheckResult, baselineVersion: number): StoredReportDetails {
+  return {
+    baselineVersion,
     notEvaluated: result.notEvaluated,
     features: result.features.map((f) => ({
       feature: f.feature,
@@ -58,6 +54,15 @@ export async function writeDriftReport(manager: EntityManager, row: DriftReportR
       ecdf: f.ecdf ?? null,
     })),
   };
+}
+
+/**
+ * Writes one drift report and its per-feature metrics with the caller's manager (inside the
+ * ingestion or window-check transaction). Returns the report id, or null when a WINDOW report
+ * for the same (model, window kind, window end) already exists (a second run of the same tick).
+ */
+export async function writeDriftReport(manager: EntityManager, row: DriftReportRow, result: DriftCheckResult): Promise<{ id: string; createdAt: Date } | null> {
+  const details = reportDetails(result, row.baselineVersion);
   const inserted: Array<{ id: string; created_at: Date }> = await manager.query(
     `INSERT INTO drift_reports (kind, batch_id, baseline_id, model_version, status, global_score, drifted_share, row_count,
                                 window_kind, window_start, window_end, details)

@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
 import { BaselinesModule } from '../baselines/baselines.module';
 import { DriftQueryService } from './drift-query.service';
 import { DriftReportController } from './drift-report.controller';
-import { DriftReportListener } from './drift-report.listener';
 import { DriftResolver } from './drift.resolver';
 import { DriftService } from './drift.service';
 
 @Module({
-  imports: [BaselinesModule],
+  imports: [BaselinesModule, AlertsModule],
   controllers: [DriftReportController],
-  providers: [DriftService, DriftQueryService, DriftResolver, DriftReportListener],
+  providers: [DriftService, DriftQueryService, DriftResolver],
   exports: [DriftService, DriftQueryService],
 })
 export class DriftModule {}

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { AlertsService } from '../alerts/alerts.service';
 import { BaselinesService } from '../baselines/baselines.service';
 import { DataQualityFacts, DriftReportCreated } from '../common/events/domain-events';
 import { AppConfig } from '../config/app-config';
@@ -9,7 +10,6 @@ import { DriftReportRow, writeDriftReport } from './drift-report.writer';
 import { checkDrift } from './engine/check';
 import { PREDICTION_COLUMN } from './engine/columns';
 import { DriftCheckResult } from './engine/result-types';
-import { DriftReportListener } from './drift-report.listener';
 
 export interface BatchDriftInput {
   batchUuid: string;
@@ -30,7 +30,7 @@ export interface CheckedReport {
 /**
  * Runs the drift engine against the active baseline and stores the report with its per-feature
  * metrics, inside the caller's transaction (so a batch and its report commit together), then
- * lets the listeners (alert rules) react in the same transaction.
+ * evaluates the alert rules in the same transaction: an alert commits or rolls back with its cause.
  */
 @Injectable()
 export class DriftService {
@@ -39,7 +39,7 @@ export class DriftService {
   constructor(
     private readonly config: AppConfig,
     private readonly baselines: BaselinesService,
-    private readonly listener: DriftReportListener,
+    private readonly alerts: AlertsService,
   ) {}
 
   async checkBatch(manager: EntityManager, input: BatchDriftInput): Promise<CheckedReport | null> {
@@ -51,7 +51,7 @@ export class DriftService {
     );
     if (!checked) return null;
     await manager.query(`UPDATE batches SET drift_report_id = $1 WHERE id = $2`, [checked.id, input.batchUuid]);
-    await this.listener.onDriftReport(manager, this.event(checked, 'BATCH', input.batchUuid, input.modelVersion, input.dataQuality));
+    await this.alerts.onDriftReport(manager, this.event(checked, 'BATCH', input.batchUuid, input.modelVersion, input.dataQuality));
     return checked;
   }
 

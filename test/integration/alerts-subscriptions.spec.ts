@@ -4,6 +4,7 @@ import { LISTENER_APPLICATION_NAME } from '../../src/alerts/alert-events.listene
 import { AlertsService } from '../../src/alerts/alerts.service';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../src/common/graphql/graphql-options';
 import { createTestDatabase, sqlClient } from '../support/database';
+import { generatedRecords } from '../support/generated-data';
 import { startTestService, TestService } from '../support/service';
 import { ALERT_CHANGED, connectWs, ReceivedEvent, WsTestClient } from '../support/ws-client';
 import { driftReport, insertReportRow, MODEL, reportDrift } from '../unit/alerts/drift-report.fixture';
@@ -51,19 +52,23 @@ describe('alertChanged across instances (real PostgreSQL, real websocket)', () =
   }
 
   it('delivers events committed on A to a subscriber on B; after a disconnect, afterEventId replays exactly the missed ones, then continues live', async () => {
-    const modelVersion = nextModel();
     const console1 = connect(b);
     const live = console1.subscribe<ReceivedEvent>(ALERT_CHANGED, { filter: { feature: 'age' } });
     // A subscription is active once it has received something; prime with a marker event on B's side.
-    await reportDrift(b.app, { modelVersion: `${modelVersion}-marker`, drifted: { age: 0.3 } });
+    await reportDrift(b.app, { modelVersion: `${nextModel()}-marker`, drifted: { age: 0.3 } });
     await live.waitFor(1);
 
-    // The drift module does not emit DRIFT yet (ingestBatch { drift } is null), so the drifting
-    // batch is triggered through AlertsService.onDriftReport on instance A, exactly as the drift
-    // module will call it. TODO(lead): switch to `ingestBatch` on A with a shifted batch (age 95,
-    // creditUtilization 0.99, annualIncome 1_000_000) once drift reports exist.
-    await reportDrift(a.app, { modelVersion, drifted: { age: 0.3 } });
-    await reportDrift(a.app, { modelVersion, drifted: { age: 0.35 } });
+    // Two drifting batches ingested on A (much older applicants): each raises or updates the age
+    // alert inside its ingestion transaction; B's subscriber receives both after COMMIT.
+    let modelVersion = '';
+    for (const seed of [1, 2]) {
+      const ingested = await a.gql<{ ingestBatch: { modelVersion: string; drift: { status: string } } }>(
+        `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { modelVersion drift { status } } }`,
+        { input: { batchId: `older-${seed}`, records: generatedRecords(300, seed, 'older_applicants', 15) } },
+      );
+      expect(ingested.data!.ingestBatch.drift.status).toBe('DRIFT');
+      modelVersion = ingested.data!.ingestBatch.modelVersion;
+    }
     const received = await live.waitFor(3);
     expect(received.slice(1).map((e) => [e.type, e.alert.feature, e.alert.occurrences, e.actor])).toEqual([
       ['CREATED', 'age', 1, 'system'],

@@ -25,17 +25,23 @@ export class PerformanceMetricEntity {
   @Column({ name: 'window_end', type: 'timestamptz', nullable: true })
   windowEnd: Date | null;
 
+  /** The scheduled window's name (HOURLY, DAILY, ...) for WINDOW rows. */
+  @Column({ name: 'window_kind', type: 'text', nullable: true })
+  windowKind: string | null;
+
   @Column({ name: 'row_count', type: 'int' })
   rowCount: number;
 
   @Column({ name: 'labelled_count', type: 'int' })
   labelledCount: number;
 
+  /** StoredRealized (performance-metrics.ts); null until the rows carry labels. */
   @Column({ type: 'jsonb', nullable: true })
-  realized: Record<string, number> | null;
+  realized: Record<string, number | null> | null;
 
+  /** StoredEstimate (performance-metrics.ts): the CBPE estimate, always present. */
   @Column({ type: 'jsonb', nullable: true })
-  estimated: Record<string, number> | null;
+  estimated: Record<string, number | null> | null;
 
   @Column({ name: 'computed_at', type: 'timestamptz', default: () => 'now()' })
   computedAt: Date;

@@ -1,0 +1,83 @@
+import { binaryMetrics, rocAuc } from '../stats/classification-metrics';
+import { estimatePerformance } from './cbpe';
+
+/**
+ * What one performance_metrics row stores: realized metrics over the labelled rows (null when
+ * none are labelled) next to the label-free estimate over all rows. Non-finite values (ROC AUC
+ * with a single class among the labels) are stored as null: "not evaluated", never a number.
+ */
+
+export interface StoredRealized {
+  rocAuc: number | null;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  brier: number;
+  logLoss: number;
+  positiveRate: number;
+  labelledShare: number;
+  labelledCount: number;
+}
+
+export interface StoredEstimate {
+  rocAuc: number | null;
+  accuracy: number | null;
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+  positiveRate: number | null;
+  brier: number | null;
+  logLoss: number | null;
+  expectedDefaultRate: number | null;
+}
+
+export interface PerformanceFigures {
+  rowCount: number;
+  labelledCount: number;
+  realized: StoredRealized | null;
+  estimated: StoredEstimate;
+}
+
+/** Outcome per row: true = defaulted, false = repaid, null/undefined = not known yet. */
+export type OutcomeLabel = boolean | null | undefined;
+
+export function computePerformance(probabilities: ArrayLike<number>, labels: ArrayLike<OutcomeLabel>, threshold: number): PerformanceFigures {
+  const n = probabilities.length;
+  if (labels.length !== n) throw new RangeError(`${labels.length} labels for ${n} probabilities`);
+  const labelledProbabilities: number[] = [];
+  const labelled: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const label = labels[i];
+    if (label === null || label === undefined) continue;
+    labelled.push(label ? 1 : 0);
+    labelledProbabilities.push(probabilities[i]);
+  }
+  const estimate = estimatePerformance(probabilities, threshold);
+  const estimated: StoredEstimate = {
+    rocAuc: finite(estimate.rocAuc),
+    accuracy: finite(estimate.accuracy),
+    precision: finite(estimate.precision),
+    recall: finite(estimate.recall),
+    f1: finite(estimate.f1),
+    positiveRate: finite(estimate.positiveRate),
+    brier: finite(estimate.brier),
+    logLoss: finite(estimate.logLoss),
+    expectedDefaultRate: finite(estimate.expectedDefaultRate),
+  };
+  let realized: StoredRealized | null = null;
+  if (labelled.length > 0) {
+    const metrics = binaryMetrics(labelled, labelledProbabilities, threshold);
+    realized = {
+      rocAuc: finite(rocAuc(labelled, labelledProbabilities)),
+      ...metrics,
+      labelledShare: labelled.length / n,
+      labelledCount: labelled.length,
+    };
+  }
+  return { rowCount: n, labelledCount: labelled.length, realized, estimated };
+}
+
+function finite(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
