@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AlertsService } from '../../src/alerts/alerts.service';
 import { createTestDatabase, sqlClient } from '../support/database';
+import { generatedRecords } from '../support/generated-data';
 import { startTestService, TestService } from '../support/service';
 import { driftReport, insertReportRow, MODEL, reportDrift } from '../unit/alerts/drift-report.fixture';
 
@@ -104,6 +105,21 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     // PSI 0.2 is MEDIUM; later occurrences past 0.25 escalate it to HIGH.
     expect(age.severity).toBe('HIGH');
     expect(await eventTypes(age.id)).toEqual(['CREATED', ...Array(9).fill('UPDATED')]);
+  });
+
+  it('end to end: ten drifting batches ingested through GraphQL make one open loanAmount alert with ten occurrences', async () => {
+    let modelVersion = '';
+    for (let i = 0; i < 10; i++) {
+      const response = await service.gql<{ ingestBatch: { modelVersion: string; drift: { status: string } } }>(
+        `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { modelVersion drift { status } } }`,
+        { input: { batchId: `larger-loans-${i}`, records: generatedRecords(400, 500 + i, 'larger_loans', 0.8) } },
+      );
+      expect(response.data!.ingestBatch.drift.status).toBe('DRIFT');
+      modelVersion = response.data!.ingestBatch.modelVersion;
+    }
+    const loan = (await alertsOf(modelVersion)).filter((a) => a.feature === 'loanAmount');
+    expect(loan.map((a) => [a.kind, a.status, a.occurrences])).toEqual([['FEATURE_DRIFT', 'OPEN', 10]]);
+    expect(await eventTypes(loan[0].id)).toEqual(['CREATED', ...Array(9).fill('UPDATED')]);
   });
 
   it('grades severity by PSI band, by how many features drifted, and escalates prediction drift', async () => {
