@@ -45,14 +45,14 @@ export class IngestionService {
       throw new ModelVersionMismatchError(input.modelVersion, scorer.modelVersion);
     }
     const batchId = input.batchId ?? randomUUID();
-    const hash = payloadHash(input);
+    const columns = toColumns(input.records);
+    const hash = payloadHash(input, columns);
     phases.mark('validate');
 
     // Fast path for retries: answer from what is stored without scoring again.
     const existing = await this.batches.findEntity(batchId);
     if (existing) return this.replay(existing, hash);
 
-    const columns = toColumns(input.records);
     const scored = this.scoring.score(columns);
     const quality = summarizeDataQuality(input.records, columns, await this.baselineSupport());
     phases.mark('score');

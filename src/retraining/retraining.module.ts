@@ -1,5 +1,16 @@
 import { Module } from '@nestjs/common';
+import { ChallengerTrainingService } from './challenger-training.service';
+import { ModelRegistryService } from './model-registry.service';
+import { RetrainingEventsService } from './retraining-events.service';
+import { RetrainingResolver } from './retraining.resolver';
 
-/** Entities and migration exist; services, resolvers and jobs arrive with their issues. */
-@Module({})
+/**
+ * Retraining: signals (automatic from drift and performance, manual), challenger training on
+ * labelled logs, and promotion. The rightmost module: it imports none of the others; scoring
+ * picks up a promotion by reading the registry.
+ */
+@Module({
+  providers: [RetrainingEventsService, ModelRegistryService, ChallengerTrainingService, RetrainingResolver],
+  exports: [RetrainingEventsService],
+})
 export class RetrainingModule {}

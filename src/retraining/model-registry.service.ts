@@ -1,0 +1,89 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
+import { PromoteModelVersionInput } from './dto/promote-model-version.input';
+import { ModelVersion } from './models/model-version.model';
+import { RetrainingEventsService } from './retraining-events.service';
+import { ModelVersionNotFoundError, ModelVersionNotPromotableError, RetrainingInputError } from './retraining.errors';
+import { MODEL_VERSION_COLUMNS, ModelVersionRow, toModelVersion } from './retraining.mapper';
+
+type ListedRow = Omit<ModelVersionRow, 'artifact'> & { threshold: number | null };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The model registry (model_versions): listing and promotion. Scoring on every instance reads
+ * the ACTIVE row before each batch, so a promotion committed here switches scoring everywhere
+ * without a restart.
+ */
+@Injectable()
+export class ModelRegistryService {
+  private readonly logger = new Logger('ModelRegistry');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: RetrainingEventsService,
+  ) {}
+
+  async get(version: string): Promise<ModelVersion> {
+    const rows: ListedRow[] = await this.dataSource.query(`SELECT ${MODEL_VERSION_COLUMNS} FROM model_versions WHERE version = $1`, [version]);
+    if (!rows.length) throw new ModelVersionNotFoundError(version);
+    return toModelVersion(rows[0]);
+  }
+
+  /** Newest first, keyset-paged on (created_at, id). */
+  async list(first: number | null | undefined, after: string | null | undefined): Promise<Connection<ModelVersion>> {
+    const size = pageSize(first);
+    const params: unknown[] = [];
+    let keyset = '';
+    if (after) {
+      const [id] = decodeCursor(after);
+      if (typeof id !== 'string' || !UUID.test(id)) throw new RetrainingInputError('after', 'is not a valid cursor', after);
+      params.push(id);
+      keyset = `WHERE (created_at, id) < ((SELECT created_at FROM model_versions WHERE id = $1::uuid), $1::uuid)`;
+    }
+    params.push(size + 1);
+    const [rows, counted] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${MODEL_VERSION_COLUMNS} FROM model_versions ${keyset} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+        params,
+      ) as Promise<ListedRow[]>,
+      this.dataSource.query(`SELECT count(*)::int AS n FROM model_versions`) as Promise<Array<{ n: number }>>,
+    ]);
+    return toConnection(rows, size, counted[0].n, (r) => encodeCursor([r.id]), toModelVersion);
+  }
+
+  /**
+   * CANDIDATE (or RETIRED, for a rollback) -> ACTIVE, the old ACTIVE -> RETIRED, and the old
+   * version's OPEN retraining events resolved, in one transaction. Promoting the ACTIVE version
+   * again changes nothing.
+   */
+  async promote(input: PromoteModelVersionInput): Promise<ModelVersion> {
+    const version = input.version.trim();
+    const previous = await this.dataSource.transaction(async (manager) => {
+      // Serialises registry writers (promotions, start-up registration) without blocking readers.
+      await manager.query(`LOCK TABLE model_versions IN SHARE ROW EXCLUSIVE MODE`);
+      const [target]: Array<{ status: string; kind: string; has_artifact: boolean }> = await manager.query(
+        `SELECT status, kind, artifact IS NOT NULL AS has_artifact FROM model_versions WHERE version = $1`,
+        [version],
+      );
+      if (!target) throw new ModelVersionNotFoundError(version);
+      if (target.status === 'ACTIVE') return null;
+      if (target.kind !== 'artifact' || !target.has_artifact) {
+        throw new ModelVersionNotPromotableError(version, target.status, 'it has no stored artifact');
+      }
+      const retired: Array<{ version: string }> = await manager.query(
+        `UPDATE model_versions SET status = 'RETIRED' WHERE status = 'ACTIVE' RETURNING version`,
+      );
+      await manager.query(
+        `UPDATE model_versions SET status = 'ACTIVE', promoted_at = now(), retrain_required = false, retrain_reason = NULL WHERE version = $1`,
+        [version],
+      );
+      for (const old of retired) await this.events.resolveForVersion(manager, old.version, version);
+      return retired[0]?.version ?? null;
+    });
+    if (previous) this.logger.log({ msg: 'model version promoted', version, previous });
+    return this.get(version);
+  }
+}

@@ -1,0 +1,81 @@
+import { ModelComparison, ModelMetrics, ModelVersion } from './models/model-version.model';
+import { RetrainingEvent } from './models/retraining-event.model';
+import { ModelVersionStatusValue, RetrainingCauseValue, RetrainingStatusValue } from './models/retraining.enums';
+
+/** Raw rows (snake_case, from manager.query) to API models: the table shape stays out of the API. */
+
+export interface RetrainingEventRow {
+  id: string;
+  model_version: string;
+  cause: string;
+  status: string;
+  reason: string;
+  details: Record<string, unknown> | null;
+  created_at: Date;
+  resolved_at: Date | null;
+}
+
+export interface ModelVersionRow {
+  id: string;
+  version: string;
+  kind: string;
+  status: string;
+  artifact: Record<string, unknown> | null;
+  metrics: Record<string, unknown> | null;
+  retrain_required: boolean;
+  retrain_reason: string | null;
+  created_at: Date;
+  promoted_at: Date | null;
+}
+
+/** Columns of model_versions without the (large) artifact, plus its threshold. */
+export const MODEL_VERSION_COLUMNS = `id, version, kind, status, metrics, retrain_required, retrain_reason, created_at, promoted_at,
+  (artifact->>'threshold')::float8 AS threshold`;
+
+export function toRetrainingEvent(row: RetrainingEventRow): RetrainingEvent {
+  return {
+    id: row.id,
+    modelVersion: row.model_version,
+    cause: row.cause as RetrainingCauseValue,
+    status: row.status as RetrainingStatusValue,
+    reason: row.reason,
+    details: row.details,
+    createdAt: row.created_at,
+    resolvedAt: row.resolved_at,
+  };
+}
+
+export function toModelVersion(row: Omit<ModelVersionRow, 'artifact'> & { threshold?: number | null }): ModelVersion {
+  const metrics = row.metrics;
+  return {
+    id: row.id,
+    version: row.version,
+    kind: row.kind,
+    status: row.status as ModelVersionStatusValue,
+    retrainRequired: row.retrain_required,
+    retrainReason: row.retrain_reason,
+    threshold: row.threshold ?? null,
+    comparison: isComparison(metrics) ? toComparison(metrics) : null,
+    metrics,
+    createdAt: row.created_at,
+    promotedAt: row.promoted_at,
+  };
+}
+
+function isComparison(metrics: Record<string, unknown> | null): metrics is Record<string, unknown> & { challenger: ModelMetrics } {
+  return !!metrics && typeof metrics.challenger === 'object' && typeof metrics.champion === 'object';
+}
+
+function toComparison(metrics: Record<string, unknown>): ModelComparison {
+  const m = metrics as unknown as ModelComparison & { fromDate: string; toDate: string };
+  return {
+    challenger: m.challenger,
+    champion: m.champion,
+    championVersion: m.championVersion,
+    holdoutRows: m.holdoutRows,
+    trainingRows: m.trainingRows,
+    trainingDataRows: m.trainingDataRows ?? 0,
+    fromDate: new Date(m.fromDate),
+    toDate: new Date(m.toDate),
+  };
+}
