@@ -252,10 +252,12 @@ describe('ingestBatch (real PostgreSQL)', () => {
 
 describe('ingestBatch failure handling', () => {
   let db: { url: string; drop(): Promise<void> };
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
   afterAll(async () => db?.drop());
 
   it('a failure after half the rows are inserted leaves zero rows', async () => {
-    db = await createTestDatabase();
     let chunksWritten = 0;
     class FailingWriter extends PredictionLogWriter {
       protected override async insertChunk(manager: EntityManager, rows: PredictionRows, start: number, end: number): Promise<void> {
