@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { modelFacts } from './model-facts';
+import { computePerformance, OutcomeLabel, StoredEstimate, StoredRealized } from './performance-metrics';
+import { HistoryRangeTooLargeError, PerformanceInputError } from './performance.errors';
+import { Performance, PerformancePoint, PerformanceWindow } from './models/performance.model';
+
+const WINDOW_MS: Record<PerformanceWindow, number> = {
+  [PerformanceWindow.HOUR]: 3_600_000,
+  [PerformanceWindow.DAY]: 86_400_000,
+  [PerformanceWindow.WEEK]: 7 * 86_400_000,
+};
+const INTERVAL: Record<PerformanceWindow, string> = {
+  [PerformanceWindow.HOUR]: '1 hour',
+  [PerformanceWindow.DAY]: '1 day',
+  [PerformanceWindow.WEEK]: '7 days',
+};
+/** Buckets start at UTC midnight; weeks on Mondays (2000-01-03 was a Monday). */
+const BUCKET_ORIGIN = '2000-01-03T00:00:00Z';
+const MAX_BUCKETS = 2_000;
+const MAX_HISTORY_ROWS = 1_000_000;
+
+/** Read side: a batch's stored performance and the performance history over time buckets. */
+@Injectable()
+export class PerformanceQueryService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async forBatch(batchUuid: string): Promise<Performance | null> {
+    const [row]: Array<{ row_count: number; labelled_count: number; realized: StoredRealized | null; estimated: StoredEstimate; computed_at: Date }> =
+      await this.dataSource.query(`SELECT row_count, labelled_count, realized, estimated, computed_at FROM performance_metrics WHERE batch_id = $1`, [
+        batchUuid,
+      ]);
+    return row ? toPerformance(row.row_count, row.labelled_count, row.realized, row.estimated, row.computed_at) : null;
+  }
+
+  /**
+   * Realized and estimated performance per model version and time bucket, computed from the
+   * prediction logs at query time, so late outcomes show up immediately.
+   */
+  async history(from: Date, to: Date, window: PerformanceWindow): Promise<PerformancePoint[]> {
+    if (!(from < to)) throw new PerformanceInputError('to', 'must be after from');
+    if ((to.getTime() - from.getTime()) / WINDOW_MS[window] > MAX_BUCKETS) {
+      throw new PerformanceInputError('window', `the range spans more than ${MAX_BUCKETS} ${window} buckets; use a larger window or a shorter range`);
+    }
+    const rows: Array<{ bucket: Date; model_version: string; probability: number; actual_default: boolean | null }> = await this.dataSource.query(
+      `SELECT date_bin($3::interval, created_at, $4::timestamptz) AS bucket, model_version, probability, actual_default
+       FROM prediction_logs WHERE created_at >= $1 AND created_at < $2
+       ORDER BY bucket, model_version LIMIT $5`,
+      [from, to, INTERVAL[window], BUCKET_ORIGIN, MAX_HISTORY_ROWS + 1],
+    );
+    if (rows.length > MAX_HISTORY_ROWS) throw new HistoryRangeTooLargeError(rows.length, MAX_HISTORY_ROWS);
+    const facts = await modelFacts(this.dataSource.manager, [...new Set(rows.map((r) => r.model_version))]);
+    const points: PerformancePoint[] = [];
+    const now = new Date();
+    let start = 0;
+    while (start < rows.length) {
+      let end = start;
+      const key = rows[start];
+      while (end < rows.length && rows[end].bucket.getTime() === key.bucket.getTime() && rows[end].model_version === key.model_version) end++;
+      const slice = rows.slice(start, end);
+      const labels: OutcomeLabel[] = slice.map((r) => r.actual_default);
+      const figures = computePerformance(
+        slice.map((r) => r.probability),
+        labels,
+        facts.get(key.model_version)!.threshold,
+      );
+      points.push({
+        ...toPerformance(figures.rowCount, figures.labelledCount, figures.realized, figures.estimated, now),
+        windowStart: key.bucket,
+        windowEnd: new Date(key.bucket.getTime() + WINDOW_MS[window]),
+        modelVersion: key.model_version,
+      });
+      start = end;
+    }
+    return points;
+  }
+}
+
+export function toPerformance(
+  rowCount: number,
+  labelledCount: number,
+  realized: StoredRealized | null,
+  estimated: StoredEstimate,
+  computedAt: Date,
+): Performance {
+  const gap = realized?.rocAuc !== null && realized?.rocAuc !== undefined && estimated.rocAuc !== null ? realized.rocAuc - estimated.rocAuc : null;
+  return { rowCount, labelledCount, realized, estimated, rocAucGap: gap, computedAt };
+}

@@ -1,0 +1,28 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { SubmitOutcomesInput } from './dto/submit-outcomes.input';
+import { PerformancePoint, PerformanceWindow } from './models/performance.model';
+import { SubmitOutcomesPayload } from './models/submit-outcomes.model';
+import { OutcomesService } from './outcomes.service';
+import { PerformanceQueryService } from './performance-query.service';
+
+@Resolver()
+export class PerformanceResolver {
+  constructor(
+    private readonly outcomes: OutcomesService,
+    private readonly queries: PerformanceQueryService,
+  ) {}
+
+  @Mutation(() => SubmitOutcomesPayload, { description: 'Join late outcomes (did the borrower default?) to logged predictions' })
+  submitOutcomes(@Args('input') input: SubmitOutcomesInput): Promise<SubmitOutcomesPayload> {
+    return this.outcomes.submit(input);
+  }
+
+  @Query(() => [PerformancePoint], { description: 'Realized and estimated performance per model version and time bucket (oldest first)' })
+  performanceHistory(
+    @Args('from', { type: () => Date }) from: Date,
+    @Args('to', { type: () => Date }) to: Date,
+    @Args('window', { type: () => PerformanceWindow, defaultValue: PerformanceWindow.DAY }) window: PerformanceWindow,
+  ): Promise<PerformancePoint[]> {
+    return this.queries.history(from, to, window);
+  }
+}
