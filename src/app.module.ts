@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module';
 import { DriftModule } from './drift/drift.module';
 import { HealthModule } from './health/health.module';
 import { IngestionModule } from './ingestion/ingestion.module';
+import { MonitoringJobsModule } from './monitoring-jobs/monitoring-jobs.module';
 import { PerformanceModule } from './performance/performance.module';
 import { RetrainingModule } from './retraining/retraining.module';
 import { ScoringModule } from './scoring/scoring.module';
@@ -40,6 +41,7 @@ export class AppModule {
         RetrainingModule,
         PerformanceModule,
         IngestionModule,
+        MonitoringJobsModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],

@@ -13,9 +13,14 @@ export interface CliOption {
   required?: boolean;
   /** Shown in help and used when the option is absent. */
   default?: string;
+  /**
+   * Takes one or more values: `--current a.csv b.csv` or `--current a.csv --current b.csv`
+   * (bare arguments after the option belong to it). Read with listOption().
+   */
+  multiple?: boolean;
 }
 
-export type CliValues = Record<string, string | boolean | undefined>;
+export type CliValues = Record<string, string | boolean | string[] | undefined>;
 
 export interface CliIo {
   /** Results (JSON or CSV) — keep it machine-readable. */

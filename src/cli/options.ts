@@ -4,19 +4,24 @@ import { CliCommand, CliUsageError, CliValues } from './command';
 /** Parses `--name value` / `--flag` options for one command, applying defaults and `required`. */
 export function parseOptions(command: CliCommand, argv: string[]): CliValues {
   const specs = command.options ?? [];
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  let parsed: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
   try {
-    parsed = parseArgs({
+    parsed = <typeof parsed>(<unknown>parseArgs({
       args: argv,
-      options: Object.fromEntries(specs.map((spec) => [spec.name, { type: spec.value ? 'string' : 'boolean' }] as const)),
+      options: Object.fromEntries(specs.map((spec) => [spec.name, { type: spec.value ? 'string' : 'boolean', multiple: spec.multiple === true }] as const)),
       allowPositionals: true,
       strict: true,
-    });
+    }));
   } catch (error) {
     throw new CliUsageError((error as Error).message);
   }
-  if (parsed.positionals.length > 0) throw new CliUsageError(`unexpected argument "${parsed.positionals[0]}"`);
   const values: CliValues = { ...parsed.values };
+  const multiple = specs.find((spec) => spec.multiple);
+  if (parsed.positionals.length > 0) {
+    // `--current a.csv b.csv`: bare arguments are further values of the multi-value option.
+    if (!multiple || values[multiple.name] === undefined) throw new CliUsageError(`unexpected argument "${parsed.positionals[0]}"`);
+    values[multiple.name] = [...(values[multiple.name] as string[]), ...parsed.positionals];
+  }
   for (const spec of specs) {
     if (values[spec.name] === undefined && spec.default !== undefined) values[spec.name] = spec.default;
     if (spec.required && values[spec.name] === undefined) throw new CliUsageError(`--${spec.name} is required`);
@@ -27,6 +32,12 @@ export function parseOptions(command: CliCommand, argv: string[]): CliValues {
 export function stringOption(values: CliValues, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Values of a `multiple` option (empty when absent). */
+export function listOption(values: CliValues, name: string): string[] {
+  const value = values[name];
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
 }
 
 export function requiredString(values: CliValues, name: string): string {

@@ -37,6 +37,11 @@ export const COMMANDS: CommandEntry[] = [
     () => (require('./commands/evaluate.command') as typeof import('./commands/evaluate.command')).evaluateCommand,
   ),
   lazy(
+    'drift',
+    'Compare current CSVs with a reference CSV and print drift verdicts (same engine as the service)',
+    () => (require('./commands/drift.command') as typeof import('./commands/drift.command')).driftCommand,
+  ),
+  lazy(
     'dataset',
     'Data tools: convert raw credit-g, generate synthetic data, fit the generator profile',
     () => (require('./commands/dataset.command') as typeof import('./commands/dataset.command')).datasetCommand,

@@ -2,6 +2,8 @@ import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nes
 import { DriftQueryService } from '../drift/drift-query.service';
 import { DriftReport } from '../drift/models/drift-report.model';
 import { ConnectionType } from '../common/pagination/connection';
+import { Performance } from '../performance/models/performance.model';
+import { PerformanceQueryService } from '../performance/performance-query.service';
 import { BatchQueryService } from './batch-query.service';
 import { IngestBatchInput } from './dto/ingest-batch.input';
 import { IngestionService } from './ingestion.service';
@@ -16,11 +18,20 @@ export class IngestionResolver {
     private readonly ingestion: IngestionService,
     private readonly batchQueries: BatchQueryService,
     private readonly driftQueries: DriftQueryService,
+    private readonly performanceQueries: PerformanceQueryService,
   ) {}
 
   @ResolveField('drift', () => DriftReport, { nullable: true, description: 'The batch\'s drift report (null before a baseline exists)' })
   drift(@Parent() batch: Batch): Promise<DriftReport> | null {
     return batch.driftReportId ? this.driftQueries.report(batch.driftReportId) : null;
+  }
+
+  @ResolveField('performance', () => Performance, {
+    nullable: true,
+    description: 'Realized metrics (null until outcomes arrive) next to the label-free estimate',
+  })
+  performance(@Parent() batch: Batch): Promise<Performance | null> {
+    return this.performanceQueries.forBatch(batch.id);
   }
 
   @Mutation(() => IngestBatchPayload, { description: 'Validate, score, log and drift-check one batch of applications' })

@@ -16,6 +16,7 @@ import { IngestBatchPayload, RiskLabelValue, ScoredWith } from './models/ingesti
 import { payloadHash } from './payload-hash';
 import { checkedToDriftReport } from '../drift/drift-report.mapper';
 import { DriftService } from '../drift/drift.service';
+import { PerformanceService } from '../performance/performance.service';
 import { PredictionLogWriter } from './prediction-log.writer';
 import { PhaseTimer } from '../common/logging/phase-timer';
 
@@ -35,12 +36,14 @@ export class IngestionService {
     private readonly batches: BatchQueryService,
     private readonly drift: DriftService,
     private readonly baselines: BaselinesService,
+    private readonly performance: PerformanceService,
   ) {}
 
   async ingest(input: IngestBatchInput): Promise<IngestBatchPayload> {
     const phases = new PhaseTimer();
     validateBatch(input, this.config.maxBatchSize);
-    const scorer = this.scoring.current;
+    // Follows the registry's ACTIVE version, so a promotion switches scoring on every instance.
+    const scorer = await this.scoring.refreshActive();
     if (input.modelVersion && input.modelVersion !== scorer.modelVersion) {
       throw new ModelVersionMismatchError(input.modelVersion, scorer.modelVersion);
     }
@@ -53,7 +56,7 @@ export class IngestionService {
     const existing = await this.batches.findEntity(batchId);
     if (existing) return this.replay(existing, hash);
 
-    const scored = this.scoring.score(columns);
+    const scored = this.scoring.score(columns, scorer);
     const quality = summarizeDataQuality(input.records, columns, await this.baselineSupport());
     phases.mark('score');
 
@@ -92,6 +95,14 @@ export class IngestionService {
       });
       const drift = checked ? checkedToDriftReport(checked, 'BATCH', scored.modelVersion, batchId) : null;
       phases.mark('drift');
+      await this.performance.recordBatch(manager, {
+        batchUuid: batch.id,
+        modelVersion: scored.modelVersion,
+        probabilities: scored.probabilities,
+        threshold: scored.threshold,
+        labels: input.records.map((r) => r.actualDefault),
+      });
+      phases.mark('performance');
       return { batch, drift };
     });
 

@@ -1,0 +1,23 @@
+import { readFeatureCsvTable } from '../model/csv';
+import { Scorer } from '../model/scorer';
+import { baselineColumnKinds, baselineColumns } from '../baselines/baseline-columns';
+import { checkDrift } from './engine/check';
+import { DriftConfig } from './engine/config';
+import { buildBaselineProfile } from './engine/profile';
+import { BaselineProfile } from './engine/profile-types';
+import { DriftCheckResult } from './engine/result-types';
+
+/**
+ * File-to-file drift, for the CLI: the reference CSV becomes a baseline profile exactly as a
+ * baseline version does in the service (features plus the model's predictions), and each current
+ * CSV is checked with the same engine and configuration defaults.
+ */
+export async function profileFromCsv(path: string, scorer: Scorer): Promise<BaselineProfile> {
+  const table = await readFeatureCsvTable(path, { requireCustomerId: false });
+  return buildBaselineProfile(baselineColumns(table.columns, scorer.score(table.columns)), baselineColumnKinds());
+}
+
+export async function checkCsv(profile: BaselineProfile, path: string, scorer: Scorer, config: Partial<DriftConfig> = {}): Promise<DriftCheckResult> {
+  const table = await readFeatureCsvTable(path, { requireCustomerId: false });
+  return checkDrift(profile, baselineColumns(table.columns, scorer.score(table.columns)), config);
+}

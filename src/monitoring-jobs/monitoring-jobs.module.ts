@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AlertsModule } from '../alerts/alerts.module';
+import { DriftModule } from '../drift/drift.module';
+import { PerformanceModule } from '../performance/performance.module';
+import { RetrainingModule } from '../retraining/retraining.module';
+import { MonitoringJobsResolver } from './monitoring-jobs.resolver';
+import { MonitoringSchedulerService } from './monitoring-scheduler.service';
+import { RetrainingReconciliationService } from './retraining-reconciliation.service';
+import { WindowDriftCheckService } from './window-drift-check.service';
+
+/**
+ * Scheduled jobs (top of the module map): windowed drift re-checks and retraining
+ * reconciliation. The only place ScheduleModule.forRoot() is registered.
+ */
+@Module({
+  imports: [ScheduleModule.forRoot(), DriftModule, AlertsModule, PerformanceModule, RetrainingModule],
+  providers: [WindowDriftCheckService, RetrainingReconciliationService, MonitoringSchedulerService, MonitoringJobsResolver],
+  exports: [WindowDriftCheckService],
+})
+export class MonitoringJobsModule {}

@@ -1,0 +1,65 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { RetrainingEventsService } from '../retraining/retraining-events.service';
+
+export const RECONCILE_LOCK = 'monitoring:retraining-reconciliation';
+
+/**
+ * Sustained drift -> retraining signal: when the last N WINDOW reports of one window kind for a
+ * model version are all DRIFT, a DRIFT retraining event is raised (deduplicated by the open-event
+ * index, so reconciling again changes nothing). INSUFFICIENT_DATA breaks the streak: too little
+ * data is never evidence.
+ */
+@Injectable()
+export class RetrainingReconciliationService {
+  private readonly logger = new Logger('RetrainingReconciliation');
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly retraining: RetrainingEventsService,
+  ) {}
+
+  /** The scheduled job: every configured window kind for the ACTIVE model, once across instances. */
+  async reconcileAll(): Promise<{ acquired: boolean; raised: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }]: Array<{ locked: boolean }> = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [RECONCILE_LOCK]);
+      if (!locked) return { acquired: false, raised: 0 };
+      const [active]: Array<{ version: string }> = await manager.query(`SELECT version FROM model_versions WHERE status = 'ACTIVE'`);
+      let raised = 0;
+      if (active) {
+        for (const window of this.config.monitoringJobs.driftWindows) {
+          if (await this.reconcile(manager, active.version, window.kind)) raised++;
+        }
+      }
+      return { acquired: true, raised };
+    });
+  }
+
+  /** Returns true when a new DRIFT event was raised. */
+  async reconcile(manager: EntityManager, modelVersion: string, windowKind: string): Promise<boolean> {
+    const needed = this.config.retraining.driftWindows;
+    const recent: Array<{ id: string; status: string; window_end: Date; drifted_share: number | null }> = await manager.query(
+      `SELECT id, status, window_end, drifted_share FROM drift_reports
+       WHERE kind = 'WINDOW' AND model_version = $1 AND window_kind = $2
+       ORDER BY window_end DESC LIMIT $3`,
+      [modelVersion, windowKind, needed],
+    );
+    if (recent.length < needed || recent.some((r) => r.status !== 'DRIFT')) return false;
+    const { created } = await this.retraining.raise(manager, {
+      modelVersion,
+      cause: 'DRIFT',
+      reason: `significant drift in the last ${needed} ${windowKind} windows`,
+      details: {
+        windowKind,
+        reportIds: recent.map((r) => r.id),
+        windowEnds: recent.map((r) => r.window_end),
+        driftedShares: recent.map((r) => r.drifted_share),
+      },
+    });
+    if (created) this.logger.log({ msg: 'retraining signal raised', cause: 'DRIFT', modelVersion, windowKind });
+    return created;
+  }
+}

@@ -1,0 +1,109 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AlertsService } from '../alerts/alerts.service';
+import { AppConfig, DriftWindowConfig } from '../config/app-config';
+import { DriftQueryService } from '../drift/drift-query.service';
+import { DriftService } from '../drift/drift.service';
+import { PerformanceService } from '../performance/performance.service';
+import { UnknownWindowError } from './monitoring-jobs.errors';
+import { DriftCheckRun } from './models/drift-check-run.model';
+import { RetrainingReconciliationService } from './retraining-reconciliation.service';
+import { alignWindowEnd, WindowBounds, windowBounds } from './window-clock';
+import { loadWindowRows, windowModelVersions } from './window-rows';
+
+interface RunOutcome {
+  acquired: boolean;
+  checked: string[];
+  already: string[];
+  reportIds: string[];
+}
+
+/**
+ * The windowed drift re-check: pools every row scored in the window (per model version), writes
+ * a WINDOW drift report and WINDOW performance, feeds the alert rules (including their
+ * clear-check bookkeeping for auto-resolve) and reconciles retraining signals — all in one
+ * transaction. Runs once per (window kind, window end) across instances: a transaction-level
+ * advisory lock keeps concurrent runs apart and the unique (model, window kind, window end)
+ * indexes make a repeated run change nothing.
+ */
+@Injectable()
+export class WindowDriftCheckService {
+  private readonly logger = new Logger('WindowDriftCheck');
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly drift: DriftService,
+    private readonly driftQueries: DriftQueryService,
+    private readonly alerts: AlertsService,
+    private readonly performance: PerformanceService,
+    private readonly reconciliation: RetrainingReconciliationService,
+  ) {}
+
+  windowConfig(kind: string): DriftWindowConfig {
+    const window = this.config.monitoringJobs.driftWindows.find((w) => w.kind === kind);
+    if (!window) throw new UnknownWindowError(kind, this.config.monitoringJobs.driftWindows.map((w) => w.kind));
+    return window;
+  }
+
+  /** @param windowEnd explicit end (tests, backfills); default: `at` floored to the alignment. */
+  async run(kind: string, windowEnd?: Date | null, at: Date = new Date()): Promise<DriftCheckRun> {
+    const window = this.windowConfig(kind);
+    const bounds = windowBounds(windowEnd ?? alignWindowEnd(at, window.alignMinutes), window.lengthMinutes);
+    const outcome = await this.dataSource.transaction((manager) => this.runLocked(manager, window, bounds));
+    if (outcome.reportIds.length) {
+      this.logger.log({ msg: 'window drift check', window: kind, windowEnd: bounds.end.toISOString(), reports: outcome.reportIds.length });
+    }
+    return {
+      window: kind,
+      windowStart: bounds.start,
+      windowEnd: bounds.end,
+      acquired: outcome.acquired,
+      checkedModelVersions: outcome.checked,
+      alreadyCheckedModelVersions: outcome.already,
+      reports: await Promise.all(outcome.reportIds.map((id) => this.driftQueries.report(id))),
+    };
+  }
+
+  private async runLocked(manager: EntityManager, window: DriftWindowConfig, bounds: WindowBounds): Promise<RunOutcome> {
+    const outcome: RunOutcome = { acquired: false, checked: [], already: [], reportIds: [] };
+    const [{ locked }]: Array<{ locked: boolean }> = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [
+      `monitoring:drift-window:${window.kind}`,
+    ]);
+    if (!locked) return outcome;
+    outcome.acquired = true;
+    for (const modelVersion of await windowModelVersions(manager, bounds.start, bounds.end)) {
+      const done: unknown[] = await manager.query(
+        `SELECT 1 FROM drift_reports WHERE kind = 'WINDOW' AND model_version = $1 AND window_kind = $2 AND window_end = $3`,
+        [modelVersion, window.kind, bounds.end],
+      );
+      if (done.length) {
+        outcome.already.push(modelVersion);
+        continue;
+      }
+      const rows = await loadWindowRows(manager, modelVersion, bounds.start, bounds.end, this.config.monitoringJobs.windowMaxRows);
+      const checked = await this.drift.check(
+        manager,
+        { kind: 'WINDOW', batchUuid: null, modelVersion, windowKind: window.kind, windowStart: bounds.start, windowEnd: bounds.end },
+        rows.columns,
+        rows.probabilities,
+      );
+      if (checked) {
+        await this.alerts.onDriftReport(manager, this.drift.event(checked, 'WINDOW', null, modelVersion, null));
+        outcome.reportIds.push(checked.id);
+      }
+      await this.performance.recordWindow(manager, {
+        modelVersion,
+        windowKind: window.kind,
+        windowStart: bounds.start,
+        windowEnd: bounds.end,
+        probabilities: rows.probabilities,
+        labels: rows.labels,
+      });
+      await this.reconciliation.reconcile(manager, modelVersion, window.kind);
+      outcome.checked.push(modelVersion);
+    }
+    return outcome;
+  }
+}
