@@ -1,3 +1,4 @@
+import { validateCronExpression } from 'cron';
 import { EnvironmentVariables } from './env.validation';
 
 /** One scheduled windowed drift re-check (MONITORING_DRIFT_WINDOWS). */
@@ -154,9 +155,11 @@ function invalid(name: string, rule: string): Error {
 }
 
 function checkCron(name: string, expression: string): string {
-  // Five or six space-separated fields; the scheduler (cron) validates the values at start.
-  if (!/^\S+(\s+\S+){4,5}$/.test(expression.trim())) throw invalid(name, `"${expression}" is not a cron expression`);
-  return expression.trim();
+  const trimmed = expression.trim();
+  // The scheduler's own parser, so a bad expression stops the start here with the variable's name.
+  const { valid, error } = validateCronExpression(trimmed);
+  if (!valid) throw invalid(name, `"${expression}" is not a cron expression (${error?.message ?? 'invalid'})`);
+  return trimmed;
 }
 
 function parseDriftWindows(json: string): DriftWindowConfig[] {

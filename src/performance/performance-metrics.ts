@@ -18,6 +18,8 @@ export interface StoredRealized {
   positiveRate: number;
   labelledShare: number;
   labelledCount: number;
+  /** Observed default rate among the labelled rows. */
+  defaultRate: number;
 }
 
 export interface StoredEstimate {
@@ -73,6 +75,7 @@ export function computePerformance(probabilities: ArrayLike<number>, labels: Arr
       ...metrics,
       labelledShare: labelled.length / n,
       labelledCount: labelled.length,
+      defaultRate: labelled.reduce((sum, y) => sum + y, 0) / labelled.length,
     };
   }
   return { rowCount: n, labelledCount: labelled.length, realized, estimated };

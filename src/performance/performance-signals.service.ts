@@ -4,6 +4,7 @@ import { AlertsService } from '../alerts/alerts.service';
 import { PerformanceUpdated } from '../common/events/domain-events';
 import { AppConfig } from '../config/app-config';
 import { RetrainingEventsService } from '../retraining/retraining-events.service';
+import { rocAucStandardError } from './auc-standard-error';
 import { ModelFacts } from './model-facts';
 import { PerformanceFigures } from './performance-metrics';
 
@@ -44,7 +45,7 @@ export class PerformanceSignalsService {
       occurredAt: new Date(),
     };
     await this.alerts.onPerformanceUpdated(manager, event);
-    const degradation = realizedRocAuc === null ? null : this.degradation(realizedRocAuc, facts);
+    const degradation = realizedRocAuc === null ? null : this.degradation(realizedRocAuc, figures, facts);
     if (degradation) {
       await this.retraining.raise(manager, {
         modelVersion: scope.modelVersion,
@@ -67,14 +68,21 @@ export class PerformanceSignalsService {
 
   /**
    * Realized ROC AUC below the floor (ALERT_MIN_ROC_AUC), or more than PERFORMANCE_MAX_ROC_AUC_DROP
-   * below the model card's holdout figure. Null when neither holds.
+   * below the model card's holdout figure — in both cases by more than two standard errors, so
+   * sampling noise in a few hundred labels does not raise a retraining signal. Null when neither holds.
    */
-  degradation(realizedRocAuc: number, facts: ModelFacts): string | null {
+  degradation(realizedRocAuc: number, figures: PerformanceFigures, facts: ModelFacts): string | null {
+    const labelled = figures.labelledCount;
+    const positives = Math.round((figures.realized?.defaultRate ?? 0) * labelled);
+    const standardError = rocAucStandardError(realizedRocAuc, positives, labelled - positives);
+    if (!Number.isFinite(standardError)) return null;
+    const margin = 2 * standardError;
     const floor = this.config.alerts.minRocAuc;
-    if (realizedRocAuc < floor) return `realized ROC AUC ${realizedRocAuc.toFixed(3)} is below the floor ${floor.toFixed(3)}`;
+    const auc = realizedRocAuc.toFixed(3);
+    if (realizedRocAuc + margin < floor) return `realized ROC AUC ${auc} (±${standardError.toFixed(3)}) is below the floor ${floor.toFixed(3)}`;
     const drop = facts.cardRocAuc === null ? 0 : facts.cardRocAuc - realizedRocAuc;
-    if (drop > this.config.performance.maxRocAucDrop) {
-      return `realized ROC AUC ${realizedRocAuc.toFixed(3)} is ${drop.toFixed(3)} below the model card's ${facts.cardRocAuc!.toFixed(3)}`;
+    if (drop > this.config.performance.maxRocAucDrop + margin) {
+      return `realized ROC AUC ${auc} (±${standardError.toFixed(3)}) is ${drop.toFixed(3)} below the model card's ${facts.cardRocAuc!.toFixed(3)}`;
     }
     return null;
   }

@@ -73,8 +73,9 @@ export class ModelRegistryService {
       if (target.kind !== 'artifact' || !target.has_artifact) {
         throw new ModelVersionNotPromotableError(version, target.status, 'it has no stored artifact');
       }
+      // UPDATE ... RETURNING inside a CTE: TypeORM returns [rows, count] for a bare UPDATE.
       const retired: Array<{ version: string }> = await manager.query(
-        `UPDATE model_versions SET status = 'RETIRED' WHERE status = 'ACTIVE' RETURNING version`,
+        `WITH u AS (UPDATE model_versions SET status = 'RETIRED' WHERE status = 'ACTIVE' RETURNING version) SELECT version FROM u`,
       );
       await manager.query(
         `UPDATE model_versions SET status = 'ACTIVE', promoted_at = now(), retrain_required = false, retrain_reason = NULL WHERE version = $1`,

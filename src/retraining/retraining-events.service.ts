@@ -73,11 +73,13 @@ export class RetrainingEventsService {
   /** Closes a model version's OPEN events (its successor was promoted), in the caller's transaction. */
   async resolveForVersion(manager: EntityManager, modelVersion: string, promotedVersion: string): Promise<number> {
     const resolved: unknown[] = await manager.query(
-      `UPDATE retraining_events
-       SET status = 'RESOLVED', resolved_at = now(),
-           details = coalesce(details, '{}'::jsonb) || jsonb_build_object('resolvedBy', 'promotion', 'promotedVersion', $2::text)
-       WHERE model_version = $1 AND status = 'OPEN'
-       RETURNING id`,
+      `WITH u AS (
+         UPDATE retraining_events
+         SET status = 'RESOLVED', resolved_at = now(),
+             details = coalesce(details, '{}'::jsonb) || jsonb_build_object('resolvedBy', 'promotion', 'promotedVersion', $2::text)
+         WHERE model_version = $1 AND status = 'OPEN'
+         RETURNING id)
+       SELECT id FROM u`,
       [modelVersion, promotedVersion],
     );
     return resolved.length;

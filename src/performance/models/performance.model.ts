@@ -38,6 +38,9 @@ export class RealizedPerformance {
 
   @Field(() => Int)
   labelledCount: number;
+
+  @Field(() => Float, { description: 'Observed default rate among the labelled rows' })
+  defaultRate: number;
 }
 
 @ObjectType({
