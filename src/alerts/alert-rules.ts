@@ -13,6 +13,8 @@ export interface AlertThresholds {
   duplicateShareThreshold: number;
   invalidShareThreshold: number;
   minRocAuc: number;
+  /** Largest tolerated drop below the model card's ROC AUC before a performance alert. */
+  maxRocAucDrop: number;
 }
 
 export interface Detection {
@@ -195,6 +197,13 @@ export function evaluateDriftReport(event: DriftReportCreated, t: AlertThreshold
 
 export function evaluatePerformance(event: PerformanceUpdated, t: AlertThresholds): RuleOutcome {
   const outcome: RuleOutcome = { detections: [], clear: [] };
+  // The floor is the absolute minimum, raised to "model card minus the tolerated drop" when the
+  // model card has a figure: a model documented at 0.76 that now shows 0.68 has degraded even
+  // though 0.68 clears an absolute floor of 0.65.
+  const reference = finite(event.referenceRocAuc);
+  const cardFloor = reference === null ? null : reference - t.maxRocAucDrop;
+  const floor = cardFloor !== null && cardFloor > t.minRocAuc ? cardFloor : t.minRocAuc;
+  const floorText = floor === t.minRocAuc ? `the floor ${t.minRocAuc.toFixed(3)}` : `the model card's ${reference!.toFixed(3)} minus ${t.maxRocAucDrop.toFixed(3)}`;
   const metrics = [
     { feature: 'realizedRocAuc', auc: finite(event.realizedRocAuc), estimated: false },
     { feature: 'estimatedRocAuc', auc: finite(event.estimatedRocAuc), estimated: true },
@@ -202,7 +211,7 @@ export function evaluatePerformance(event: PerformanceUpdated, t: AlertThreshold
   for (const m of metrics) {
     if (m.auc === null) continue;
     const fingerprint = fingerprintOf(event.modelVersion, AlertKind.PERFORMANCE, m.feature);
-    if (m.auc >= t.minRocAuc) {
+    if (m.auc >= floor) {
       if (event.scope === 'WINDOW') outcome.clear.push(fingerprint);
       continue;
     }
@@ -211,10 +220,10 @@ export function evaluatePerformance(event: PerformanceUpdated, t: AlertThreshold
       kind: AlertKind.PERFORMANCE,
       feature: m.feature,
       modelVersion: event.modelVersion,
-      severity: rocAucSeverity(m.auc, t.minRocAuc, m.estimated),
-      score: t.minRocAuc - m.auc,
-      message: `Performance: ${m.estimated ? 'estimated' : 'realized'} ROC AUC ${m.auc.toFixed(3)} below ${t.minRocAuc.toFixed(3)} (${event.labelledCount} labelled, ${event.scope})`,
-      details: { scope: event.scope, batchId: event.batchId, rocAuc: m.auc, minRocAuc: t.minRocAuc, labelledCount: event.labelledCount },
+      severity: rocAucSeverity(m.auc, floor, m.estimated),
+      score: floor - m.auc,
+      message: `Performance: ${m.estimated ? 'estimated' : 'realized'} ROC AUC ${m.auc.toFixed(3)} below ${floorText} (${event.labelledCount} labelled, ${event.scope})`,
+      details: { scope: event.scope, batchId: event.batchId, rocAuc: m.auc, minRocAuc: t.minRocAuc, referenceRocAuc: reference, floor, labelledCount: event.labelledCount },
     });
   }
   return outcome;

@@ -30,7 +30,7 @@ export class AlertsService {
   ) {}
 
   private get thresholds(): AlertThresholds {
-    return this.config.alerts;
+    return { ...this.config.alerts, maxRocAucDrop: this.config.performance.maxRocAucDrop };
   }
 
   /**

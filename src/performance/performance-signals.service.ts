@@ -41,6 +41,7 @@ export class PerformanceSignalsService {
       batchId: scope.batchUuid,
       realizedRocAuc,
       estimatedRocAuc,
+      referenceRocAuc: facts.cardRocAuc,
       labelledCount: figures.labelledCount,
       occurredAt: new Date(),
     };

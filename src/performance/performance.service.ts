@@ -34,8 +34,8 @@ export class PerformanceService {
   async recordBatch(manager: EntityManager, input: BatchPerformanceInput): Promise<PerformanceFigures> {
     const figures = computePerformance(input.probabilities, input.labels, input.threshold);
     await this.upsertBatches(manager, [{ batchUuid: input.batchUuid, modelVersion: input.modelVersion, figures }]);
-    // The threshold is known; the model card is only needed when realized figures can be judged.
-    const facts = figures.realized ? (await modelFacts(manager, [input.modelVersion])).get(input.modelVersion)! : { threshold: input.threshold, cardRocAuc: null };
+    // The model card's ROC AUC is the reference both realized and estimated figures are judged against.
+    const facts = (await modelFacts(manager, [input.modelVersion])).get(input.modelVersion)!;
     await this.signals.publish(manager, { modelVersion: input.modelVersion, scope: 'BATCH', batchUuid: input.batchUuid }, figures, facts);
     return figures;
   }

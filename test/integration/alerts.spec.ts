@@ -152,7 +152,7 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     const alerts = service.app.get(AlertsService);
     await service.app.get(DataSource).transaction((manager) =>
       alerts.onPerformanceUpdated(manager, {
-        modelVersion, scope: 'WINDOW', batchId: null, realizedRocAuc: 0.58, estimatedRocAuc: 0.7, labelledCount: 400, occurredAt: new Date(),
+        modelVersion, scope: 'WINDOW', batchId: null, realizedRocAuc: 0.58, estimatedRocAuc: 0.7, referenceRocAuc: null, labelledCount: 400, occurredAt: new Date(),
       }),
     );
     const [alert] = await alertsOf(modelVersion);

@@ -54,6 +54,8 @@ export interface PerformanceUpdated {
   batchId: string | null;
   realizedRocAuc: number | null;
   estimatedRocAuc: number | null;
+  /** The model card's holdout ROC AUC for this model version (null for the fallback scorer). */
+  referenceRocAuc: number | null;
   labelledCount: number;
   occurredAt: Date;
 }

@@ -11,7 +11,7 @@ import {
 import { AlertKind, AlertSeverity } from '../../../src/alerts/models/alert-enums';
 import { driftReport, MODEL } from './drift-report.fixture';
 
-const T: AlertThresholds = { psiModerate: 0.1, psiSignificant: 0.25, duplicateShareThreshold: 0.05, invalidShareThreshold: 0.01, minRocAuc: 0.65 };
+const T: AlertThresholds = { psiModerate: 0.1, psiSignificant: 0.25, duplicateShareThreshold: 0.05, invalidShareThreshold: 0.01, minRocAuc: 0.65, maxRocAucDrop: 0.05 };
 
 describe('alert rules', () => {
   it.each([
@@ -85,7 +85,7 @@ describe('alert rules', () => {
   });
 
   it('performance: realized and estimated ROC AUC are separate alerts; only WINDOW updates clear', () => {
-    const base = { modelVersion: MODEL, batchId: null, labelledCount: 300, occurredAt: new Date() };
+    const base = { modelVersion: MODEL, batchId: null, labelledCount: 300, referenceRocAuc: null, occurredAt: new Date() };
     const low = evaluatePerformance({ ...base, scope: 'BATCH', realizedRocAuc: 0.6, estimatedRocAuc: 0.62 }, T);
     expect(low.detections.map((d) => [d.feature, d.severity])).toEqual([
       ['realizedRocAuc', AlertSeverity.HIGH],
@@ -97,5 +97,19 @@ describe('alert rules', () => {
       fingerprintOf(MODEL, AlertKind.PERFORMANCE, 'realizedRocAuc'),
     ]);
     expect(evaluatePerformance({ ...base, scope: 'WINDOW', realizedRocAuc: NaN, estimatedRocAuc: null }, T)).toEqual({ detections: [], clear: [] });
+  });
+
+  it('performance: a drop of more than maxRocAucDrop below the model card alerts even above the absolute floor', () => {
+    const base = { modelVersion: MODEL, batchId: null, labelledCount: 300, referenceRocAuc: 0.76, occurredAt: new Date(), estimatedRocAuc: null };
+    const dropped = evaluatePerformance({ ...base, scope: 'WINDOW', realizedRocAuc: 0.69 }, T);
+    expect(dropped.detections.map((d) => [d.feature, d.severity])).toEqual([['realizedRocAuc', AlertSeverity.MEDIUM]]);
+    expect(dropped.detections[0].score).toBeCloseTo(0.02, 12);
+    expect(dropped.detections[0].message).toMatch(/model card's 0\.760 minus 0\.050/);
+    expect(evaluatePerformance({ ...base, scope: 'WINDOW', realizedRocAuc: 0.72 }, T)).toEqual({
+      detections: [],
+      clear: [fingerprintOf(MODEL, AlertKind.PERFORMANCE, 'realizedRocAuc')],
+    });
+    // A weak model card never lowers the absolute floor.
+    expect(evaluatePerformance({ ...base, referenceRocAuc: 0.66, scope: 'BATCH', realizedRocAuc: 0.64 }, T).detections[0].message).toMatch(/the floor 0\.650/);
   });
 });
