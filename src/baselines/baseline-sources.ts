@@ -1,6 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { EntityManager } from 'typeorm';
+import { featureColumnsFromRows, PREDICTION_LOG_FEATURE_SELECT } from '../database/prediction-log-columns';
 import { FEATURE_NAMES, FeatureColumns } from '../model/features';
 import { readFeatureCsv, CsvError } from '../model/csv';
 import { mulberry32 } from '../stats/random';
@@ -63,30 +64,15 @@ export async function readCsvRows(path: string, selection: CsvSelection): Promis
   return { features, predictions: null, rowCount };
 }
 
-const LOG_COLUMNS: Record<(typeof FEATURE_NAMES)[number], string> = {
-  age: 'age',
-  annualIncome: 'annual_income',
-  debtToIncome: 'debt_to_income',
-  creditUtilization: 'credit_utilization',
-  numOpenAccounts: 'num_open_accounts',
-  delinquencyCount: 'delinquency_count',
-  loanAmount: 'loan_amount',
-  employmentYears: 'employment_years',
-};
-
 /** Logged applications and their predictions from a time window [from, to). */
 export async function readPredictionLogRows(manager: EntityManager, from: Date, to: Date, maxRows: number): Promise<LoadedRows> {
-  const select = FEATURE_NAMES.map((name) => `array_agg(${LOG_COLUMNS[name]} ORDER BY id) AS "${name}"`).join(', ');
-  const rows: Array<Record<string, number[] | null>> = await manager.query(
-    `SELECT ${select}, array_agg(probability ORDER BY id) AS prediction
-     FROM (SELECT * FROM prediction_logs WHERE created_at >= $1 AND created_at < $2 ORDER BY id LIMIT $3) window_rows`,
+  const rows: Array<Record<string, number>> = await manager.query(
+    `SELECT ${PREDICTION_LOG_FEATURE_SELECT}, probability
+     FROM prediction_logs WHERE created_at >= $1 AND created_at < $2 ORDER BY id LIMIT $3`,
     [from, to, maxRows],
   );
-  const row = rows[0];
-  if (!row || !row.prediction || row.prediction.length === 0) {
+  if (rows.length === 0) {
     throw new BaselineSourceError('from', `no prediction logs between ${from.toISOString()} and ${to.toISOString()}`);
   }
-  const features = {} as FeatureColumns;
-  for (const name of FEATURE_NAMES) features[name] = Float64Array.from(row[name] as number[]);
-  return { features, predictions: Float64Array.from(row.prediction), rowCount: row.prediction.length };
+  return { features: featureColumnsFromRows(rows), predictions: Float64Array.from(rows, (row) => row.probability), rowCount: rows.length };
 }

@@ -1,16 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { FEATURE_NAMES, FeatureColumns, FeatureName } from '../model/features';
-
-const LOG_COLUMNS: Record<FeatureName, string> = {
-  age: 'age',
-  annualIncome: 'annual_income',
-  debtToIncome: 'debt_to_income',
-  creditUtilization: 'credit_utilization',
-  numOpenAccounts: 'num_open_accounts',
-  delinquencyCount: 'delinquency_count',
-  loanAmount: 'loan_amount',
-  employmentYears: 'employment_years',
-};
+import { featureColumnsFromRows, PREDICTION_LOG_FEATURE_SELECT } from '../database/prediction-log-columns';
+import { FeatureColumns } from '../model/features';
 
 export interface WindowRows {
   columns: FeatureColumns;
@@ -34,19 +24,14 @@ export async function windowModelVersions(manager: EntityManager, start: Date, e
  */
 export async function loadWindowRows(manager: EntityManager, modelVersion: string, start: Date, end: Date, maxRows: number): Promise<WindowRows> {
   const rows: Array<Record<string, number | boolean | null>> = await manager.query(
-    `SELECT ${FEATURE_NAMES.map((name) => LOG_COLUMNS[name]).join(', ')}, probability, actual_default
+    `SELECT ${PREDICTION_LOG_FEATURE_SELECT}, probability, actual_default
      FROM prediction_logs
      WHERE model_version = $1 AND created_at >= $2 AND created_at < $3
      ORDER BY created_at DESC, id DESC LIMIT $4`,
     [modelVersion, start, end, maxRows],
   );
-  const columns = {} as FeatureColumns;
-  for (const name of FEATURE_NAMES) {
-    const source = LOG_COLUMNS[name];
-    columns[name] = Float64Array.from(rows, (row) => Number(row[source]));
-  }
   return {
-    columns,
+    columns: featureColumnsFromRows(rows),
     probabilities: Float64Array.from(rows, (row) => Number(row.probability)),
     labels: rows.map((row) => row.actual_default as boolean | null),
   };

@@ -1,17 +1,6 @@
 import { EntityManager } from 'typeorm';
+import { featureColumnsFromRows, PREDICTION_LOG_FEATURE_SELECT } from '../database/prediction-log-columns';
 import { FEATURE_NAMES, FeatureColumns } from '../model/features';
-
-/** prediction_logs column per feature (the features are real columns, see PredictionLogEntity). */
-const LOG_COLUMNS: Record<(typeof FEATURE_NAMES)[number], string> = {
-  age: 'age',
-  annualIncome: 'annual_income',
-  debtToIncome: 'debt_to_income',
-  creditUtilization: 'credit_utilization',
-  numOpenAccounts: 'num_open_accounts',
-  delinquencyCount: 'delinquency_count',
-  loanAmount: 'loan_amount',
-  employmentYears: 'employment_years',
-};
 
 /** Upper bound on rows read for one retraining run (the newest are kept beyond it). */
 export const MAX_RETRAINING_ROWS = 1_000_000;
@@ -29,21 +18,14 @@ export interface LabelledRows {
 export async function loadLabelledLogs(manager: EntityManager, from: Date, to: Date): Promise<LabelledRows> {
   const rows: Array<Record<string, number | boolean>> = await manager.query(
     `SELECT * FROM (
-       SELECT id, ${FEATURE_NAMES.map((name) => LOG_COLUMNS[name]).join(', ')}, actual_default
+       SELECT id, ${PREDICTION_LOG_FEATURE_SELECT}, actual_default
        FROM prediction_logs
        WHERE actual_default IS NOT NULL AND created_at >= $1 AND created_at < $2
        ORDER BY created_at DESC, id DESC LIMIT $3) newest
      ORDER BY id`,
     [from, to, MAX_RETRAINING_ROWS],
   );
-  const columns = {} as FeatureColumns;
-  for (const name of FEATURE_NAMES) {
-    const column = new Float64Array(rows.length);
-    const source = LOG_COLUMNS[name];
-    rows.forEach((row, i) => (column[i] = Number(row[source])));
-    columns[name] = column;
-  }
-  return { columns, labels: Uint8Array.from(rows, (row) => (row.actual_default ? 1 : 0)) };
+  return { columns: featureColumnsFromRows(rows), labels: Uint8Array.from(rows, (row) => (row.actual_default ? 1 : 0)) };
 }
 
 export function concatRows(a: LabelledRows, b: LabelledRows): LabelledRows {

@@ -1,3 +1,4 @@
+import { ClassificationMetricsFields } from '../../common/graphql/classification-metrics.model';
 import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 
 export enum PerformanceWindow {
@@ -8,31 +9,7 @@ export enum PerformanceWindow {
 registerEnumType(PerformanceWindow, { name: 'PerformanceWindow', description: 'Bucket size of performanceHistory (UTC)' });
 
 @ObjectType({ description: 'Metrics over the rows whose outcome is known (threshold metrics at the model\'s decision threshold)' })
-export class RealizedPerformance {
-  @Field(() => Float, { nullable: true, description: 'Null while the labelled rows hold a single class' })
-  rocAuc: number | null;
-
-  @Field(() => Float)
-  accuracy: number;
-
-  @Field(() => Float)
-  precision: number;
-
-  @Field(() => Float)
-  recall: number;
-
-  @Field(() => Float)
-  f1: number;
-
-  @Field(() => Float)
-  brier: number;
-
-  @Field(() => Float)
-  logLoss: number;
-
-  @Field(() => Float, { description: 'Share of labelled rows predicted to default' })
-  positiveRate: number;
-
+export class RealizedPerformance extends ClassificationMetricsFields {
   @Field(() => Float, { description: 'Labelled rows / all rows' })
   labelledShare: number;
 

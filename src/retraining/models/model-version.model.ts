@@ -1,33 +1,10 @@
+import { ClassificationMetricsFields } from '../../common/graphql/classification-metrics.model';
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { JSONScalar } from '../../common/graphql/scalars';
 import { ModelVersionStatusValue } from './retraining.enums';
 
 @ObjectType({ description: 'Holdout metrics of one model' })
-export class ModelMetrics {
-  @Field(() => Float, { nullable: true })
-  rocAuc: number | null;
-
-  @Field(() => Float)
-  accuracy: number;
-
-  @Field(() => Float)
-  precision: number;
-
-  @Field(() => Float)
-  recall: number;
-
-  @Field(() => Float)
-  f1: number;
-
-  @Field(() => Float)
-  brier: number;
-
-  @Field(() => Float)
-  logLoss: number;
-
-  @Field(() => Float)
-  positiveRate: number;
-}
+export class ModelMetrics extends ClassificationMetricsFields {}
 
 @ObjectType({ description: 'Challenger and champion evaluated on the same stratified holdout of labelled prediction logs' })
 export class ModelComparison {
