@@ -18,4 +18,4 @@ COPY datasets ./datasets
 USER node
 EXPOSE 3000
 # Migrations run first (under an advisory lock, so scaled-out replicas are safe), then the server.
-CMD ["sh", "-c", "node dist/src/database/migrate.js && node dist/src/main.js"]
+CMD ["sh", "-c", "node dist/src/database/migrate.js && node --max-semi-space-size=64 dist/src/main.js"]

@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -23,7 +24,14 @@ class FloorResolver {
 }
 
 @Module({
-  imports: [GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true, csrfPrevention: true })],
+  imports: [
+    GraphQLModule.forRoot<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      autoSchemaFile: true,
+      csrfPrevention: true,
+      plugins: [ApolloServerPluginCacheControlDisabled()],
+    }),
+  ],
   providers: [FloorResolver],
 })
 class GraphqlFloorModule {}

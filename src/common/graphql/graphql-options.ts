@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { join } from 'node:path';
 import { GraphQLError, GraphQLSchema, OperationTypeNode, getOperationAST, parse, specifiedRules, validate } from 'graphql';
@@ -52,7 +53,9 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     introspection: !config.isProduction,
     csrfPrevention: true,
     validationRules,
-    plugins: [requestPlugin(config.graphql.maxComplexity)],
+    // Cache-control hints are unused here (responses are never cached), and the plugin wraps every
+    // field resolver: ~30% of the time spent returning a 50,000-prediction response.
+    plugins: [ApolloServerPluginCacheControlDisabled(), requestPlugin(config.graphql.maxComplexity)],
     formatError: formatGraphqlError,
     transformSchema: (built: GraphQLSchema) => {
       schema = built;
