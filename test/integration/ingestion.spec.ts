@@ -239,6 +239,20 @@ describe('ingestBatch (real PostgreSQL)', () => {
     }
   });
 
+  it('holds HTTP queries to the depth and complexity limits', async () => {
+    const limited = await startTestService(db.url, { GRAPHQL_MAX_COMPLEXITY: '50', GRAPHQL_MAX_DEPTH: '5' });
+    try {
+      const costly = await limited.gql(`{ batches(first: 100) { edges { node { batchId size } } } }`);
+      expect(costly.errors![0].message).toMatch(/complexity \d+ exceeds the maximum of 50/);
+      const deep = await limited.gql(`{ batches(first: 1) { edges { node { drift { features { feature } } } } } }`);
+      expect(deep.errors![0].message).toMatch(/depth \d+ exceeds the maximum of 5/);
+      const fine = await limited.gql(`{ batches(first: 5) { totalCount } }`);
+      expect(fine.errors).toBeUndefined();
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('GET /health reports the database and the loaded model', async () => {
     const response = await fetch(`${service.url}/health`);
     expect(response.status).toBe(200);
