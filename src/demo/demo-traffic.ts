@@ -19,11 +19,20 @@ const DEMO_MUTATION = `mutation Demo($input: IngestBatchInput!) {
   ingestBatch(input: $input) { batchId size scoredWith drift { status globalScore } dataQuality { duplicateCustomerIds } }
 }`;
 
+const OUTCOMES_MUTATION = `mutation DemoOutcomes($input: SubmitOutcomesInput!) {
+  submitOutcomes(input: $input) { batchesRecomputed conflictCount }
+}`;
+
+/** Outcomes arrive this many batches after their applications were scored (labels come late). */
+const OUTCOME_DELAY_BATCHES = 3;
+
 export class DemoTraffic {
   private readonly logger = new Logger('Demo');
   private timer: NodeJS.Timeout | null = null;
   private sent = 0;
   private readonly profile: DataProfile;
+  /** Generated outcomes of batches already sent, waiting to be "observed". */
+  private readonly pendingOutcomes: Array<{ batchId: string; outcomes: Array<{ customerId: string; actualDefault: boolean }> }> = [];
 
   constructor(
     private readonly url: string,
@@ -61,16 +70,33 @@ export class DemoTraffic {
     return PHASES[0];
   }
 
+  private async submitOutcomes(batch: (typeof this.pendingOutcomes)[number]): Promise<void> {
+    const observedAt = new Date().toISOString();
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: OUTCOMES_MUTATION,
+        variables: { input: { outcomes: batch.outcomes.map((o) => ({ ...o, batchId: batch.batchId, observedAt })) } },
+      }),
+    });
+    const body = (await response.json()) as { errors?: Array<{ message: string }> };
+    if (body.errors) throw new Error(body.errors[0].message);
+    this.logger.log({ msg: 'demo outcomes submitted', batchId: batch.batchId, outcomes: batch.outcomes.length });
+  }
+
   private async sendOne(): Promise<void> {
     const index = this.sent++;
     const phase = this.phaseFor(index);
     const runId = Date.now().toString(36);
-    const records = generateRows(this.profile, this.batchSize, {
+    const rows = generateRows(this.profile, this.batchSize, {
       seed: Date.now() % 1_000_000_007,
       scenario: phase.scenario ?? undefined,
       strength: phase.strength,
       idPrefix: `demo-${runId}`,
     });
+    // Scored without labels, like a real application; the generated outcomes are sent later.
+    const records = rows.map(({ actualDefault: _label, ...record }) => record);
     const response = await fetch(`${this.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -81,6 +107,11 @@ export class DemoTraffic {
     });
     const body = (await response.json()) as { data?: { ingestBatch: { drift: { status: string } | null } }; errors?: Array<{ message: string }> };
     if (body.errors) throw new Error(body.errors[0].message);
+    this.pendingOutcomes.push({
+      batchId: `demo-${runId}-${index}`,
+      outcomes: rows.map((r) => ({ customerId: r.customerId, actualDefault: r.actualDefault })),
+    });
+    if (this.pendingOutcomes.length > OUTCOME_DELAY_BATCHES) await this.submitOutcomes(this.pendingOutcomes.shift()!);
     this.logger.log({
       msg: 'demo batch sent',
       batch: index + 1,
