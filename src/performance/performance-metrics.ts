@@ -1,4 +1,4 @@
-import { binaryMetrics, rocAuc } from '../stats/classification-metrics';
+import { BinaryMetrics, binaryMetrics, rocAuc } from '../stats/classification-metrics';
 import { estimatePerformance } from './cbpe';
 
 /**
@@ -7,15 +7,8 @@ import { estimatePerformance } from './cbpe';
  * with a single class among the labels) are stored as null: "not evaluated", never a number.
  */
 
-export interface StoredRealized {
+export interface StoredRealized extends BinaryMetrics {
   rocAuc: number | null;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  brier: number;
-  logLoss: number;
-  positiveRate: number;
   labelledShare: number;
   labelledCount: number;
   /** Observed default rate among the labelled rows. */

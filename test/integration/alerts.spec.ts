@@ -1,9 +1,7 @@
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AlertsService } from '../../src/alerts/alerts.service';
-import { createTestDatabase, sqlClient } from '../support/database';
 import { generatedRecords } from '../support/generated-data';
-import { startTestService, TestService } from '../support/service';
+import { useServiceFixture } from '../support/service-fixture';
 import { driftReport, insertReportRow, MODEL, reportDrift } from '../unit/alerts/drift-report.fixture';
 
 const ALERT_FIELDS = `id fingerprint kind feature modelVersion severity status message occurrences worstScore
@@ -44,38 +42,25 @@ interface AlertsPage {
 }
 
 describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let service: TestService;
-  let sql: Client;
   let model = 0;
 
   /** Each test uses its own model version, so fingerprints never collide across tests. */
   const nextModel = (): string => `${MODEL}-${++model}`;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    service = await startTestService(db.url, { ALERT_AUTO_RESOLVE_CHECKS: '3' });
-    sql = await sqlClient(db.url);
-  });
-
-  afterAll(async () => {
-    await sql?.end();
-    await service?.close();
-    await db?.drop();
-  });
+  const fixture = useServiceFixture({ ALERT_AUTO_RESOLVE_CHECKS: '3' });
 
   async function alertsOf(modelVersion: string): Promise<AlertNode[]> {
-    const rows = await sql.query(`SELECT id FROM alerts WHERE model_version = $1 ORDER BY created_at, fingerprint`, [modelVersion]);
-    return Promise.all(rows.rows.map(async (r) => (await service.gql<{ alert: AlertNode }>(ALERT, { id: r.id })).data!.alert));
+    const rows = await fixture.sql.query(`SELECT id FROM alerts WHERE model_version = $1 ORDER BY created_at, fingerprint`, [modelVersion]);
+    return Promise.all(rows.rows.map(async (r) => (await fixture.service.gql<{ alert: AlertNode }>(ALERT, { id: r.id })).data!.alert));
   }
 
   async function eventTypes(alertId: string): Promise<string[]> {
-    const rows = await sql.query(`SELECT type FROM alert_events WHERE alert_id = $1 ORDER BY id`, [alertId]);
+    const rows = await fixture.sql.query(`SELECT type FROM alert_events WHERE alert_id = $1 ORDER BY id`, [alertId]);
     return rows.rows.map((r) => r.type);
   }
 
   function updateStatus(input: Record<string, unknown>, actor?: string) {
-    return fetch(`${service.url}/graphql`, {
+    return fetch(`${fixture.service.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(actor ? { 'x-actor': actor } : {}) },
       body: JSON.stringify({ query: UPDATE_STATUS, variables: { input } }),
@@ -83,7 +68,7 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
   }
 
   async function openFeatureAlert(modelVersion: string, featureName = 'age', psi = 0.3): Promise<AlertNode> {
-    await reportDrift(service.app, { modelVersion, drifted: { [featureName]: psi } });
+    await reportDrift(fixture.service.app, { modelVersion, drifted: { [featureName]: psi } });
     const alerts = await alertsOf(modelVersion);
     return alerts.find((a) => a.feature === featureName)!;
   }
@@ -91,7 +76,7 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
   it('ten drifting batches make one open alert with ten occurrences (and one dataset alert)', async () => {
     const modelVersion = nextModel();
     const reports = [];
-    for (let i = 0; i < 10; i++) reports.push(await reportDrift(service.app, { modelVersion, drifted: { age: 0.2 + i * 0.01 } }));
+    for (let i = 0; i < 10; i++) reports.push(await reportDrift(fixture.service.app, { modelVersion, drifted: { age: 0.2 + i * 0.01 } }));
 
     const alerts = await alertsOf(modelVersion);
     expect(alerts.map((a) => [a.kind, a.feature, a.status, a.occurrences])).toEqual([
@@ -110,7 +95,7 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
   it('end to end: ten drifting batches ingested through GraphQL make one open loanAmount alert with ten occurrences', async () => {
     let modelVersion = '';
     for (let i = 0; i < 10; i++) {
-      const response = await service.gql<{ ingestBatch: { modelVersion: string; drift: { status: string } } }>(
+      const response = await fixture.service.gql<{ ingestBatch: { modelVersion: string; drift: { status: string } } }>(
         `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { modelVersion drift { status } } }`,
         { input: { batchId: `larger-loans-${i}`, records: generatedRecords(400, 500 + i, 'larger_loans', 0.8) } },
       );
@@ -124,7 +109,7 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
 
   it('grades severity by PSI band, by how many features drifted, and escalates prediction drift', async () => {
     const modelVersion = nextModel();
-    await reportDrift(service.app, { modelVersion, drifted: { age: 0.12, loanAmount: 0.3, annualIncome: 0.6, prediction: 0.12, debtToIncome: 0.3 } });
+    await reportDrift(fixture.service.app, { modelVersion, drifted: { age: 0.12, loanAmount: 0.3, annualIncome: 0.6, prediction: 0.12, debtToIncome: 0.3 } });
     const bySubject = Object.fromEntries((await alertsOf(modelVersion)).map((a) => [a.feature ?? a.kind, a.severity]));
     expect(bySubject).toEqual({
       age: 'MEDIUM',
@@ -139,7 +124,7 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
   it('raises data-quality alerts when duplicate or out-of-support shares pass their thresholds', async () => {
     const modelVersion = nextModel();
     // 500 rows: 60 repeated ids = 12% (> 5%, 2.4x: MEDIUM); 400 of 4,000 values out of support = 10% (10x 1%: CRITICAL).
-    await reportDrift(service.app, { modelVersion, dataQuality: { duplicateCustomerIds: 60, outOfSupportValues: 400 } });
+    await reportDrift(fixture.service.app, { modelVersion, dataQuality: { duplicateCustomerIds: 60, outOfSupportValues: 400 } });
     const alerts = await alertsOf(modelVersion);
     expect(alerts.map((a) => [a.kind, a.feature, a.severity]).sort()).toEqual([
       ['DATA_QUALITY', 'duplicateShare', 'MEDIUM'],
@@ -149,8 +134,8 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
 
   it('raises a performance alert when ROC AUC falls below ALERT_MIN_ROC_AUC', async () => {
     const modelVersion = nextModel();
-    const alerts = service.app.get(AlertsService);
-    await service.app.get(DataSource).transaction((manager) =>
+    const alerts = fixture.service.app.get(AlertsService);
+    await fixture.service.app.get(DataSource).transaction((manager) =>
       alerts.onPerformanceUpdated(manager, {
         modelVersion, scope: 'WINDOW', batchId: null, realizedRocAuc: 0.58, estimatedRocAuc: 0.7, referenceRocAuc: null, labelledCount: 400, occurredAt: new Date(),
       }),
@@ -169,7 +154,7 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     expect(resolved.data!.updateAlertStatus).toMatchObject({ status: 'RESOLVED' });
     expect(resolved.data!.updateAlertStatus.resolvedAt).not.toBeNull();
 
-    const history = (await service.gql<{ alert: { events: { totalCount: number; edges: Array<{ node: { type: string; actor: string; note: string | null; details: Record<string, unknown>; alert: { status: string } } }> } } }>(ALERT, { id: alert.id })).data!.alert.events;
+    const history = (await fixture.service.gql<{ alert: { events: { totalCount: number; edges: Array<{ node: { type: string; actor: string; note: string | null; details: Record<string, unknown>; alert: { status: string } } }> } } }>(ALERT, { id: alert.id })).data!.alert.events;
     expect(history.totalCount).toBe(3);
     expect(history.edges.map((e) => [e.node.type, e.node.actor, e.node.note, e.node.alert.status])).toEqual([
       ['CREATED', 'system', null, 'OPEN'],
@@ -226,7 +211,7 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     const until = new Date(Date.now() + 3_600_000).toISOString();
     const acked = await updateStatus({ id: alert.id, status: 'ACKNOWLEDGED', snoozeUntil: until });
     expect(acked.data!.updateAlertStatus.snoozedUntil).toBe(until);
-    const listed = await service.gql<AlertsPage>(ALERTS, { filter: { status: 'ACKNOWLEDGED' }, first: 500 });
+    const listed = await fixture.service.gql<AlertsPage>(ALERTS, { filter: { status: 'ACKNOWLEDGED' }, first: 500 });
     expect(listed.data!.alerts.edges.map((e) => e.node.id)).toContain(alert.id);
   });
 
@@ -234,9 +219,9 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     const modelVersion = nextModel();
     const first = await openFeatureAlert(modelVersion, 'loanAmount');
     await updateStatus({ id: first.id, status: 'RESOLVED' });
-    await reportDrift(service.app, { modelVersion, drifted: { loanAmount: 0.4 } });
+    await reportDrift(fixture.service.app, { modelVersion, drifted: { loanAmount: 0.4 } });
 
-    const live = await sql.query(`SELECT id, previous_alert_id, status, occurrences FROM alerts WHERE fingerprint = $1 ORDER BY created_at`, [first.fingerprint]);
+    const live = await fixture.sql.query(`SELECT id, previous_alert_id, status, occurrences FROM alerts WHERE fingerprint = $1 ORDER BY created_at`, [first.fingerprint]);
     expect(live.rows).toHaveLength(2);
     expect(live.rows[0]).toMatchObject({ id: first.id, status: 'RESOLVED' });
     expect(live.rows[1]).toMatchObject({ previous_alert_id: first.id, status: 'OPEN', occurrences: 1 });
@@ -247,47 +232,47 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     const modelVersion = nextModel();
     const alert = await openFeatureAlert(modelVersion, 'creditUtilization');
     const clearWindow = { modelVersion, kind: 'WINDOW' as const };
-    await reportDrift(service.app, clearWindow);
-    await reportDrift(service.app, clearWindow);
+    await reportDrift(fixture.service.app, clearWindow);
+    await reportDrift(fixture.service.app, clearWindow);
     expect((await alertsOf(modelVersion)).find((a) => a.id === alert.id)).toMatchObject({ status: 'OPEN', clearChecks: 2 });
 
     // Drift again: the count starts over.
-    await reportDrift(service.app, { modelVersion, kind: 'WINDOW', drifted: { creditUtilization: 0.3 } });
+    await reportDrift(fixture.service.app, { modelVersion, kind: 'WINDOW', drifted: { creditUtilization: 0.3 } });
     expect((await alertsOf(modelVersion)).find((a) => a.id === alert.id)).toMatchObject({ clearChecks: 0, occurrences: 2 });
 
     // Not evaluated is not "clear": it does not count.
-    await reportDrift(service.app, { ...clearWindow, notEvaluated: ['creditUtilization'] });
-    for (let i = 0; i < 3; i++) await reportDrift(service.app, clearWindow);
+    await reportDrift(fixture.service.app, { ...clearWindow, notEvaluated: ['creditUtilization'] });
+    for (let i = 0; i < 3; i++) await reportDrift(fixture.service.app, clearWindow);
     const resolved = (await alertsOf(modelVersion)).find((a) => a.id === alert.id)!;
     expect(resolved.status).toBe('RESOLVED');
     expect(await eventTypes(alert.id)).toEqual(['CREATED', 'UPDATED', 'AUTO_RESOLVED']);
-    const actor = await sql.query(`SELECT actor, details FROM alert_events WHERE alert_id = $1 AND type = 'AUTO_RESOLVED'`, [alert.id]);
+    const actor = await fixture.sql.query(`SELECT actor, details FROM alert_events WHERE alert_id = $1 AND type = 'AUTO_RESOLVED'`, [alert.id]);
     expect(actor.rows[0]).toMatchObject({ actor: 'system', details: { clearChecks: 3, previousStatus: 'OPEN' } });
 
     // Batch reports never count as drift clear checks (too little power).
     const other = await openFeatureAlert(modelVersion, 'age');
-    for (let i = 0; i < 4; i++) await reportDrift(service.app, { modelVersion });
+    for (let i = 0; i < 4; i++) await reportDrift(fixture.service.app, { modelVersion });
     expect((await alertsOf(modelVersion)).find((a) => a.id === other.id)).toMatchObject({ status: 'OPEN', clearChecks: 0 });
   });
 
   it('an alert change rolled back with its transaction leaves no alert and no event', async () => {
     const modelVersion = nextModel();
-    const before = await sql.query(`SELECT count(*)::int AS n FROM alert_events`);
+    const before = await fixture.sql.query(`SELECT count(*)::int AS n FROM alert_events`);
     const event = driftReport({ modelVersion, drifted: { age: 0.5 } });
     await expect(
-      service.app.get(DataSource).transaction(async (manager) => {
+      fixture.service.app.get(DataSource).transaction(async (manager) => {
         await insertReportRow(manager, event);
-        await service.app.get(AlertsService).onDriftReport(manager, event);
+        await fixture.service.app.get(AlertsService).onDriftReport(manager, event);
         throw new Error('ingestion failed after the alert was written');
       }),
     ).rejects.toThrow('ingestion failed');
-    const after = await sql.query(`SELECT count(*)::int AS n FROM alert_events`);
+    const after = await fixture.sql.query(`SELECT count(*)::int AS n FROM alert_events`);
     expect(after.rows[0].n).toBe(before.rows[0].n);
-    expect((await sql.query(`SELECT count(*)::int AS n FROM alerts WHERE model_version = $1`, [modelVersion])).rows[0].n).toBe(0);
+    expect((await fixture.sql.query(`SELECT count(*)::int AS n FROM alerts WHERE model_version = $1`, [modelVersion])).rows[0].n).toBe(0);
   });
 
   it('refuses to change alerts outside a transaction', async () => {
-    await expect(service.app.get(AlertsService).onDriftReport(service.app.get(DataSource).manager, driftReport({ drifted: { age: 0.5 } }))).rejects.toThrow(
+    await expect(fixture.service.app.get(AlertsService).onDriftReport(fixture.service.app.get(DataSource).manager, driftReport({ drifted: { age: 0.5 } }))).rejects.toThrow(
       /inside a transaction/,
     );
   });
@@ -297,13 +282,13 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     beforeAll(async () => {
       modelVersion = nextModel();
       // 4 feature alerts (2 MEDIUM, 2 HIGH) + 1 dataset alert (CRITICAL, 4 features) + prediction (HIGH).
-      await reportDrift(service.app, { modelVersion, drifted: { age: 0.12, loanAmount: 0.15, annualIncome: 0.3, debtToIncome: 0.3, prediction: 0.12 } });
+      await reportDrift(fixture.service.app, { modelVersion, drifted: { age: 0.12, loanAmount: 0.15, annualIncome: 0.3, debtToIncome: 0.3, prediction: 0.12 } });
       const ack = (await alertsOf(modelVersion)).find((a) => a.feature === 'age')!;
       await updateStatus({ id: ack.id, status: 'ACKNOWLEDGED' });
     });
 
     async function page(filter: Record<string, unknown>, first = 500, after?: string) {
-      const response = await service.gql<AlertsPage>(ALERTS, { filter: { ...filter }, first, after });
+      const response = await fixture.service.gql<AlertsPage>(ALERTS, { filter: { ...filter }, first, after });
       expect(response.errors).toBeUndefined();
       return response.data!.alerts;
     }
@@ -343,23 +328,23 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     });
 
     it('rejects a bad cursor and a bad page size', async () => {
-      expect((await service.gql(ALERTS, { first: 5, after: 'garbage' })).errors![0].extensions!.code).toBe('BAD_USER_INPUT');
-      expect((await service.gql(ALERTS, { first: 0 })).errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      expect((await fixture.service.gql(ALERTS, { first: 5, after: 'garbage' })).errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      expect((await fixture.service.gql(ALERTS, { first: 0 })).errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     });
 
     it('alert(id) returns the alert with its history; an unknown id is NOT_FOUND', async () => {
       const [first] = (await page({ kind: 'DATASET_DRIFT' })).edges.filter((e) => e.node.fingerprint.startsWith(`${modelVersion}:`));
-      const response = await service.gql<{ alert: AlertNode & { events: { totalCount: number } } }>(ALERT, { id: first.node.id });
+      const response = await fixture.service.gql<{ alert: AlertNode & { events: { totalCount: number } } }>(ALERT, { id: first.node.id });
       expect(response.data!.alert).toMatchObject({ id: first.node.id, kind: 'DATASET_DRIFT', severity: 'CRITICAL', events: { totalCount: 1 } });
-      expect((await service.gql(ALERT, { id: '00000000-0000-4000-8000-000000000000' })).errors![0].extensions!.code).toBe('NOT_FOUND');
+      expect((await fixture.service.gql(ALERT, { id: '00000000-0000-4000-8000-000000000000' })).errors![0].extensions!.code).toBe('NOT_FOUND');
     });
 
     it('alertSummary counts alerts by status and severity, matching the table', async () => {
-      const response = await service.gql<{ alertSummary: { total: number; byStatus: Array<{ status: string; count: number }>; liveBySeverity: Array<{ severity: string; count: number }>; counts: Array<{ status: string; severity: string; count: number }> } }>(
+      const response = await fixture.service.gql<{ alertSummary: { total: number; byStatus: Array<{ status: string; count: number }>; liveBySeverity: Array<{ severity: string; count: number }>; counts: Array<{ status: string; severity: string; count: number }> } }>(
         `{ alertSummary { total byStatus { status count } liveBySeverity { severity count } counts { status severity count } } }`,
       );
       const summary = response.data!.alertSummary;
-      const table = await sql.query(`SELECT status, severity, count(*)::int AS n FROM alerts GROUP BY 1, 2`);
+      const table = await fixture.sql.query(`SELECT status, severity, count(*)::int AS n FROM alerts GROUP BY 1, 2`);
       const expected = (status?: string, severity?: string) =>
         table.rows.filter((r) => (!status || r.status === status) && (!severity || r.severity === severity)).reduce((n, r) => n + r.n, 0);
       expect(summary.total).toBe(expected());

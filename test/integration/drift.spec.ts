@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { createTestDatabase, sqlClient } from '../support/database';
 import { generatedCsvFolder, generatedRecords } from '../support/generated-data';
-import { startTestService, TestService } from '../support/service';
+import { useServiceFixture } from '../support/service-fixture';
 
 const INGEST = `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) {
   batchId drift { id kind status globalScore driftedShare rowCount baselineVersion reportUrl
@@ -31,31 +29,18 @@ interface Drift {
 }
 
 describe('drift checks, reports and baselines (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let service: TestService;
-  let sql: Client;
   const data = generatedCsvFolder(4_000, 101);
 
   async function ingest(batchId: string, records: Array<Record<string, unknown>>): Promise<Drift> {
-    const response = await service.gql<{ ingestBatch: { drift: Drift } }>(INGEST, { input: { batchId, records } });
+    const response = await fixture.service.gql<{ ingestBatch: { drift: Drift } }>(INGEST, { input: { batchId, records } });
     expect(response.errors).toBeUndefined();
     return response.data!.ingestBatch.drift;
   }
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    service = await startTestService(db.url, { BASELINE_DATA_DIR: data.dir, BASELINE_SEED_PATH: join(data.dir, data.file) });
-    sql = await sqlClient(db.url);
-  });
-
-  afterAll(async () => {
-    await sql?.end();
-    await service?.close();
-    await db?.drop();
-  });
+  const fixture = useServiceFixture({ BASELINE_DATA_DIR: data.dir, BASELINE_SEED_PATH: join(data.dir, data.file) });
 
   it('creates baseline v1 from the seed file on first start', async () => {
-    const response = await service.gql<{ activeBaseline: { version: number; rowCount: number; isActive: boolean; source: string } }>(
+    const response = await fixture.service.gql<{ activeBaseline: { version: number; rowCount: number; isActive: boolean; source: string } }>(
       `{ activeBaseline { version rowCount isActive source } }`,
     );
     expect(response.data!.activeBaseline).toEqual({ version: 1, rowCount: 4_000, isActive: true, source: 'csv:baseline.csv' });
@@ -80,7 +65,7 @@ describe('drift checks, reports and baselines (real PostgreSQL)', () => {
         expect(f.chiSquare).not.toBeNull();
       }
     }
-    const stored = await sql.query(`SELECT count(*)::int AS n FROM feature_drift_metrics WHERE drift_report_id = $1`, [drift.id]);
+    const stored = await fixture.sql.query(`SELECT count(*)::int AS n FROM feature_drift_metrics WHERE drift_report_id = $1`, [drift.id]);
     expect(stored.rows[0].n).toBe(9);
   });
 
@@ -104,45 +89,45 @@ describe('drift checks, reports and baselines (real PostgreSQL)', () => {
   });
 
   it('serves driftReport, driftReports (paged, time-filtered), metricsHistory and batch.drift', async () => {
-    const batch = await service.gql<{ batch: { drift: { id: string; status: string } } }>(`{ batch(batchId: "income-drop-1") { drift { id status } } }`);
+    const batch = await fixture.service.gql<{ batch: { drift: { id: string; status: string } } }>(`{ batch(batchId: "income-drop-1") { drift { id status } } }`);
     const reportId = batch.data!.batch.drift.id;
     expect(batch.data!.batch.drift.status).toBe('DRIFT');
 
-    const one = await service.gql<{ driftReport: { id: string; batchId: string; features: Feature[] } }>(
+    const one = await fixture.service.gql<{ driftReport: { id: string; batchId: string; features: Feature[] } }>(
       `query($id: ID!) { driftReport(id: $id) { id batchId features { feature drifted } } }`,
       { id: reportId },
     );
     expect(one.data!.driftReport.batchId).toBe('income-drop-1');
     expect(one.data!.driftReport.features).toHaveLength(9);
 
-    const page1 = await service.gql<{ driftReports: { totalCount: number; edges: Array<{ node: { batchId: string } }>; pageInfo: { endCursor: string; hasNextPage: boolean } } }>(
+    const page1 = await fixture.service.gql<{ driftReports: { totalCount: number; edges: Array<{ node: { batchId: string } }>; pageInfo: { endCursor: string; hasNextPage: boolean } } }>(
       `{ driftReports(first: 2) { totalCount edges { node { batchId } } pageInfo { endCursor hasNextPage } } }`,
     );
     expect(page1.data!.driftReports.totalCount).toBe(4);
     expect(page1.data!.driftReports.edges.map((e) => e.node.batchId)).toEqual(['tiny-1', 'delinquency-1']);
-    const page2 = await service.gql<{ driftReports: { edges: Array<{ node: { batchId: string } }>; pageInfo: { hasNextPage: boolean } } }>(
+    const page2 = await fixture.service.gql<{ driftReports: { edges: Array<{ node: { batchId: string } }>; pageInfo: { hasNextPage: boolean } } }>(
       `query($after: String) { driftReports(first: 2, after: $after) { edges { node { batchId } } pageInfo { hasNextPage } } }`,
       { after: page1.data!.driftReports.pageInfo.endCursor },
     );
     expect(page2.data!.driftReports.edges.map((e) => e.node.batchId)).toEqual(['income-drop-1', 'healthy-1']);
     expect(page2.data!.driftReports.pageInfo.hasNextPage).toBe(false);
 
-    const future = await service.gql<{ driftReports: { totalCount: number } }>(`{ driftReports(from: "2999-01-01T00:00:00Z") { totalCount } }`);
+    const future = await fixture.service.gql<{ driftReports: { totalCount: number } }>(`{ driftReports(from: "2999-01-01T00:00:00Z") { totalCount } }`);
     expect(future.data!.driftReports.totalCount).toBe(0);
 
-    const history = await service.gql<{ metricsHistory: Array<{ reportId: string; drifted: boolean; evaluated: boolean; psi: number | null }> }>(
+    const history = await fixture.service.gql<{ metricsHistory: Array<{ reportId: string; drifted: boolean; evaluated: boolean; psi: number | null }> }>(
       `{ metricsHistory(feature: "annualIncome") { reportId drifted evaluated psi } }`,
     );
     expect(history.data!.metricsHistory.map((p) => p.drifted)).toEqual([false, true, false, false]);
     expect(history.data!.metricsHistory[3].evaluated).toBe(false);
 
-    const missing = await service.gql(`{ driftReport(id: "00000000-0000-0000-0000-000000000000") { id } }`);
+    const missing = await fixture.service.gql(`{ driftReport(id: "00000000-0000-0000-0000-000000000000") { id } }`);
     expect(missing.errors![0].extensions!.code).toBe('NOT_FOUND');
   });
 
   it('GET /reports/:id serves a self-contained HTML report; an unknown id is a JSON 404', async () => {
-    const [row] = (await sql.query(`SELECT r.id FROM drift_reports r JOIN batches b ON b.id = r.batch_id WHERE b.batch_id = 'income-drop-1'`)).rows;
-    const response = await fetch(`${service.url}/reports/${row.id}`);
+    const [row] = (await fixture.sql.query(`SELECT r.id FROM drift_reports r JOIN batches b ON b.id = r.batch_id WHERE b.batch_id = 'income-drop-1'`)).rows;
+    const response = await fetch(`${fixture.service.url}/reports/${row.id}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
     const html = await response.text();
@@ -150,7 +135,7 @@ describe('drift checks, reports and baselines (real PostgreSQL)', () => {
     expect(html).toContain('annualIncome');
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|src="http|href="http/);
-    const missing = await fetch(`${service.url}/reports/00000000-0000-0000-0000-000000000000`);
+    const missing = await fetch(`${fixture.service.url}/reports/00000000-0000-0000-0000-000000000000`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
   });
@@ -160,46 +145,46 @@ describe('drift checks, reports and baselines (real PostgreSQL)', () => {
 
     it('refuses CSV paths outside the allowed data folder (FORBIDDEN)', async () => {
       for (const path of ['/etc/passwd', '../../etc/passwd', `${data.dir}/../x.csv`]) {
-        const response = await service.gql(REINIT, { input: { source: 'CSV', path } });
+        const response = await fixture.service.gql(REINIT, { input: { source: 'CSV', path } });
         expect(response.errors![0].extensions!.code).toBe('FORBIDDEN');
       }
-      expect((await sql.query(`SELECT count(*)::int AS n FROM baselines`)).rows[0].n).toBe(1);
+      expect((await fixture.sql.query(`SELECT count(*)::int AS n FROM baselines`)).rows[0].n).toBe(1);
     });
 
     it('creates versions from the first N rows, a random N rows, and a prediction-log window; activates atomically', async () => {
-      const first = await service.gql<{ reinitializeBaseline: { version: number; rowCount: number; isActive: boolean } }>(REINIT, {
+      const first = await fixture.service.gql<{ reinitializeBaseline: { version: number; rowCount: number; isActive: boolean } }>(REINIT, {
         input: { source: 'CSV_FIRST_ROWS', path: data.file, rows: 1_000 },
       });
       expect(first.data!.reinitializeBaseline).toMatchObject({ version: 2, rowCount: 1_000, isActive: true });
 
-      const random = await service.gql<{ reinitializeBaseline: { version: number; rowCount: number; source: string } }>(REINIT, {
+      const random = await fixture.service.gql<{ reinitializeBaseline: { version: number; rowCount: number; source: string } }>(REINIT, {
         input: { source: 'CSV_RANDOM_ROWS', path: data.file, rows: 500, seed: 3 },
       });
       expect(random.data!.reinitializeBaseline).toMatchObject({ version: 3, rowCount: 500, source: 'csv:baseline.csv:random:500:seed:3' });
 
-      const logs = await service.gql<{ reinitializeBaseline: { version: number; rowCount: number } }>(REINIT, {
+      const logs = await fixture.service.gql<{ reinitializeBaseline: { version: number; rowCount: number } }>(REINIT, {
         input: { source: 'PREDICTION_LOGS', from: '2000-01-01T00:00:00Z', to: '2999-01-01T00:00:00Z' },
       });
       expect(logs.data!.reinitializeBaseline).toMatchObject({ version: 4, rowCount: 3_010 });
 
-      const active = await sql.query(`SELECT version FROM baselines WHERE is_active`);
+      const active = await fixture.sql.query(`SELECT version FROM baselines WHERE is_active`);
       expect(active.rows).toEqual([{ version: 4 }]);
 
-      const bad = await service.gql(REINIT, { input: { source: 'CSV_FIRST_ROWS', path: data.file } });
+      const bad = await fixture.service.gql(REINIT, { input: { source: 'CSV_FIRST_ROWS', path: data.file } });
       expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ field: 'rows' }] });
     });
 
     it('rolls back to an older version; the next batch is checked against it', async () => {
-      const response = await service.gql<{ activateBaseline: { version: number; isActive: boolean } }>(
+      const response = await fixture.service.gql<{ activateBaseline: { version: number; isActive: boolean } }>(
         `mutation { activateBaseline(input: { version: 1 }) { version isActive } }`,
       );
       expect(response.data!.activateBaseline).toEqual({ version: 1, isActive: true });
-      const list = await service.gql<{ baselines: Array<{ version: number; isActive: boolean }> }>(`{ baselines { version isActive } }`);
+      const list = await fixture.service.gql<{ baselines: Array<{ version: number; isActive: boolean }> }>(`{ baselines { version isActive } }`);
       expect(list.data!.baselines).toEqual([4, 3, 2, 1].map((version) => ({ version, isActive: version === 1 })));
       const drift = await ingest('after-rollback', generatedRecords(200, 11));
       expect(drift.baselineVersion).toBe(1);
 
-      const missing = await service.gql(`mutation { activateBaseline(input: { version: 99 }) { version } }`);
+      const missing = await fixture.service.gql(`mutation { activateBaseline(input: { version: 99 }) { version } }`);
       expect(missing.errors![0].extensions!.code).toBe('NOT_FOUND');
     });
   });

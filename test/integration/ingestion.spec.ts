@@ -1,11 +1,11 @@
-import { Client } from 'pg';
 import { EntityManager } from 'typeorm';
 import { toColumns, FeatureRecord } from '../../src/model/features';
 import { loadScorer } from '../../src/model/scorer';
 import { PredictionLogWriter, PredictionRows, PREDICTION_INSERT_CHUNK } from '../../src/ingestion/prediction-log.writer';
 import { application, applications, INGEST_MUTATION } from '../support/applications';
 import { createTestDatabase, sqlClient } from '../support/database';
-import { startTestService, TestService } from '../support/service';
+import { startTestService } from '../support/service';
+import { useServiceFixture } from '../support/service-fixture';
 
 interface IngestResult {
   ingestBatch: {
@@ -22,24 +22,11 @@ interface IngestResult {
 }
 
 describe('ingestBatch (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let service: TestService;
-  let sql: Client;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    service = await startTestService(db.url, { MAX_BATCH_SIZE: '20000' });
-    sql = await sqlClient(db.url);
-  });
-
-  afterAll(async () => {
-    await sql?.end();
-    await service?.close();
-    await db?.drop();
-  });
+  const fixture = useServiceFixture({ MAX_BATCH_SIZE: '20000' });
 
   async function counts(): Promise<{ batches: number; predictions: number }> {
-    const result = await sql.query(
+    const result = await fixture.sql.query(
       `SELECT (SELECT count(*) FROM batches)::int AS batches, (SELECT count(*) FROM prediction_logs)::int AS predictions`,
     );
     return result.rows[0];
@@ -48,7 +35,7 @@ describe('ingestBatch (real PostgreSQL)', () => {
   it('stores a valid batch and returns the model\'s predictions in request order', async () => {
     const records = applications(25);
     records[3].actualDefault = true;
-    const response = await service.gql<IngestResult>(INGEST_MUTATION, { input: { batchId: 'valid-1', metadata: { source: 'test' }, records } });
+    const response = await fixture.service.gql<IngestResult>(INGEST_MUTATION, { input: { batchId: 'valid-1', metadata: { source: 'test' }, records } });
     expect(response.errors).toBeUndefined();
     const payload = response.data!.ingestBatch;
     expect(payload.batchId).toBe('valid-1');
@@ -67,7 +54,7 @@ describe('ingestBatch (real PostgreSQL)', () => {
       expect(['LOW', 'MEDIUM', 'HIGH']).toContain(prediction.riskLabel);
     });
 
-    const stored = await sql.query(
+    const stored = await fixture.sql.query(
       `SELECT p.row_index, p.customer_id, p.probability, p.actual_default, p.age, p.annual_income, b.metadata
        FROM prediction_logs p JOIN batches b ON b.id = p.batch_id WHERE b.batch_id = 'valid-1' ORDER BY p.row_index`,
     );
@@ -80,7 +67,7 @@ describe('ingestBatch (real PostgreSQL)', () => {
 
   it('reports duplicates in the data-quality summary without rejecting the batch', async () => {
     const records = [application(1), application(1), application(2, { customerId: 'cust-1' })];
-    const response = await service.gql<IngestResult>(INGEST_MUTATION, { input: { batchId: 'dups', records } });
+    const response = await fixture.service.gql<IngestResult>(INGEST_MUTATION, { input: { batchId: 'dups', records } });
     expect(response.errors).toBeUndefined();
     expect(response.data!.ingestBatch.dataQuality).toMatchObject({ duplicateCustomerIds: 2, duplicateRows: 1 });
     expect(response.data!.ingestBatch.warnings.join(' ')).toMatch(/repeat a customerId/);
@@ -102,7 +89,7 @@ describe('ingestBatch (real PostgreSQL)', () => {
 
     it.each(cases)('%s', async (_name, input, expected) => {
       const before = await counts();
-      const response = await service.gql(INGEST_MUTATION, { input });
+      const response = await fixture.service.gql(INGEST_MUTATION, { input });
       expect(response.data ?? null).toBeNull();
       const error = response.errors![0];
       expect(error.extensions?.code).toBe('BAD_USER_INPUT');
@@ -118,7 +105,7 @@ describe('ingestBatch (real PostgreSQL)', () => {
         '"loanAmount":12345',
         '"loanAmount":1e400',
       );
-      const response = await fetch(`${service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await fetch(`${fixture.service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       const json = (await response.json()) as { errors: Array<{ extensions: { code: string; problems: Array<{ field: string; index: number }> } }> };
       expect(json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
       expect(json.errors[0].extensions.problems[0]).toMatchObject({ index: 0, field: 'loanAmount' });
@@ -127,7 +114,7 @@ describe('ingestBatch (real PostgreSQL)', () => {
 
     it('lists every problem of a batch (capped) in one error', async () => {
       const records = applications(300).map((r) => ({ ...r, age: 5, creditUtilization: 2 }));
-      const response = await service.gql(INGEST_MUTATION, { input: { records } });
+      const response = await fixture.service.gql(INGEST_MUTATION, { input: { records } });
       const extensions = response.errors![0].extensions!;
       expect(extensions.totalProblems).toBe(600);
       expect((extensions.problems as unknown[]).length).toBe(100);
@@ -136,7 +123,7 @@ describe('ingestBatch (real PostgreSQL)', () => {
 
     it('a batch over MAX_BATCH_SIZE', async () => {
       const before = await counts();
-      const response = await service.gql(INGEST_MUTATION, { input: { records: applications(20_001) } });
+      const response = await fixture.service.gql(INGEST_MUTATION, { input: { records: applications(20_001) } });
       expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ index: null, field: 'records' }] });
       expect(await counts()).toEqual(before);
     });
@@ -144,9 +131,9 @@ describe('ingestBatch (real PostgreSQL)', () => {
 
   it('replays the original result for the same batchId and payload, writing nothing twice', async () => {
     const input = { batchId: 'replay-1', records: applications(40, 1000) };
-    const first = await service.gql<IngestResult>(INGEST_MUTATION, { input });
+    const first = await fixture.service.gql<IngestResult>(INGEST_MUTATION, { input });
     const before = await counts();
-    const second = await service.gql<IngestResult>(INGEST_MUTATION, { input });
+    const second = await fixture.service.gql<IngestResult>(INGEST_MUTATION, { input });
     expect(second.errors).toBeUndefined();
     expect(second.data!.ingestBatch.replayed).toBe(true);
     const { replayed: _a, ...firstRest } = first.data!.ingestBatch;
@@ -156,19 +143,19 @@ describe('ingestBatch (real PostgreSQL)', () => {
   });
 
   it('answers CONFLICT for the same batchId with a different payload', async () => {
-    await service.gql(INGEST_MUTATION, { input: { batchId: 'conflict-1', records: applications(5) } });
+    await fixture.service.gql(INGEST_MUTATION, { input: { batchId: 'conflict-1', records: applications(5) } });
     const before = await counts();
-    const response = await service.gql(INGEST_MUTATION, { input: { batchId: 'conflict-1', records: applications(6) } });
+    const response = await fixture.service.gql(INGEST_MUTATION, { input: { batchId: 'conflict-1', records: applications(6) } });
     expect(response.errors![0].extensions).toMatchObject({ code: 'CONFLICT', batchId: 'conflict-1' });
     expect(await counts()).toEqual(before);
   });
 
   it('ingests 20 concurrent identical requests exactly once', async () => {
     const input = { batchId: 'concurrent-1', records: applications(500, 5000) };
-    const responses = await Promise.all(Array.from({ length: 20 }, () => service.gql<IngestResult>(INGEST_MUTATION, { input })));
+    const responses = await Promise.all(Array.from({ length: 20 }, () => fixture.service.gql<IngestResult>(INGEST_MUTATION, { input })));
     responses.forEach((r) => expect(r.errors).toBeUndefined());
     expect(responses.filter((r) => !r.data!.ingestBatch.replayed)).toHaveLength(1);
-    const stored = await sql.query(
+    const stored = await fixture.sql.query(
       `SELECT count(*)::int AS n FROM prediction_logs p JOIN batches b ON b.id = p.batch_id WHERE b.batch_id = 'concurrent-1'`,
     );
     expect(stored.rows[0].n).toBe(500);
@@ -178,9 +165,9 @@ describe('ingestBatch (real PostgreSQL)', () => {
 
   it('stores a batch needing more than 65,535 bind parameters (15,000 records x 17 columns) atomically', async () => {
     const records = applications(15_000, 100_000);
-    const response = await service.gql<IngestResult>(INGEST_MUTATION, { input: { batchId: 'large-1', records } });
+    const response = await fixture.service.gql<IngestResult>(INGEST_MUTATION, { input: { batchId: 'large-1', records } });
     expect(response.errors).toBeUndefined();
-    const stored = await sql.query(
+    const stored = await fixture.sql.query(
       `SELECT count(*)::int AS n, min(row_index) AS lo, max(row_index) AS hi FROM prediction_logs p
        JOIN batches b ON b.id = p.batch_id WHERE b.batch_id = 'large-1'`,
     );
@@ -188,12 +175,12 @@ describe('ingestBatch (real PostgreSQL)', () => {
   });
 
   it('serves batch, batches (cursor pages) and predictions queries', async () => {
-    const one = await service.gql<{ batch: { batchId: string; size: number; metadata: unknown } }>(
+    const one = await fixture.service.gql<{ batch: { batchId: string; size: number; metadata: unknown } }>(
       `{ batch(batchId: "valid-1") { batchId size metadata } }`,
     );
     expect(one.data!.batch).toEqual({ batchId: 'valid-1', size: 25, metadata: { source: 'test' } });
 
-    const missing = await service.gql(`{ batch(batchId: "nope") { batchId } }`);
+    const missing = await fixture.service.gql(`{ batch(batchId: "nope") { batchId } }`);
     expect(missing.errors![0].extensions?.code).toBe('NOT_FOUND');
 
     const seen: string[] = [];
@@ -201,7 +188,7 @@ describe('ingestBatch (real PostgreSQL)', () => {
     let total: number;
     for (;;) {
       const page: { data?: { batches: { totalCount: number; edges: Array<{ node: { batchId: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } } =
-        await service.gql(`query($after: String) { batches(first: 2, after: $after) { totalCount edges { cursor node { batchId } } pageInfo { hasNextPage endCursor } } }`, { after });
+        await fixture.service.gql(`query($after: String) { batches(first: 2, after: $after) { totalCount edges { cursor node { batchId } } pageInfo { hasNextPage endCursor } } }`, { after });
       total = page.data!.batches.totalCount;
       seen.push(...page.data!.batches.edges.map((e) => e.node.batchId));
       if (!page.data!.batches.pageInfo.hasNextPage) break;
@@ -210,12 +197,12 @@ describe('ingestBatch (real PostgreSQL)', () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBe(total);
 
-    const predictions = await service.gql<{ predictions: { totalCount: number; edges: Array<{ node: { customerId: string } }>; pageInfo: { endCursor: string } } }>(
+    const predictions = await fixture.service.gql<{ predictions: { totalCount: number; edges: Array<{ node: { customerId: string } }>; pageInfo: { endCursor: string } } }>(
       `{ predictions(batchId: "valid-1", first: 10) { totalCount edges { node { customerId } } pageInfo { endCursor } } }`,
     );
     expect(predictions.data!.predictions.totalCount).toBe(25);
     expect(predictions.data!.predictions.edges.map((e) => e.node.customerId)).toEqual(applications(10).map((r) => r.customerId));
-    const next = await service.gql<{ predictions: { edges: Array<{ node: { customerId: string } }> } }>(
+    const next = await fixture.service.gql<{ predictions: { edges: Array<{ node: { customerId: string } }> } }>(
       `query($after: String) { predictions(batchId: "valid-1", first: 10, after: $after) { edges { node { customerId } } } }`,
       { after: predictions.data!.predictions.pageInfo.endCursor },
     );
@@ -223,7 +210,7 @@ describe('ingestBatch (real PostgreSQL)', () => {
   });
 
   it('answers an oversized body with a JSON 413 naming the limit', async () => {
-    const small = await startTestService(db.url, { MAX_BATCH_SIZE: '10' });
+    const small = await startTestService(fixture.databaseUrl, { MAX_BATCH_SIZE: '10' });
     try {
       const response = await fetch(`${small.url}/graphql`, {
         method: 'POST',
@@ -240,7 +227,7 @@ describe('ingestBatch (real PostgreSQL)', () => {
   });
 
   it('holds HTTP queries to the depth and complexity limits', async () => {
-    const limited = await startTestService(db.url, { GRAPHQL_MAX_COMPLEXITY: '50', GRAPHQL_MAX_DEPTH: '5' });
+    const limited = await startTestService(fixture.databaseUrl, { GRAPHQL_MAX_COMPLEXITY: '50', GRAPHQL_MAX_DEPTH: '5' });
     try {
       const costly = await limited.gql(`{ batches(first: 100) { edges { node { batchId size } } } }`);
       expect(costly.errors![0].message).toMatch(/complexity \d+ exceeds the maximum of 50/);
@@ -254,7 +241,7 @@ describe('ingestBatch (real PostgreSQL)', () => {
   });
 
   it('GET /health reports the database and the loaded model', async () => {
-    const response = await fetch(`${service.url}/health`);
+    const response = await fetch(`${fixture.service.url}/health`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { status: string; database: { reachable: boolean; latencyMs: number }; model: { version: string } };
     expect(body.status).toBe('ok');

@@ -1,10 +1,8 @@
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { generateRows, loadProfile, ScenarioName } from '../../datasets/generator';
 import { rocAuc } from '../../src/stats/classification-metrics';
-import { createTestDatabase, sqlClient } from '../support/database';
 import { generatedCsvFolder } from '../support/generated-data';
-import { startTestService, TestService } from '../support/service';
+import { useServiceFixture } from '../support/service-fixture';
 
 const INGEST = `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { batchId performanceTracked predictions { probability } } }`;
 const SUBMIT = `mutation($input: SubmitOutcomesInput!) { submitOutcomes(input: $input) {
@@ -47,40 +45,27 @@ function rows(n: number, seed: number, scenario?: ScenarioName) {
 }
 
 describe('outcomes and performance (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let service: TestService;
-  let sql: Client;
   const data = generatedCsvFolder(4_000, 301);
 
   async function ingest(batchId: string, records: Array<Record<string, unknown>>): Promise<number[]> {
-    const response = await service.gql<{ ingestBatch: { predictions: Array<{ probability: number }> } }>(INGEST, { input: { batchId, records } });
+    const response = await fixture.service.gql<{ ingestBatch: { predictions: Array<{ probability: number }> } }>(INGEST, { input: { batchId, records } });
     expect(response.errors).toBeUndefined();
     return response.data!.ingestBatch.predictions.map((p) => p.probability);
   }
 
   async function submit(outcomes: Array<Record<string, unknown>>, overwrite = false): Promise<SubmitResult> {
-    const response = await service.gql<{ submitOutcomes: SubmitResult }>(SUBMIT, { input: { outcomes, overwrite } });
+    const response = await fixture.service.gql<{ submitOutcomes: SubmitResult }>(SUBMIT, { input: { outcomes, overwrite } });
     expect(response.errors).toBeUndefined();
     return response.data!.submitOutcomes;
   }
 
   async function performance(batchId: string): Promise<BatchPerformance['batch']> {
-    const response = await service.gql<BatchPerformance>(BATCH_PERFORMANCE, { id: batchId });
+    const response = await fixture.service.gql<BatchPerformance>(BATCH_PERFORMANCE, { id: batchId });
     expect(response.errors).toBeUndefined();
     return response.data!.batch;
   }
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    service = await startTestService(db.url, { BASELINE_DATA_DIR: data.dir, BASELINE_SEED_PATH: join(data.dir, data.file) });
-    sql = await sqlClient(db.url);
-  });
-
-  afterAll(async () => {
-    await sql?.end();
-    await service?.close();
-    await db?.drop();
-  });
+  const fixture = useServiceFixture({ BASELINE_DATA_DIR: data.dir, BASELINE_SEED_PATH: join(data.dir, data.file) });
 
   describe('late outcomes', () => {
     const generated = rows(2_000, 41);
@@ -116,10 +101,10 @@ describe('outcomes and performance (real PostgreSQL)', () => {
     });
 
     it('resubmitting the same outcomes changes nothing', async () => {
-      const before = await sql.query(`SELECT computed_at FROM performance_metrics WHERE scope = 'BATCH' AND row_count = 2000`);
+      const before = await fixture.sql.query(`SELECT computed_at FROM performance_metrics WHERE scope = 'BATCH' AND row_count = 2000`);
       const again = await submit(generated.slice(0, 500).map(outcomeOf));
       expect(again).toMatchObject({ matchedRows: 500, labelledRows: 0, unchangedRows: 500, overwrittenRows: 0, conflictCount: 0, batchesRecomputed: [] });
-      const after = await sql.query(`SELECT computed_at FROM performance_metrics WHERE scope = 'BATCH' AND row_count = 2000`);
+      const after = await fixture.sql.query(`SELECT computed_at FROM performance_metrics WHERE scope = 'BATCH' AND row_count = 2000`);
       expect(after.rows).toEqual(before.rows);
     });
 
@@ -130,7 +115,7 @@ describe('outcomes and performance (real PostgreSQL)', () => {
       const refused = await submit([flipped]);
       expect(refused).toMatchObject({ labelledRows: 0, overwrittenRows: 0, conflictCount: 1, batchesRecomputed: [] });
       expect(refused.conflicts).toEqual([{ customerId: target.customerId, batchId: 'late-1', storedDefault: target.actualDefault, submittedDefault: !target.actualDefault }]);
-      const stored = await sql.query(`SELECT actual_default FROM prediction_logs WHERE customer_id = $1`, [target.customerId]);
+      const stored = await fixture.sql.query(`SELECT actual_default FROM prediction_logs WHERE customer_id = $1`, [target.customerId]);
       expect(stored.rows).toEqual([{ actual_default: target.actualDefault }]);
 
       const overwritten = await submit([flipped], true);
@@ -150,7 +135,7 @@ describe('outcomes and performance (real PostgreSQL)', () => {
         { customerId: generated[0].customerId, batchId: 'no-such-batch' },
       ]);
 
-      const contradictory = await service.gql(SUBMIT, {
+      const contradictory = await fixture.service.gql(SUBMIT, {
         input: {
           outcomes: [
             { customerId: generated[1].customerId, batchId: 'late-1', actualDefault: true, observedAt: observedAt() },
@@ -179,7 +164,7 @@ describe('outcomes and performance (real PostgreSQL)', () => {
       ['stable', undefined, 51],
       ['concept-drift', 'concept_drift' as const, 52],
     ])('%s batch', async (name, scenario, seed) => {
-      const response = await service.gql<{ ingestBatch: { performanceTracked: boolean } }>(INGEST, { input: { batchId: `cbpe-${name}`, records: rows(5_000, seed, scenario) } });
+      const response = await fixture.service.gql<{ ingestBatch: { performanceTracked: boolean } }>(INGEST, { input: { batchId: `cbpe-${name}`, records: rows(5_000, seed, scenario) } });
       expect(response.data!.ingestBatch.performanceTracked).toBe(true);
       const batch = await performance(`cbpe-${name}`);
       expect(batch.performance.realized!.labelledShare).toBe(1);
@@ -193,17 +178,17 @@ describe('outcomes and performance (real PostgreSQL)', () => {
     });
 
     it('the degraded realized ROC AUC raises a performance alert and a PERFORMANCE retraining signal', async () => {
-      const alerts = await service.gql<{ alerts: { edges: Array<{ node: { feature: string; status: string } }> } }>(
+      const alerts = await fixture.service.gql<{ alerts: { edges: Array<{ node: { feature: string; status: string } }> } }>(
         `{ alerts(filter: { kind: PERFORMANCE }) { edges { node { feature status } } } }`,
       );
       expect(alerts.data!.alerts.edges.map((e) => e.node)).toContainEqual({ feature: 'realizedRocAuc', status: 'OPEN' });
-      const events = await service.gql<{ retrainingEvents: { edges: Array<{ node: { cause: string; status: string; reason: string } }> } }>(
+      const events = await fixture.service.gql<{ retrainingEvents: { edges: Array<{ node: { cause: string; status: string; reason: string } }> } }>(
         `{ retrainingEvents { edges { node { cause status reason } } } }`,
       );
       const causes = events.data!.retrainingEvents.edges.map((e) => e.node);
       expect(causes).toHaveLength(1);
       expect(causes[0]).toMatchObject({ cause: 'PERFORMANCE', status: 'OPEN' });
-      const model = await sql.query(`SELECT retrain_required, retrain_reason FROM model_versions WHERE status = 'ACTIVE'`);
+      const model = await fixture.sql.query(`SELECT retrain_required, retrain_reason FROM model_versions WHERE status = 'ACTIVE'`);
       expect(model.rows[0].retrain_required).toBe(true);
       expect(model.rows[0].retrain_reason).toMatch(/^PERFORMANCE: realized ROC AUC/);
     });
@@ -212,7 +197,7 @@ describe('outcomes and performance (real PostgreSQL)', () => {
   it('performanceHistory buckets realized and estimated performance over time', async () => {
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
-    const response = await service.gql<{ performanceHistory: Array<{ modelVersion: string; rowCount: number; labelledCount: number; realized: Realized | null; estimated: { rocAuc: number } }> }>(
+    const response = await fixture.service.gql<{ performanceHistory: Array<{ modelVersion: string; rowCount: number; labelledCount: number; realized: Realized | null; estimated: { rocAuc: number } }> }>(
       `query($from: DateTime!, $to: DateTime!) { performanceHistory(from: $from, to: $to, window: HOUR) {
          windowStart windowEnd modelVersion rowCount labelledCount realized { rocAuc labelledShare } estimated { rocAuc } } }`,
       { from, to },
@@ -223,7 +208,7 @@ describe('outcomes and performance (real PostgreSQL)', () => {
     expect(points.reduce((n, p) => n + p.labelledCount, 0)).toBe(2_000 + 1 + 10_000);
     points.forEach((p) => expect(p.estimated.rocAuc).toBeGreaterThan(0.5));
 
-    const backwards = await service.gql(`{ performanceHistory(from: "2026-01-02T00:00:00Z", to: "2026-01-01T00:00:00Z") { rowCount } }`);
+    const backwards = await fixture.service.gql(`{ performanceHistory(from: "2026-01-02T00:00:00Z", to: "2026-01-01T00:00:00Z") { rowCount } }`);
     expect(backwards.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
   });
 });
