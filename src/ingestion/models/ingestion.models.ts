@@ -48,8 +48,9 @@ export class DataQuality {
   outOfSupportValues: number;
 }
 
-@ObjectType()
-export class IngestBatchPayload {
+/** What a batch response and a stored batch have in common. */
+@ObjectType({ isAbstract: true })
+abstract class BatchFields {
   @Field()
   batchId: string;
 
@@ -61,9 +62,6 @@ export class IngestBatchPayload {
 
   @Field(() => ScoredWith)
   scoredWith: ScoredWith;
-
-  @Field(() => [Prediction])
-  predictions: Prediction[];
 
   @Field(() => DataQuality)
   dataQuality: DataQuality;
@@ -74,50 +72,32 @@ export class IngestBatchPayload {
   @Field({ description: 'True when records carried outcomes, so realized performance can be computed' })
   performanceTracked: boolean;
 
-  @Field({ description: 'True when this response replays an earlier ingestion of the same batchId' })
-  replayed: boolean;
-
   @Field()
   receivedAt: Date;
+}
+
+@ObjectType()
+export class IngestBatchPayload extends BatchFields {
+  @Field(() => [Prediction])
+  predictions: Prediction[];
+
+  @Field({ description: 'True when this response replays an earlier ingestion of the same batchId' })
+  replayed: boolean;
 
   @Field(() => DriftReport, { nullable: true })
   drift: DriftReport | null;
 }
 
 @ObjectType()
-export class Batch {
+export class Batch extends BatchFields {
   @Field(() => ID)
   id: string;
-
-  @Field()
-  batchId: string;
-
-  @Field(() => Int)
-  size: number;
-
-  @Field()
-  modelVersion: string;
-
-  @Field(() => ScoredWith)
-  scoredWith: ScoredWith;
 
   @Field(() => JSONScalar, { nullable: true })
   metadata: Record<string, unknown> | null;
 
-  @Field(() => DataQuality)
-  dataQuality: DataQuality;
-
-  @Field(() => [String])
-  warnings: string[];
-
-  @Field()
-  performanceTracked: boolean;
-
   @Field(() => Int)
   labelledCount: number;
-
-  @Field()
-  receivedAt: Date;
 
   /** Resolved by a field resolver, so listing batches does not load drift reports. */
   driftReportId: string | null;
