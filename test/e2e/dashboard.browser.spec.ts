@@ -34,16 +34,16 @@ describe('live dashboard in headless Chromium', () => {
 
     await page.goto(`${service.url}/dashboard`);
     await page.waitForSelector('body[data-loaded="true"]');
-    // Page-side expressions as strings: they run in the browser, where `document` exists.
-    await page.waitForFunction(`document.getElementById('feed-state').textContent === 'live'`);
+    // Locator waits, not page-side functions: the page's CSP forbids evaluating strings.
+    await page.locator('#feed-state', { hasText: /^live$/ }).waitFor();
     expect(await page.locator('#batches tr').first().textContent()).toMatch(/dash-healthy.*STABLE/);
 
     // A drifting batch on the API: its alerts reach the open page over the websocket.
     await service.gql(`mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { batchId } }`, {
       input: { batchId: 'dash-drift', records: generatedRecords(400, 62, 'larger_loans', 0.8) },
     });
-    await page.waitForFunction(`/CREATED.*loanAmount/.test(document.getElementById('feed').textContent)`);
-    await page.waitForFunction(`/dash-drift/.test(document.getElementById('batches').textContent)`);
+    await page.locator('#feed li', { hasText: /CREATED.*loanAmount/ }).waitFor();
+    await page.locator('#batches tr', { hasText: 'dash-drift' }).waitFor();
     expect(await page.locator('#batches tr').first().textContent()).toMatch(/dash-drift.*DRIFT.*loanAmount/);
     expect(problems).toEqual([]);
 
