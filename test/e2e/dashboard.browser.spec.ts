@@ -42,7 +42,7 @@ describe('live dashboard in headless Chromium', () => {
     await service.gql(`mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { batchId } }`, {
       input: { batchId: 'dash-drift', records: generatedRecords(400, 62, 'larger_loans', 0.8) },
     });
-    await page.locator('#feed li', { hasText: /CREATED.*loanAmount/ }).waitFor();
+    await page.locator('#feed li', { hasText: /CREATED Feature drift on loanAmount/ }).waitFor();
     await page.locator('#batches tr', { hasText: 'dash-drift' }).waitFor();
     expect(await page.locator('#batches tr').first().textContent()).toMatch(/dash-drift.*DRIFT.*loanAmount/);
     expect(problems).toEqual([]);
