@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const profile = loadProfile();
   const db = await benchDatabase();
   progress('starting service process and GraphQL floor server');
-  // debug logs carry each batch's phase timings (validate, score, write, drift, commit).
+  // debug logs carry each batch's phase timings (validate, score, write, drift, performance, commit).
   const service = await spawnService({ DATABASE_URL: db.url, LOG_LEVEL: 'debug', NODE_ENV: 'production' }, 120_000);
   const floor = await startGraphqlFloor(50_000);
   const sql = new Client({ connectionString: db.url });
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       const [ma, mb, mc] = [median(a), median(b), median(c)];
       const phase = (name: string): number => median(phaseTimes(service.output(), `b-${size}-`, name));
       const driftMs = phase('drift');
-      phaseRows.push({ records: size, ...Object.fromEntries(['validate', 'score', 'write', 'drift', 'commit'].map((name) => [`${name} ms`, phase(name).toFixed(1)])) });
+      phaseRows.push({ records: size, ...Object.fromEntries(['validate', 'score', 'write', 'drift', 'performance', 'commit'].map((name) => [`${name} ms`, phase(name).toFixed(1)])) });
       rows.push({
         records: size,
         'graphql floor ms (a)': ma.toFixed(1),
