@@ -22,7 +22,9 @@ export class HealthController {
     } catch (error) {
       database = { reachable: false, latencyMs: null, error: (error as Error).message };
     }
-    const scorer = this.scoring.current;
+    // Follow the registry like ingestion does, so a promotion made on another instance shows here
+    // at once (falls back to the loaded model when the database is down).
+    const scorer = database.reachable ? await this.scoring.refreshActive().catch(() => this.scoring.current) : this.scoring.current;
     response.status(database.reachable ? 200 : 503).json({
       status: database.reachable ? 'ok' : 'degraded',
       database,

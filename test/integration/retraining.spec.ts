@@ -159,7 +159,10 @@ describe('retraining signals, challenger training and promotion (real PostgreSQL
     expect(all.edges.map((e) => e.node.status)).toEqual(['RESOLVED', 'RESOLVED', 'RESOLVED']);
     all.edges.forEach((e) => expect(e.node.details).toMatchObject({ resolvedBy: 'promotion', promotedVersion: candidate.version }));
 
-    // Instance b never saw the promotion call: its next batch is scored by the new version.
+    // Instance b never saw the promotion call: its health check already names the new version...
+    const healthOnB = (await (await fetch(`${b.url}/health`)).json()) as { model: { version: string } };
+    expect(healthOnB.model.version).toBe(candidate.version);
+    // ...and its next batch is scored by it.
     const scoredOnB = await b.gql<{ ingestBatch: { modelVersion: string } }>(INGEST, { input: { batchId: 'after-promotion', records: generateRows(loadProfile(), 5, { seed: 3 }) } });
     expect(scoredOnB.data!.ingestBatch.modelVersion).toBe(candidate.version);
 
