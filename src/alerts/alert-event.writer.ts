@@ -1,3 +1,4 @@
+import { lockForTransaction, LOCK_KEYS } from '../database/advisory-locks';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { toSnapshot } from './alert.mapper';
@@ -15,8 +16,8 @@ export const ALERT_EVENTS_CHANNEL = 'alert_events';
  *    "all events with id > last seen" never skips one that commits later than a larger id;
  *  - alert rows are always locked after this one lock, so alert writers cannot deadlock.
  * The cost is that alert-writing transactions serialize their tail (alerts are low volume).
+ * The key is LOCK_KEYS.alertEvents (src/database/advisory-locks.ts).
  */
-const ALERT_EVENT_LOCK_KEY = 7_243_002;
 
 export interface AppendedEvent {
   id: string;
@@ -30,7 +31,7 @@ export class AlertEventWriter {
       // could commit separately: refuse rather than silently lose the guarantees.
       throw new Error('alert changes must run inside a transaction (dataSource.transaction(manager => ...))');
     }
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [ALERT_EVENT_LOCK_KEY]);
+    await lockForTransaction(manager, LOCK_KEYS.alertEvents);
   }
 
   /**

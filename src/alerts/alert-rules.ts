@@ -1,3 +1,6 @@
+import { PREDICTION_COLUMN } from '../drift/engine/columns';
+import { FEATURE_NAMES } from '../model/features';
+import { finiteOrNull } from '../stats/finite';
 import { DriftReportCreated, FeatureDriftSummary, PerformanceUpdated } from '../common/events/domain-events';
 import { AlertKind, AlertSeverity, shiftSeverity } from './models/alert-enums';
 
@@ -36,8 +39,8 @@ export interface RuleOutcome {
 }
 
 /** Model inputs per row: the data-quality "invalid share" is outOfSupportValues / (rowCount * 8). */
-export const INPUT_FEATURE_COUNT = 8;
-export const PREDICTION_FEATURE = 'prediction';
+export const INPUT_FEATURE_COUNT = FEATURE_NAMES.length;
+export const PREDICTION_FEATURE = PREDICTION_COLUMN;
 export const DUPLICATES_MEASURE = 'duplicateShare';
 export const OUT_OF_SUPPORT_MEASURE = 'outOfSupportShare';
 
@@ -46,10 +49,6 @@ export function fingerprintOf(modelVersion: string, kind: AlertKind, feature: st
 }
 
 const fmt = (value: number | null): string => (value === null ? 'n/a' : value.toFixed(3));
-
-function finite(value: number | null | undefined): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
 
 /** PSI bands (credit-risk convention), doubled significant band = far past the threshold. */
 export function psiSeverity(psi: number | null, t: AlertThresholds): AlertSeverity {
@@ -89,13 +88,13 @@ export function rocAucSeverity(auc: number, minRocAuc: number, estimated: boolea
 }
 
 function featureScore(f: FeatureDriftSummary): number | null {
-  return finite(f.psi) ?? finite(f.wassersteinNormalized) ?? finite(f.jensenShannon) ?? finite(f.statistic);
+  return finiteOrNull(f.psi) ?? finiteOrNull(f.wassersteinNormalized) ?? finiteOrNull(f.jensenShannon) ?? finiteOrNull(f.statistic);
 }
 
 function featureDetection(event: DriftReportCreated, f: FeatureDriftSummary, t: AlertThresholds): Detection {
   const isPrediction = f.feature === PREDICTION_FEATURE;
   const kind = isPrediction ? AlertKind.PREDICTION_DRIFT : AlertKind.FEATURE_DRIFT;
-  const psi = finite(f.psi);
+  const psi = finiteOrNull(f.psi);
   // The model output moving changes credit decisions directly: one level above the PSI band.
   const severity = isPrediction ? shiftSeverity(psiSeverity(psi, t), 1) : psiSeverity(psi, t);
   return {
@@ -105,17 +104,17 @@ function featureDetection(event: DriftReportCreated, f: FeatureDriftSummary, t: 
     modelVersion: event.modelVersion,
     severity,
     score: featureScore(f),
-    message: `${isPrediction ? 'Prediction' : 'Feature'} drift on ${f.feature}: ${f.method} statistic ${fmt(finite(f.statistic))}, PSI ${fmt(psi)} (${event.kind} report)`,
+    message: `${isPrediction ? 'Prediction' : 'Feature'} drift on ${f.feature}: ${f.method} statistic ${fmt(finiteOrNull(f.statistic))}, PSI ${fmt(psi)} (${event.kind} report)`,
     details: {
       reportId: event.reportId,
       reportKind: event.kind,
       method: f.method,
-      statistic: finite(f.statistic),
-      pValue: finite(f.pValue),
-      adjustedPValue: finite(f.adjustedPValue),
+      statistic: finiteOrNull(f.statistic),
+      pValue: finiteOrNull(f.pValue),
+      adjustedPValue: finiteOrNull(f.adjustedPValue),
       psi,
-      wassersteinNormalized: finite(f.wassersteinNormalized),
-      jensenShannon: finite(f.jensenShannon),
+      wassersteinNormalized: finiteOrNull(f.wassersteinNormalized),
+      jensenShannon: finiteOrNull(f.jensenShannon),
     },
   };
 }
@@ -176,14 +175,14 @@ export function evaluateDriftReport(event: DriftReportCreated, t: AlertThreshold
         feature: null,
         modelVersion: event.modelVersion,
         severity: datasetSeverity(drifted.length),
-        score: finite(event.driftedShare) ?? finite(event.globalScore),
+        score: finiteOrNull(event.driftedShare) ?? finiteOrNull(event.globalScore),
         message: `Dataset drift: ${drifted.length} of ${INPUT_FEATURE_COUNT} input features drifted (${drifted.map((f) => f.feature).join(', ') || 'none'})`,
         details: {
           reportId: event.reportId,
           reportKind: event.kind,
           driftedFeatures: drifted.map((f) => f.feature),
-          driftedShare: finite(event.driftedShare),
-          globalScore: finite(event.globalScore),
+          driftedShare: finiteOrNull(event.driftedShare),
+          globalScore: finiteOrNull(event.globalScore),
           rowCount: event.rowCount,
         },
       });
@@ -200,13 +199,13 @@ export function evaluatePerformance(event: PerformanceUpdated, t: AlertThreshold
   // The floor is the absolute minimum, raised to "model card minus the tolerated drop" when the
   // model card has a figure: a model documented at 0.76 that now shows 0.68 has degraded even
   // though 0.68 clears an absolute floor of 0.65.
-  const reference = finite(event.referenceRocAuc);
+  const reference = finiteOrNull(event.referenceRocAuc);
   const cardFloor = reference === null ? null : reference - t.maxRocAucDrop;
   const floor = cardFloor !== null && cardFloor > t.minRocAuc ? cardFloor : t.minRocAuc;
   const floorText = floor === t.minRocAuc ? `the floor ${t.minRocAuc.toFixed(3)}` : `the model card's ${reference!.toFixed(3)} minus ${t.maxRocAucDrop.toFixed(3)}`;
   const metrics = [
-    { feature: 'realizedRocAuc', auc: finite(event.realizedRocAuc), estimated: false },
-    { feature: 'estimatedRocAuc', auc: finite(event.estimatedRocAuc), estimated: true },
+    { feature: 'realizedRocAuc', auc: finiteOrNull(event.realizedRocAuc), estimated: false },
+    { feature: 'estimatedRocAuc', auc: finiteOrNull(event.estimatedRocAuc), estimated: true },
   ];
   for (const m of metrics) {
     if (m.auc === null) continue;

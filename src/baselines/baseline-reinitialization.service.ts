@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { lockForTransaction, LOCK_KEYS } from '../database/advisory-locks';
 import { activeModelScorer } from './active-model';
 import { baselineColumns } from './baseline-columns';
 import { LoadedRows, readCsvRows, readPredictionLogRows, resolveAllowedPath } from './baseline-sources';
@@ -13,7 +14,6 @@ import { ReinitializeBaselineInput, BaselineSource } from './dto/reinitialize-ba
 import { BaselineEntity } from './entities/baseline.entity';
 
 const MAX_BASELINE_ROWS = 1_000_000;
-const SEED_LOCK_KEY = 7_243_003;
 
 /** Creating baselines from their sources, including baseline v1 on a fresh database. */
 @Injectable()
@@ -48,7 +48,8 @@ export class BaselineReinitializationService implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
+      // The baseline lock (re-entrant within this transaction, so createVersion takes it again).
+      await lockForTransaction(manager, LOCK_KEYS.baselines);
       if ((await this.baselines.count(manager)) > 0) return;
       if (!existsSync(this.config.baselineSeedPath)) {
         this.logger.warn({ msg: 'no baseline yet and the seed file is missing: drift checks wait for reinitializeBaseline', path: this.config.baselineSeedPath });

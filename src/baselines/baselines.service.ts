@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { lockForTransaction, LOCK_KEYS } from '../database/advisory-locks';
 import { buildBaselineProfile } from '../drift/engine/profile';
 import { BaselineProfile } from '../drift/engine/profile-types';
 import { BaselineColumns, baselineColumnKinds } from './baseline-columns';
@@ -9,9 +10,6 @@ import { BaselineEntity } from './entities/baseline.entity';
 
 /** Everything but the (large) profile. */
 const SUMMARY_COLUMNS = { id: true, version: true, name: true, source: true, rowCount: true, isActive: true, createdAt: true } as const;
-
-/** Serialises version numbering and activation across instances. */
-const BASELINE_LOCK_KEY = 7_243_002;
 
 export interface ActiveBaseline {
   id: string;
@@ -38,7 +36,8 @@ export class BaselinesService {
   ): Promise<BaselineEntity> {
     const profile = { ...buildBaselineProfile(columns, baselineColumnKinds()), modelVersion: meta.modelVersion };
     const work = async (m: EntityManager): Promise<BaselineEntity> => {
-      await m.query('SELECT pg_advisory_xact_lock($1)', [BASELINE_LOCK_KEY]);
+      // Serialises version numbering and activation across instances.
+      await lockForTransaction(m, LOCK_KEYS.baselines);
       const [{ next }] = await m.query(`SELECT coalesce(max(version), 0) + 1 AS next FROM baselines`);
       await m.query(`UPDATE baselines SET is_active = false WHERE is_active`);
       const [row] = await m.query(
@@ -46,7 +45,7 @@ export class BaselinesService {
          VALUES ($1, $2, $3, $4, true, $5) RETURNING id`,
         [next, meta.name, meta.source, profile.rowCount, JSON.stringify(profile)],
       );
-      return m.getRepository(BaselineEntity).findOneByOrFail({ id: row.id });
+      return m.getRepository(BaselineEntity).findOneOrFail({ select: SUMMARY_COLUMNS, where: { id: row.id } });
     };
     return manager ? work(manager) : this.dataSource.transaction(work);
   }
@@ -54,8 +53,9 @@ export class BaselinesService {
   /** Rolls back (or forward) to an existing version. */
   async activate(version: number): Promise<BaselineEntity> {
     return this.dataSource.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock($1)', [BASELINE_LOCK_KEY]);
-      const target = await m.getRepository(BaselineEntity).findOneBy({ version });
+      // Serialises version numbering and activation across instances.
+      await lockForTransaction(m, LOCK_KEYS.baselines);
+      const target = await m.getRepository(BaselineEntity).findOne({ select: SUMMARY_COLUMNS, where: { version } });
       if (!target) throw new BaselineNotFoundError(version);
       // Two statements: the one-active unique index is checked row by row, not at the end.
       await m.query(`UPDATE baselines SET is_active = false WHERE is_active`);

@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
+import { LOCK_KEYS } from './advisory-locks';
 
-/** Arbitrary but fixed: every instance of this service takes the same lock around migrations. */
-const MIGRATION_LOCK_KEY = 7_243_001;
 
 /**
  * Runs pending migrations under a session-level advisory lock, so several instances starting at
@@ -12,12 +11,12 @@ export async function runMigrationsWithLock(dataSource: DataSource): Promise<str
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await runner.query('SELECT pg_advisory_lock($1)', [LOCK_KEYS.migrations]);
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       return applied.map((migration) => migration.name);
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      await runner.query('SELECT pg_advisory_unlock($1)', [LOCK_KEYS.migrations]);
     }
   } finally {
     await runner.release();

@@ -18,17 +18,16 @@ export class DriftQueryService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async report(id: string): Promise<DriftReport> {
-    if (!UUID.test(id)) throw new NotFoundError('Drift report', id);
-    const report = await this.dataSource.getRepository(DriftReportEntity).findOneBy({ id });
-    if (!report) throw new NotFoundError('Drift report', id);
-    return (await this.withMetrics([report]))[0];
+    return (await this.reportView(id)).report;
   }
 
-  /** The report plus the binned details the HTML report draws. */
+  /** The report plus the binned details the HTML report draws (both from one read of the row). */
   async reportView(id: string): Promise<{ report: DriftReport; details: StoredReportDetails }> {
-    const report = await this.report(id);
-    const [row] = await this.dataSource.query(`SELECT details FROM drift_reports WHERE id = $1`, [id]);
-    return { report, details: row.details as StoredReportDetails };
+    if (!UUID.test(id)) throw new NotFoundError('Drift report', id);
+    const entity = await this.dataSource.getRepository(DriftReportEntity).findOneBy({ id });
+    if (!entity) throw new NotFoundError('Drift report', id);
+    const [report] = await this.withMetrics([entity]);
+    return { report, details: entity.details as unknown as StoredReportDetails };
   }
 
   async reports(first: number | null | undefined, after: string | null | undefined, from?: Date | null, to?: Date | null): Promise<Connection<DriftReport>> {

@@ -1,3 +1,4 @@
+import { finiteOrNull } from '../stats/finite';
 import { DriftCheckResult } from './engine/result-types';
 import { FeatureDriftMetricEntity } from './entities/feature-drift-metric.entity';
 import { DriftReportEntity } from './entities/drift-report.entity';
@@ -98,8 +99,4 @@ export function checkedToDriftReport(
       reason: f.reason ?? null,
     })),
   };
-}
-
-function finiteOrNull(value: number | null | undefined): number | null {
-  return value === null || value === undefined || !Number.isFinite(value) ? null : value;
 }

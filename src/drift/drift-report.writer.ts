@@ -1,3 +1,4 @@
+import { finiteOrNull } from '../stats/finite';
 import { EntityManager } from 'typeorm';
 import { DriftCheckResult, FeatureDriftResult } from './engine/result-types';
 
@@ -70,7 +71,7 @@ export async function writeDriftReport(manager: EntityManager, row: DriftReportR
      ON CONFLICT DO NOTHING
      RETURNING id, created_at`,
     [
-      row.kind, row.batchUuid, row.baselineId, row.modelVersion, result.status, finite(result.globalScore), finite(result.driftedShare),
+      row.kind, row.batchUuid, row.baselineId, row.modelVersion, result.status, finiteOrNull(result.globalScore), finiteOrNull(result.driftedShare),
       result.rowCount, row.windowKind ?? null, row.windowStart ?? null, row.windowEnd ?? null, JSON.stringify(details),
     ],
   );
@@ -79,9 +80,9 @@ export async function writeDriftReport(manager: EntityManager, row: DriftReportR
   const values: unknown[] = [];
   const tuples = result.features.map((f, i) => {
     values.push(
-      reportId, f.feature, f.kind, f.method, finite(f.statistic), finite(f.pValue), finite(f.adjustedPValue), finite(f.threshold),
-      finite(f.psi), finite(f.ks?.statistic), finite(f.ks?.pValue), finite(f.chiSquare?.statistic), finite(f.chiSquare?.pValue),
-      finite(f.wasserstein), finite(f.wassersteinNormalized), finite(f.jensenShannon), f.drifted, f.evaluated,
+      reportId, f.feature, f.kind, f.method, finiteOrNull(f.statistic), finiteOrNull(f.pValue), finiteOrNull(f.adjustedPValue), finiteOrNull(f.threshold),
+      finiteOrNull(f.psi), finiteOrNull(f.ks?.statistic), finiteOrNull(f.ks?.pValue), finiteOrNull(f.chiSquare?.statistic), finiteOrNull(f.chiSquare?.pValue),
+      finiteOrNull(f.wasserstein), finiteOrNull(f.wassersteinNormalized), finiteOrNull(f.jensenShannon), f.drifted, f.evaluated,
     );
     const base = i * METRIC_COLUMNS.length;
     return `(${METRIC_COLUMNS.map((_, c) => `$${base + c + 1}`).join(', ')})`;
@@ -90,9 +91,4 @@ export async function writeDriftReport(manager: EntityManager, row: DriftReportR
     await manager.query(`INSERT INTO feature_drift_metrics (${METRIC_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, values);
   }
   return { id: reportId, createdAt: inserted[0].created_at };
-}
-
-/** NaN means "not evaluated": stored as NULL, never as a number that reads like "no drift". */
-function finite(value: number | null | undefined): number | null {
-  return value === null || value === undefined || !Number.isFinite(value) ? null : value;
 }

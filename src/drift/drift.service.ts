@@ -1,20 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AlertsService } from '../alerts/alerts.service';
-import { BaselinesService } from '../baselines/baselines.service';
+import { baselineColumns } from '../baselines/baseline-columns';
+import { ActiveBaseline, BaselinesService } from '../baselines/baselines.service';
 import { DataQualityFacts, DriftReportCreated } from '../common/events/domain-events';
 import { AppConfig } from '../config/app-config';
-import { FEATURE_NAMES, FeatureColumns } from '../model/features';
+import { FeatureColumns } from '../model/features';
 import { driftConfigFor } from './drift-config';
 import { DriftReportRow, writeDriftReport } from './drift-report.writer';
 import { checkDrift } from './engine/check';
-import { PREDICTION_COLUMN } from './engine/columns';
 import { DriftCheckResult } from './engine/result-types';
 
 export interface BatchDriftInput {
   batchUuid: string;
-  externalBatchId: string;
   modelVersion: string;
+  /** The baseline the caller already read for this batch (data quality uses it too). */
+  baseline: ActiveBaseline | null;
   columns: FeatureColumns;
   probabilities: Float64Array;
   dataQuality: DataQualityFacts;
@@ -43,12 +44,8 @@ export class DriftService {
   ) {}
 
   async checkBatch(manager: EntityManager, input: BatchDriftInput): Promise<CheckedReport | null> {
-    const checked = await this.check(
-      manager,
-      { kind: 'BATCH', batchUuid: input.batchUuid, modelVersion: input.modelVersion },
-      input.columns,
-      input.probabilities,
-    );
+    const row = { kind: 'BATCH' as const, batchUuid: input.batchUuid, modelVersion: input.modelVersion };
+    const checked = await this.check(manager, row, input.baseline, input.columns, input.probabilities);
     if (!checked) return null;
     await manager.query(`UPDATE batches SET drift_report_id = $1 WHERE id = $2`, [checked.id, input.batchUuid]);
     await this.alerts.onDriftReport(manager, this.event(checked, 'BATCH', input.batchUuid, input.modelVersion, input.dataQuality));
@@ -56,22 +53,34 @@ export class DriftService {
   }
 
   /**
-   * The shared path for batch and window checks. Returns null when no baseline exists yet, or
-   * when the (WINDOW) report already exists.
+   * The scheduled re-check of one window (all rows one model version scored in it). Returns null
+   * when no baseline exists or this window's report already exists (a second run of the tick).
    */
-  async check(
+  async checkWindow(
     manager: EntityManager,
-    row: Omit<DriftReportRow, 'baselineId' | 'baselineVersion'>,
+    window: { modelVersion: string; windowKind: string; windowStart: Date; windowEnd: Date },
     columns: FeatureColumns,
     probabilities: Float64Array,
   ): Promise<CheckedReport | null> {
-    const baseline = await this.baselines.active(manager);
+    const row = { kind: 'WINDOW' as const, batchUuid: null, ...window };
+    const checked = await this.check(manager, row, await this.baselines.active(manager), columns, probabilities);
+    if (checked) await this.alerts.onDriftReport(manager, this.event(checked, 'WINDOW', null, window.modelVersion, null));
+    return checked;
+  }
+
+  /** The shared path for batch and window checks. */
+  private async check(
+    manager: EntityManager,
+    row: Omit<DriftReportRow, 'baselineId' | 'baselineVersion'>,
+    baseline: ActiveBaseline | null,
+    columns: FeatureColumns,
+    probabilities: Float64Array,
+  ): Promise<CheckedReport | null> {
     if (!baseline) {
       this.logger.warn({ msg: 'no active baseline: drift not checked' });
       return null;
     }
-    const current: Record<string, Float64Array> = { [PREDICTION_COLUMN]: probabilities };
-    for (const name of FEATURE_NAMES) current[name] = columns[name];
+    const current = baselineColumns(columns, probabilities);
     const baselineModel = (baseline.profile as { modelVersion?: string | null }).modelVersion ?? null;
     const result = checkDrift(baseline.profile, current, driftConfigFor(this.config, baselineModel === row.modelVersion));
     const written = await writeDriftReport(manager, { ...row, baselineId: baseline.id, baselineVersion: baseline.version }, result);
@@ -79,7 +88,7 @@ export class DriftService {
     return { ...written, baselineVersion: baseline.version, result };
   }
 
-  event(
+  private event(
     checked: CheckedReport,
     kind: 'BATCH' | 'WINDOW',
     batchUuid: string | null,

@@ -1,9 +1,20 @@
+import { ActiveBaseline } from '../baselines/baselines.service';
 import { FEATURE_NAMES, FeatureColumns, FeatureName } from '../model/features';
 import { DataQualitySummary } from './entities/batch.entity';
 import { ApplicationInput } from './dto/application.input';
 
 /** Observed range of each feature in the reference data (the active baseline). */
 export type FeatureSupport = Partial<Record<FeatureName, { min: number; max: number }>>;
+
+/** The baseline's observed range per feature (empty before any baseline exists). */
+export function supportOf(baseline: ActiveBaseline | null): FeatureSupport {
+  const support: FeatureSupport = {};
+  for (const name of FEATURE_NAMES) {
+    const column = baseline?.profile.columns[name];
+    if (column) support[name] = { min: column.min, max: column.max };
+  }
+  return support;
+}
 
 export type DataQualityResult = { summary: DataQualitySummary & { outOfSupportValues: number }; warnings: string[] };
 

@@ -3,12 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { FEATURE_NAMES, toColumns } from '../model/features';
+import { toColumns } from '../model/features';
 import { BaselinesService } from '../baselines/baselines.service';
 import { ScoringService } from '../scoring/scoring.service';
 import { BatchQueryService } from './batch-query.service';
 import { validateBatch } from './batch-validation';
-import { FeatureSupport, summarizeDataQuality } from './data-quality';
+import { summarizeDataQuality, supportOf } from './data-quality';
 import { IngestBatchInput } from './dto/ingest-batch.input';
 import { BatchEntity } from './entities/batch.entity';
 import { BatchConflictError, ModelVersionMismatchError } from './ingestion.errors';
@@ -44,6 +44,7 @@ export class IngestionService {
     validateBatch(input, this.config.maxBatchSize);
     // Follows the registry's ACTIVE version, so a promotion switches scoring on every instance.
     const scorer = await this.scoring.refreshActive();
+    const cardRocAuc = this.scoring.currentArtifact?.metrics.holdout?.rocAuc ?? null;
     if (input.modelVersion && input.modelVersion !== scorer.modelVersion) {
       throw new ModelVersionMismatchError(input.modelVersion, scorer.modelVersion);
     }
@@ -57,7 +58,9 @@ export class IngestionService {
     if (existing) return this.replay(existing, hash);
 
     const scored = this.scoring.score(columns, scorer);
-    const quality = summarizeDataQuality(input.records, columns, await this.baselineSupport());
+    // One read of the active baseline: data quality and the drift check judge against the same version.
+    const baseline = await this.baselines.active();
+    const quality = summarizeDataQuality(input.records, columns, supportOf(baseline));
     phases.mark('score');
 
     const outcome = await this.dataSource.transaction(async (manager) => {
@@ -70,7 +73,7 @@ export class IngestionService {
         metadata: input.metadata ?? null,
         dataQuality: quality.summary,
         warnings: quality.warnings,
-        labelledCount: input.records.reduce((n, r) => n + (r.actualDefault === undefined || r.actualDefault === null ? 0 : 1), 0),
+        labelledCount: quality.summary.rowCount - quality.summary.missingValues,
       });
       // Another request (possibly on another instance) committed this batchId first: the unique
       // index made our INSERT wait for it, then do nothing.
@@ -87,8 +90,8 @@ export class IngestionService {
       phases.mark('write');
       const checked = await this.drift.checkBatch(manager, {
         batchUuid: batch.id,
-        externalBatchId: batchId,
         modelVersion: scored.modelVersion,
+        baseline,
         columns,
         probabilities: scored.probabilities,
         dataQuality: quality.summary,
@@ -100,6 +103,7 @@ export class IngestionService {
         modelVersion: scored.modelVersion,
         probabilities: scored.probabilities,
         threshold: scored.threshold,
+        cardRocAuc,
         labels: input.records.map((r) => r.actualDefault),
       });
       phases.mark('performance');
@@ -159,17 +163,5 @@ export class IngestionService {
   private async replay(batch: BatchEntity, hash: string): Promise<IngestBatchPayload> {
     if (batch.payloadHash !== hash) throw new BatchConflictError(batch.batchId);
     return { ...(await this.batches.storedResult(batch)), replayed: true };
-  }
-
-  /** The active baseline's observed range per feature (empty before any baseline exists). */
-  private async baselineSupport(): Promise<FeatureSupport> {
-    const baseline = await this.baselines.active();
-    const support: FeatureSupport = {};
-    if (!baseline) return support;
-    for (const name of FEATURE_NAMES) {
-      const column = baseline.profile.columns[name];
-      if (column) support[name] = { min: column.min, max: column.max };
-    }
-    return support;
   }
 }

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
+import { PREDICTION_LOG_FEATURE_SELECT } from '../database/prediction-log-columns';
 import { FeatureColumns } from '../model/features';
 import { ApplicationInput } from './dto/application.input';
 
@@ -20,9 +21,9 @@ export interface PredictionRows {
 /** Rows per COPY: bounds the text buffered for one chunk (~2 MB at 10,000 rows). */
 export const PREDICTION_INSERT_CHUNK = 10_000;
 
-const COPY_SQL = `COPY prediction_logs (batch_id, row_index, customer_id, age, annual_income, debt_to_income, credit_utilization,
-  num_open_accounts, delinquency_count, loan_amount, employment_years, probability, risk_label, model_version, scored_with,
-  actual_default, outcome_observed_at) FROM STDIN`;
+/** Column order of the COPY text built in copyPieces (features in FEATURE_NAMES order). */
+const COPY_SQL = `COPY prediction_logs (batch_id, row_index, customer_id, ${PREDICTION_LOG_FEATURE_SELECT},
+  probability, risk_label, model_version, scored_with, actual_default, outcome_observed_at) FROM STDIN`;
 
 /** COPY text format: backslash, tab and line breaks in free text must be escaped. */
 function copyText(value: string): string {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { AlertsModule } from '../alerts/alerts.module';
 import { DriftModule } from '../drift/drift.module';
 import { PerformanceModule } from '../performance/performance.module';
 import { RetrainingModule } from '../retraining/retraining.module';
@@ -14,7 +13,7 @@ import { WindowDriftCheckService } from './window-drift-check.service';
  * reconciliation. The only place ScheduleModule.forRoot() is registered.
  */
 @Module({
-  imports: [ScheduleModule.forRoot(), DriftModule, AlertsModule, PerformanceModule, RetrainingModule],
+  imports: [ScheduleModule.forRoot(), DriftModule, PerformanceModule, RetrainingModule],
   providers: [WindowDriftCheckService, RetrainingReconciliationService, MonitoringSchedulerService, MonitoringJobsResolver],
   exports: [WindowDriftCheckService],
 })

@@ -1,3 +1,4 @@
+import { tryNamedLockForTransaction } from '../database/advisory-locks';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -25,8 +26,7 @@ export class RetrainingReconciliationService {
   /** The scheduled job: every configured window kind for the ACTIVE model, once across instances. */
   async reconcileAll(): Promise<{ acquired: boolean; raised: number }> {
     return this.dataSource.transaction(async (manager) => {
-      const [{ locked }]: Array<{ locked: boolean }> = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [RECONCILE_LOCK]);
-      if (!locked) return { acquired: false, raised: 0 };
+      if (!(await tryNamedLockForTransaction(manager, RECONCILE_LOCK))) return { acquired: false, raised: 0 };
       const [active]: Array<{ version: string }> = await manager.query(`SELECT version FROM model_versions WHERE status = 'ACTIVE'`);
       let raised = 0;
       if (active) {

@@ -1,7 +1,7 @@
+import { tryNamedLockForTransaction } from '../database/advisory-locks';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AlertsService } from '../alerts/alerts.service';
 import { AppConfig, DriftWindowConfig } from '../config/app-config';
 import { DriftQueryService } from '../drift/drift-query.service';
 import { DriftService } from '../drift/drift.service';
@@ -36,7 +36,6 @@ export class WindowDriftCheckService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly drift: DriftService,
     private readonly driftQueries: DriftQueryService,
-    private readonly alerts: AlertsService,
     private readonly performance: PerformanceService,
     private readonly reconciliation: RetrainingReconciliationService,
   ) {}
@@ -68,10 +67,7 @@ export class WindowDriftCheckService {
 
   private async runLocked(manager: EntityManager, window: DriftWindowConfig, bounds: WindowBounds): Promise<RunOutcome> {
     const outcome: RunOutcome = { acquired: false, checked: [], already: [], reportIds: [] };
-    const [{ locked }]: Array<{ locked: boolean }> = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [
-      `monitoring:drift-window:${window.kind}`,
-    ]);
-    if (!locked) return outcome;
+    if (!(await tryNamedLockForTransaction(manager, `monitoring:drift-window:${window.kind}`))) return outcome;
     outcome.acquired = true;
     for (const modelVersion of await windowModelVersions(manager, bounds.start, bounds.end)) {
       const done: unknown[] = await manager.query(
@@ -83,16 +79,13 @@ export class WindowDriftCheckService {
         continue;
       }
       const rows = await loadWindowRows(manager, modelVersion, bounds.start, bounds.end, this.config.monitoringJobs.windowMaxRows);
-      const checked = await this.drift.check(
+      const checked = await this.drift.checkWindow(
         manager,
-        { kind: 'WINDOW', batchUuid: null, modelVersion, windowKind: window.kind, windowStart: bounds.start, windowEnd: bounds.end },
+        { modelVersion, windowKind: window.kind, windowStart: bounds.start, windowEnd: bounds.end },
         rows.columns,
         rows.probabilities,
       );
-      if (checked) {
-        await this.alerts.onDriftReport(manager, this.drift.event(checked, 'WINDOW', null, modelVersion, null));
-        outcome.reportIds.push(checked.id);
-      }
+      if (checked) outcome.reportIds.push(checked.id);
       await this.performance.recordWindow(manager, {
         modelVersion,
         windowKind: window.kind,

@@ -1,3 +1,4 @@
+import { finiteOrNull } from '../stats/finite';
 import { BinaryMetrics, binaryMetrics, rocAuc } from '../stats/classification-metrics';
 import { estimatePerformance } from './cbpe';
 
@@ -50,21 +51,21 @@ export function computePerformance(probabilities: ArrayLike<number>, labels: Arr
   }
   const estimate = estimatePerformance(probabilities, threshold);
   const estimated: StoredEstimate = {
-    rocAuc: finite(estimate.rocAuc),
-    accuracy: finite(estimate.accuracy),
-    precision: finite(estimate.precision),
-    recall: finite(estimate.recall),
-    f1: finite(estimate.f1),
-    positiveRate: finite(estimate.positiveRate),
-    brier: finite(estimate.brier),
-    logLoss: finite(estimate.logLoss),
-    expectedDefaultRate: finite(estimate.expectedDefaultRate),
+    rocAuc: finiteOrNull(estimate.rocAuc),
+    accuracy: finiteOrNull(estimate.accuracy),
+    precision: finiteOrNull(estimate.precision),
+    recall: finiteOrNull(estimate.recall),
+    f1: finiteOrNull(estimate.f1),
+    positiveRate: finiteOrNull(estimate.positiveRate),
+    brier: finiteOrNull(estimate.brier),
+    logLoss: finiteOrNull(estimate.logLoss),
+    expectedDefaultRate: finiteOrNull(estimate.expectedDefaultRate),
   };
   let realized: StoredRealized | null = null;
   if (labelled.length > 0) {
     const metrics = binaryMetrics(labelled, labelledProbabilities, threshold);
     realized = {
-      rocAuc: finite(rocAuc(labelled, labelledProbabilities)),
+      rocAuc: finiteOrNull(rocAuc(labelled, labelledProbabilities)),
       ...metrics,
       labelledShare: labelled.length / n,
       labelledCount: labelled.length,
@@ -72,8 +73,4 @@ export function computePerformance(probabilities: ArrayLike<number>, labels: Arr
     };
   }
   return { rowCount: n, labelledCount: labelled.length, realized, estimated };
-}
-
-function finite(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
 }

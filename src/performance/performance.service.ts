@@ -9,6 +9,8 @@ export interface BatchPerformanceInput {
   modelVersion: string;
   probabilities: ArrayLike<number>;
   threshold: number;
+  /** The scoring model's model-card ROC AUC (null for the fallback rules), from the loaded artifact. */
+  cardRocAuc: number | null;
   /** Per record: the outcome sent with the batch, if any. */
   labels: ArrayLike<OutcomeLabel>;
 }
@@ -34,8 +36,9 @@ export class PerformanceService {
   async recordBatch(manager: EntityManager, input: BatchPerformanceInput): Promise<PerformanceFigures> {
     const figures = computePerformance(input.probabilities, input.labels, input.threshold);
     await this.upsertBatches(manager, [{ batchUuid: input.batchUuid, modelVersion: input.modelVersion, figures }]);
-    // The model card's ROC AUC is the reference both realized and estimated figures are judged against.
-    const facts = (await modelFacts(manager, [input.modelVersion])).get(input.modelVersion)!;
+    // The model card's ROC AUC is the reference both realized and estimated figures are judged
+    // against; ingestion has it in memory, so the registry is not read again per batch.
+    const facts = { threshold: input.threshold, cardRocAuc: input.cardRocAuc };
     await this.signals.publish(manager, { modelVersion: input.modelVersion, scope: 'BATCH', batchUuid: input.batchUuid }, figures, facts);
     return figures;
   }
