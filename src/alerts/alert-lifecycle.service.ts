@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '../common/pagination/connection';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -22,7 +23,6 @@ const EVENT_FOR: Partial<Record<AlertStatus, AlertEventType>> = {
 };
 
 export const MAX_NOTE_LENGTH = 2_000;
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Operator-driven status changes (acknowledge, resolve, snooze), each with its alert event. */
 @Injectable()
@@ -33,7 +33,7 @@ export class AlertLifecycleService {
   ) {}
 
   async updateStatus(input: UpdateAlertStatusInput, actor: string, now = new Date()): Promise<Alert> {
-    if (!UUID.test(input.id)) throw new NotFoundError('Alert', input.id);
+    if (!UUID_PATTERN.test(input.id)) throw new NotFoundError('Alert', input.id);
     const note = input.note?.trim() || null;
     if (note && note.length > MAX_NOTE_LENGTH) throw new AlertInputError('note', `must be at most ${MAX_NOTE_LENGTH} characters`);
     const snoozeUntil = input.snoozeUntil ?? null;

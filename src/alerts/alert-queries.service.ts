@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DomainError, NotFoundError } from '../common/errors/domain-error';
-import { Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
+import { NotFoundError } from '../common/errors/domain-error';
+import { Connection, decodeIdCursor, decodeNumberCursor, encodeCursor, pageSize, toConnection, UUID_PATTERN } from '../common/pagination/connection';
 import { fetchAlertEvents } from './alert-event.reader';
-import { UUID } from './alert-lifecycle.service';
 import { AlertEventRow, AlertRow, toAlert } from './alert.mapper';
 import { AlertsFilter } from './dto/alerts-filter.input';
 import { AlertSeverity, AlertStatus } from './models/alert-enums';
@@ -12,17 +11,13 @@ import { AlertEvent } from './models/alert-event.model';
 import { AlertSummary } from './models/alert-summary.model';
 import { Alert } from './models/alert.model';
 
-function invalidCursor(cursor: string): DomainError {
-  return new DomainError('BAD_USER_INPUT', `after: '${cursor}' is not a valid cursor`, { field: 'after' });
-}
-
 /** Read side of alerts: the filtered list, one alert, its history, the summary. */
 @Injectable()
 export class AlertQueriesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async getAlert(id: string): Promise<Alert> {
-    const rows: AlertRow[] = UUID.test(id) ? await this.dataSource.query(`SELECT * FROM alerts WHERE id = $1`, [id]) : [];
+    const rows: AlertRow[] = UUID_PATTERN.test(id) ? await this.dataSource.query(`SELECT * FROM alerts WHERE id = $1`, [id]) : [];
     if (!rows.length) throw new NotFoundError('Alert', id);
     return toAlert(rows[0]);
   }
@@ -45,8 +40,7 @@ export class AlertQueriesService {
     const filterSql = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const countParams = [...params];
     if (after) {
-      const [id] = decodeCursor(after);
-      if (typeof id !== 'string' || !UUID.test(id)) throw invalidCursor(after);
+      const id = decodeIdCursor(after);
       // The cursor holds only the id; its timestamp is read back at full (microsecond) precision.
       params.push(id);
       const p = `$${params.length}::uuid`;
@@ -64,8 +58,7 @@ export class AlertQueriesService {
   /** One alert's event history, oldest first; the cursor is the event id. */
   async listEvents(alertId: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<AlertEvent>> {
     const size = pageSize(first, 100);
-    const afterId = after ? Number(decodeCursor(after)[0]) : 0;
-    if (!Number.isSafeInteger(afterId) || afterId < 0) throw invalidCursor(after ?? '');
+    const afterId = after ? decodeNumberCursor(after) : 0;
     const query = (sql: string, params: unknown[]) => this.dataSource.query(sql, params) as Promise<AlertEventRow[]>;
     const [events, counted] = await Promise.all([
       fetchAlertEvents(query, alertId, afterId, size + 1),

@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
-import { Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
+import { Connection, decodeIdCursor, encodeCursor, pageSize, toConnection, UUID_PATTERN } from '../common/pagination/connection';
 import { toDriftReport } from './drift-report.mapper';
 import { StoredReportDetails } from './drift-report.writer';
 import { DriftReportEntity } from './entities/drift-report.entity';
 import { FeatureDriftMetricEntity } from './entities/feature-drift-metric.entity';
 import { DriftReport, FeatureMetricPoint } from './models/drift-report.model';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_HISTORY_POINTS = 5_000;
 
 /** Read side of drift: reports, their metrics, and per-feature history. */
@@ -23,7 +22,7 @@ export class DriftQueryService {
 
   /** The report plus the binned details the HTML report draws (both from one read of the row). */
   async reportView(id: string): Promise<{ report: DriftReport; details: StoredReportDetails }> {
-    if (!UUID.test(id)) throw new NotFoundError('Drift report', id);
+    if (!UUID_PATTERN.test(id)) throw new NotFoundError('Drift report', id);
     const entity = await this.dataSource.getRepository(DriftReportEntity).findOneBy({ id });
     if (!entity) throw new NotFoundError('Drift report', id);
     const [report] = await this.withMetrics([entity]);
@@ -38,8 +37,8 @@ export class DriftQueryService {
     if (to) query.andWhere('r.created_at < :to', { to });
     const totalCount = await query.getCount();
     if (after) {
-      const [id] = decodeCursor(after);
-      query.andWhere('(r.created_at, r.id) < ((SELECT created_at FROM drift_reports WHERE id = :afterId), :afterId)', { afterId: String(id) });
+      const id = decodeIdCursor(after);
+      query.andWhere('(r.created_at, r.id) < ((SELECT created_at FROM drift_reports WHERE id = :afterId), :afterId)', { afterId: id });
     }
     const rows = await query.orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC').limit(size + 1).getMany();
     const reports = await this.withMetrics(rows.slice(0, size));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/domain-error';
-import { Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
+import { Connection, decodeIdCursor, decodeNumberCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
 import { DriftQueryService } from '../drift/drift-query.service';
 import { BatchEntity } from './entities/batch.entity';
 import { Batch, IngestBatchPayload, Prediction, RiskLabelValue, ScoredWith } from './models/ingestion.models';
@@ -58,8 +58,8 @@ export class BatchQueryService {
     const query = repo.createQueryBuilder('b').orderBy('b.received_at', 'DESC').addOrderBy('b.id', 'DESC').limit(size + 1);
     if (after) {
       // The cursor holds only the id; its timestamp is read back at full (microsecond) precision.
-      const [id] = decodeCursor(after);
-      query.where('(b.received_at, b.id) < ((SELECT received_at FROM batches WHERE id = :id), :id)', { id: String(id) });
+      const id = decodeIdCursor(after);
+      query.where('(b.received_at, b.id) < ((SELECT received_at FROM batches WHERE id = :id), :id)', { id });
     }
     const [rows, totalCount] = await Promise.all([query.getMany(), repo.count()]);
     return toConnection(rows, size, totalCount, (b) => encodeCursor([b.id]), toBatch);
@@ -73,7 +73,7 @@ export class BatchQueryService {
     const batch = await this.findEntity(batchId);
     if (!batch) throw new NotFoundError('Batch', batchId);
     const size = pageSize(first, 100);
-    const afterIndex = after ? Number(decodeCursor(after)[0]) : -1;
+    const afterIndex = after ? decodeNumberCursor(after) : -1;
     const rows: PredictionRow[] = await this.dataSource.query(
       `SELECT row_index, customer_id, probability, risk_label FROM prediction_logs
        WHERE batch_id = $1 AND row_index > $2 ORDER BY row_index LIMIT $3`,

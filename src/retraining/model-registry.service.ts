@@ -1,16 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
+import { Connection, decodeIdCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
 import { PromoteModelVersionInput } from './dto/promote-model-version.input';
 import { ModelVersion } from './models/model-version.model';
 import { RetrainingEventsService } from './retraining-events.service';
-import { ModelVersionNotFoundError, ModelVersionNotPromotableError, RetrainingInputError } from './retraining.errors';
+import { ModelVersionNotFoundError, ModelVersionNotPromotableError } from './retraining.errors';
 import { MODEL_VERSION_COLUMNS, ModelVersionRow, toModelVersion } from './retraining.mapper';
 
 type ListedRow = Omit<ModelVersionRow, 'artifact'> & { threshold: number | null };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The model registry (model_versions): listing and promotion. Scoring on every instance reads
@@ -38,8 +37,7 @@ export class ModelRegistryService {
     const params: unknown[] = [];
     let keyset = '';
     if (after) {
-      const [id] = decodeCursor(after);
-      if (typeof id !== 'string' || !UUID.test(id)) throw new RetrainingInputError('after', 'is not a valid cursor', after);
+      const id = decodeIdCursor(after);
       params.push(id);
       keyset = `WHERE (created_at, id) < ((SELECT created_at FROM model_versions WHERE id = $1::uuid), $1::uuid)`;
     }

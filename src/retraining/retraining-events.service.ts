@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
+import { Connection, decodeIdCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
 import { RetrainingCause } from './entities/retraining-event.entity';
 import { TriggerRetrainingInput } from './dto/trigger-retraining.input';
 import { RetrainingEvent } from './models/retraining-event.model';
@@ -22,7 +22,6 @@ export interface RaisedSignal {
 }
 
 const MAX_REASON_LENGTH = 2_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Retraining signals. Automatic (drift, performance) and manual signals share one path: at most
@@ -91,8 +90,7 @@ export class RetrainingEventsService {
     const params: unknown[] = [status ?? null];
     let keyset = '';
     if (after) {
-      const [id] = decodeCursor(after);
-      if (typeof id !== 'string' || !UUID.test(id)) throw new RetrainingInputError('after', 'is not a valid cursor', after);
+      const id = decodeIdCursor(after);
       params.push(id);
       keyset = `AND (created_at, id) < ((SELECT created_at FROM retraining_events WHERE id = $2::uuid), $2::uuid)`;
     }

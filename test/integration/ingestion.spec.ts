@@ -226,6 +226,14 @@ describe('ingestBatch (real PostgreSQL)', () => {
     }
   });
 
+  it('a forged cursor is BAD_USER_INPUT naming the after argument', async () => {
+    const forged = Buffer.from(JSON.stringify(['not-a-uuid'])).toString('base64url');
+    for (const query of [`query($after: String) { batches(first: 2, after: $after) { totalCount } }`, `query($after: String) { driftReports(first: 2, after: $after) { totalCount } }`]) {
+      const response = await fixture.service.gql(query, { after: forged });
+      expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ field: 'after' }] });
+    }
+  });
+
   it('holds HTTP queries to the depth and complexity limits', async () => {
     const limited = await startTestService(fixture.databaseUrl, { GRAPHQL_MAX_COMPLEXITY: '50', GRAPHQL_MAX_DEPTH: '5' });
     try {

@@ -57,6 +57,15 @@ export function encodeCursor(parts: Array<string | number>): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function invalidCursor(cursor: string): DomainError {
+  return new DomainError('BAD_USER_INPUT', `after: '${cursor}' is not a valid cursor`, {
+    field: 'after',
+    problems: [{ index: null, field: 'after', rule: 'is not a valid cursor', value: cursor }],
+  });
+}
+
 export function decodeCursor(cursor: string): Array<string | number> {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -66,7 +75,24 @@ export function decodeCursor(cursor: string): Array<string | number> {
   } catch {
     // fall through to the error below
   }
-  throw new DomainError('BAD_USER_INPUT', `after: '${cursor}' is not a valid cursor`, { field: 'after' });
+  throw invalidCursor(cursor);
+}
+
+/**
+ * The row id inside a keyset cursor of a time-ordered list (`(created_at, id) < (cursor row)`).
+ * Checked here so a forged cursor is BAD_USER_INPUT, not a uuid cast error from PostgreSQL.
+ */
+export function decodeIdCursor(cursor: string): string {
+  const [id] = decodeCursor(cursor);
+  if (typeof id !== 'string' || !UUID_PATTERN.test(id)) throw invalidCursor(cursor);
+  return id;
+}
+
+/** A non-negative integer position inside a cursor (row index, event id). */
+export function decodeNumberCursor(cursor: string): number {
+  const value = Number(decodeCursor(cursor)[0]);
+  if (!Number.isSafeInteger(value) || value < 0) throw invalidCursor(cursor);
+  return value;
 }
 
 export function pageSize(first: number | null | undefined, defaultSize = 50): number {
