@@ -17,6 +17,8 @@ import { MonitoringJobsModule } from './monitoring-jobs/monitoring-jobs.module';
 import { PerformanceModule } from './performance/performance.module';
 import { RetrainingModule } from './retraining/retraining.module';
 import { ScoringModule } from './scoring/scoring.module';
+import { GraphqlWsSecurity } from './security/graphql-ws-security';
+import { SecurityModule } from './security/security.module';
 
 @Module({})
 export class AppModule {
@@ -30,9 +32,11 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(overrides),
         DatabaseModule,
+        SecurityModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [AppConfig],
+          imports: [SecurityModule],
+          inject: [AppConfig, GraphqlWsSecurity],
           useFactory: graphqlOptions,
         }),
         ScoringModule,

@@ -4,6 +4,10 @@ import { AppModule } from './app.module';
 import { bodyLimitBytes, jsonBody } from './common/http/json-body.middleware';
 import { JsonLogger } from './common/logging/json-logger';
 import { AppConfig } from './config/app-config';
+import { requestIds } from './common/http/request-id.middleware';
+import { WsConnections } from './security/ws-connections';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 export interface RunningService {
   app: INestApplication;
@@ -22,9 +26,28 @@ export async function startService(config: AppConfig, overrides: Record<string, 
  */
 export async function listen(app: INestApplication, config: AppConfig): Promise<RunningService> {
   app.useLogger(new JsonLogger(config.logLevel));
+  app.use(requestIds);
   app.use(jsonBody(bodyLimitBytes(config.maxBatchSize), config.maxBatchSize));
   app.enableShutdownHooks();
+  await app.init();
+  admitUpgradesThrough(app.getHttpServer() as Server, app.get(WsConnections));
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   return { app, url: `http://127.0.0.1:${address.port}` };
+}
+
+/**
+ * Puts the security module's admission check (origin allow-list, pre-init byte budget) in front
+ * of the websocket upgrade handlers Nest's GraphQL module registered during init.
+ */
+function admitUpgradesThrough(server: Server, connections: WsConnections): void {
+  const handlers = server.listeners('upgrade') as Array<(req: IncomingMessage, socket: Duplex, head: Buffer) => void>;
+  server.removeAllListeners('upgrade');
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!connections.admitUpgrade(req, socket)) return;
+    // ws completes the upgrade synchronously inside the handler, so the byte budget attaches
+    // to a socket ws already reads from.
+    for (const handler of handlers) handler.call(server, req, socket, head);
+    connections.budgetUntilInit(req, socket);
+  });
 }

@@ -1,5 +1,7 @@
 import { UUID_PATTERN } from '../common/pagination/connection';
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/domain-error';
@@ -30,9 +32,11 @@ export class AlertLifecycleService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: AlertEventWriter,
+    private readonly audit: AuditService,
   ) {}
 
-  async updateStatus(input: UpdateAlertStatusInput, actor: string, now = new Date()): Promise<Alert> {
+  async updateStatus(input: UpdateAlertStatusInput, caller: Caller, now = new Date()): Promise<Alert> {
+    const actor = caller.principal.name;
     if (!UUID_PATTERN.test(input.id)) throw new NotFoundError('Alert', input.id);
     const note = input.note?.trim() || null;
     if (note && note.length > MAX_NOTE_LENGTH) throw new AlertInputError('note', `must be at most ${MAX_NOTE_LENGTH} characters`);
@@ -58,6 +62,11 @@ export class AlertLifecycleService {
       await this.events.append(manager, alert, EVENT_FOR[input.status]!, actor, note, {
         previousStatus: from,
         snoozeUntil: snoozeUntil?.toISOString() ?? null,
+      });
+      await this.audit.record(manager, caller, {
+        action: 'Mutation.updateAlertStatus',
+        target: { alertId: alert.id },
+        summary: { from, to: input.status, snoozeUntil: snoozeUntil?.toISOString() ?? null, note: note !== null },
       });
       return alert;
     });

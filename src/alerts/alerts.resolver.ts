@@ -1,7 +1,8 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import type { Caller } from '../security/caller';
+import { CurrentCaller } from '../security/security.decorators';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { ConnectionType } from '../common/pagination/connection';
 import { AppConfig } from '../config/app-config';
-import { actorFrom } from './actor';
 import { alertEventMatcher, parseAfterEventId } from './alert-event.filter';
 import { AlertEventStream } from './alert-event.stream';
 import { AlertEventsListener } from './alert-events.listener';
@@ -16,10 +17,6 @@ import { Alert } from './models/alert.model';
 
 const AlertConnection = ConnectionType(Alert, 'Alert');
 const AlertEventConnection = ConnectionType(AlertEvent, 'AlertEvent');
-
-interface HttpContext {
-  req?: { headers?: Record<string, string | string[] | undefined> };
-}
 
 @Resolver(() => Alert)
 export class AlertsResolver {
@@ -58,9 +55,9 @@ export class AlertsResolver {
     return this.queries.summary();
   }
 
-  @Mutation(() => Alert, { description: 'Acknowledge or resolve an alert; the x-actor header names who (else "anonymous")' })
-  updateAlertStatus(@Args('input') input: UpdateAlertStatusInput, @Context() context: HttpContext): Promise<Alert> {
-    return this.lifecycle.updateStatus(input, actorFrom(context.req?.headers));
+  @Mutation(() => Alert, { description: 'Acknowledge or resolve an alert (optionally snoozing it); the event records the authenticated principal' })
+  updateAlertStatus(@Args('input') input: UpdateAlertStatusInput, @CurrentCaller() caller: Caller): Promise<Alert> {
+    return this.lifecycle.updateStatus(input, caller);
   }
 
   @Subscription(() => AlertEvent, {

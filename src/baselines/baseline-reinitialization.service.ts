@@ -1,6 +1,8 @@
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -24,20 +26,27 @@ export class BaselineReinitializationService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly baselines: BaselinesService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
   ) {}
 
-  async reinitialize(input: ReinitializeBaselineInput): Promise<BaselineEntity> {
+  async reinitialize(input: ReinitializeBaselineInput, caller: Caller): Promise<BaselineEntity> {
     const { rows, source } = await this.load(input);
     return this.dataSource.transaction(async (manager) => {
       const scorer = await activeModelScorer(manager);
       // CSV rows carry no model outputs: score them with the active model so the baseline also
       // profiles predictions (prediction drift compares like with like).
       const predictions = rows.predictions ?? scorer.score(rows.features);
-      return this.baselines.createVersion(
+      const created = await this.baselines.createVersion(
         baselineColumns(rows.features, predictions),
         { name: input.name ?? `${input.source.toLowerCase()} baseline`, source, modelVersion: scorer.modelVersion },
         manager,
       );
+      await this.audit.record(manager, caller, {
+        action: 'Mutation.reinitializeBaseline',
+        target: { baselineId: created.id, version: created.version },
+        summary: { source, rows: rows.rowCount, modelVersion: scorer.modelVersion },
+      });
+      return created;
     });
   }
 
@@ -55,7 +64,8 @@ export class BaselineReinitializationService implements OnApplicationBootstrap {
         this.logger.warn({ msg: 'no baseline yet and the seed file is missing: drift checks wait for reinitializeBaseline', path: this.config.baselineSeedPath });
         return;
       }
-      const rows = await readCsvRows(this.config.baselineSeedPath, { mode: 'ALL' });
+      // Resolved here because readCsvRows does not follow a final symlink (the seed may be one).
+      const rows = await readCsvRows(realpathSync(this.config.baselineSeedPath), { mode: 'ALL' }, basename(this.config.baselineSeedPath));
       const scorer = await activeModelScorer(manager);
       const created = await this.baselines.createVersion(
         baselineColumns(rows.features, scorer.score(rows.features)),
@@ -75,15 +85,15 @@ export class BaselineReinitializationService implements OnApplicationBootstrap {
     }
     if (!input.path) throw new BaselineSourceError('path', `is required for ${input.source}`);
     const path = resolveAllowedPath(input.path, this.config.baselineDataDir);
-    if (input.source === BaselineSource.CSV) return { rows: await readCsvRows(path, { mode: 'ALL' }), source: `csv:${input.path}` };
+    if (input.source === BaselineSource.CSV) return { rows: await readCsvRows(path, { mode: 'ALL' }, input.path), source: `csv:${input.path}` };
     const count = input.rows ?? 0;
     if (!Number.isInteger(count) || count < 1 || count > MAX_BASELINE_ROWS) {
       throw new BaselineSourceError('rows', `must be an integer from 1 to ${MAX_BASELINE_ROWS}`);
     }
     if (input.source === BaselineSource.CSV_FIRST_ROWS) {
-      return { rows: await readCsvRows(path, { mode: 'FIRST', rows: count }), source: `csv:${input.path}:first:${count}` };
+      return { rows: await readCsvRows(path, { mode: 'FIRST', rows: count }, input.path), source: `csv:${input.path}:first:${count}` };
     }
     const seed = input.seed ?? 1;
-    return { rows: await readCsvRows(path, { mode: 'RANDOM', rows: count, seed }), source: `csv:${input.path}:random:${count}:seed:${seed}` };
+    return { rows: await readCsvRows(path, { mode: 'RANDOM', rows: count, seed }, input.path), source: `csv:${input.path}:random:${count}:seed:${seed}` };
   }
 }

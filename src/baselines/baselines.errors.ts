@@ -1,8 +1,12 @@
 import { DomainError, ForbiddenError, NotFoundError } from '../common/errors/domain-error';
 
+/**
+ * A CSV path the caller may not read. The message says why without naming any server path
+ * (neither the data folder nor a resolved path): the reason names only what the caller sent.
+ */
 export class BaselinePathForbiddenError extends ForbiddenError {
-  constructor(path: string, allowedDir: string) {
-    super(`path: '${path}' is outside the allowed data folder '${allowedDir}' (BASELINE_DATA_DIR)`, { field: 'path' });
+  constructor(reason: string) {
+    super(`path: ${reason}`, { field: 'path' });
   }
 }
 

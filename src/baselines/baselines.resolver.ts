@@ -1,3 +1,5 @@
+import type { Caller } from '../security/caller';
+import { CurrentCaller } from '../security/security.decorators';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { BaselineReinitializationService } from './baseline-reinitialization.service';
 import { NoActiveBaselineError } from './baselines.errors';
@@ -38,12 +40,12 @@ export class BaselinesResolver {
   }
 
   @Mutation(() => Baseline, { description: 'Create a new baseline version from a source and activate it' })
-  async reinitializeBaseline(@Args('input') input: ReinitializeBaselineInput): Promise<Baseline> {
-    return toBaseline(await this.reinitialization.reinitialize(input));
+  async reinitializeBaseline(@Args('input') input: ReinitializeBaselineInput, @CurrentCaller() caller: Caller): Promise<Baseline> {
+    return toBaseline(await this.reinitialization.reinitialize(input, caller));
   }
 
   @Mutation(() => Baseline, { description: 'Make an existing baseline version the active one (rollback)' })
-  async activateBaseline(@Args('input') input: ActivateBaselineInput): Promise<Baseline> {
-    return toBaseline(await this.baselineStore.activate(input.version));
+  async activateBaseline(@Args('input') input: ActivateBaselineInput, @CurrentCaller() caller: Caller): Promise<Baseline> {
+    return toBaseline(await this.baselineStore.activate(input.version, caller));
   }
 }

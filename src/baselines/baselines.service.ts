@@ -1,3 +1,5 @@
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -26,7 +28,10 @@ export class BaselinesService {
   /** Parsed profiles by baseline id: a profile never changes once written, so caching is safe. */
   private readonly profiles = new Map<string, BaselineProfile>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   /** Creates the next version from the given columns and makes it the active one. */
   async createVersion(
@@ -51,7 +56,7 @@ export class BaselinesService {
   }
 
   /** Rolls back (or forward) to an existing version. */
-  async activate(version: number): Promise<BaselineEntity> {
+  async activate(version: number, caller: Caller): Promise<BaselineEntity> {
     return this.dataSource.transaction(async (m) => {
       // Serialises version numbering and activation across instances.
       await lockForTransaction(m, LOCK_KEYS.baselines);
@@ -60,6 +65,7 @@ export class BaselinesService {
       // Two statements: the one-active unique index is checked row by row, not at the end.
       await m.query(`UPDATE baselines SET is_active = false WHERE is_active`);
       await m.query(`UPDATE baselines SET is_active = true WHERE version = $1`, [version]);
+      await this.audit.record(m, caller, { action: 'Mutation.activateBaseline', target: { baselineId: target.id, version }, summary: { wasActive: target.isActive } });
       return { ...target, isActive: true };
     });
   }

@@ -46,5 +46,10 @@ export const COMMANDS: CommandEntry[] = [
     'Data tools: convert raw credit-g, generate synthetic data, fit the generator profile',
     () => (require('./commands/dataset.command') as typeof import('./commands/dataset.command')).datasetCommand,
   ),
+  lazy(
+    'keys',
+    'API keys: create (shown once), list, revoke',
+    () => (require('./commands/keys.command') as typeof import('./commands/keys.command')).keysCommand,
+  ),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -11,6 +11,26 @@ export interface DriftWindowConfig {
   enabled: boolean;
 }
 
+/** A token bucket: `capacity` requests at once, refilled at `refillPerSecond`. */
+export interface RateLimitConfig {
+  capacity: number;
+  refillPerSecond: number;
+}
+
+/**
+ * Default buckets per role (and "anonymous", per client address, for calls without valid
+ * credentials). Generous for machine clients; an ingest client sending 50,000-record batches is
+ * bounded by MAX_BATCH_SIZE long before it is by the bucket.
+ */
+export const DEFAULT_RATE_LIMITS: Record<string, RateLimitConfig> = {
+  anonymous: { capacity: 30, refillPerSecond: 5 },
+  ingest: { capacity: 200, refillPerSecond: 50 },
+  viewer: { capacity: 300, refillPerSecond: 50 },
+  operator: { capacity: 300, refillPerSecond: 50 },
+  'model-admin': { capacity: 100, refillPerSecond: 20 },
+  admin: { capacity: 300, refillPerSecond: 50 },
+};
+
 export interface DriftFeatureOverride {
   alpha?: number;
   psiThreshold?: number;
@@ -55,7 +75,17 @@ export class AppConfig {
     autoResolveChecks: number;
     subscriberBuffer: number;
   };
-  readonly graphql: { maxDepth: number; maxComplexity: number; wsMaxMessageBytes: number };
+  readonly graphql: { maxDepth: number; maxComplexity: number; wsMaxMessageBytes: number; maxTokens: number; maxRootFields: number };
+  readonly security: {
+    /** Single sign-on for consoles; null when OIDC is not configured. */
+    oidc: { issuer: string; audience: string; jwksUrl: string; roleClaim: string; algorithms: string[] } | null;
+    rateLimits: Record<string, RateLimitConfig>;
+    wsAllowedOrigins: string[];
+    wsMaxConnectionsPerPrincipal: number;
+    wsCredentialRecheckMs: number;
+  };
+  readonly database: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
+  readonly inputLimits: { maxAnnualIncome: number; maxLoanAmount: number; metadataMaxBytes: number; metadataMaxDepth: number };
   readonly monitoringJobs: {
     enabled: boolean;
     driftWindows: DriftWindowConfig[];
@@ -109,6 +139,22 @@ export class AppConfig {
       maxDepth: env.GRAPHQL_MAX_DEPTH,
       maxComplexity: env.GRAPHQL_MAX_COMPLEXITY,
       wsMaxMessageBytes: env.GRAPHQL_WS_MAX_MESSAGE_BYTES,
+      maxTokens: env.GRAPHQL_MAX_TOKENS,
+      maxRootFields: env.GRAPHQL_MAX_ROOT_FIELDS,
+    };
+    this.security = {
+      oidc: parseOidc(env),
+      rateLimits: parseRateLimits(env.RATE_LIMITS),
+      wsAllowedOrigins: env.WS_ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+      wsMaxConnectionsPerPrincipal: env.WS_MAX_CONNECTIONS_PER_PRINCIPAL,
+      wsCredentialRecheckMs: env.WS_CREDENTIAL_RECHECK_MS,
+    };
+    this.database = { statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS, idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS };
+    this.inputLimits = {
+      maxAnnualIncome: env.MAX_ANNUAL_INCOME,
+      maxLoanAmount: env.MAX_LOAN_AMOUNT,
+      metadataMaxBytes: env.METADATA_MAX_BYTES,
+      metadataMaxDepth: env.METADATA_MAX_DEPTH,
     };
     this.monitoringJobs = {
       enabled: env.MONITORING_JOBS_ENABLED === 'auto' ? env.NODE_ENV !== 'test' : env.MONITORING_JOBS_ENABLED === 'true',
@@ -148,6 +194,41 @@ function parseFeatureOverrides(json: string): Record<string, DriftFeatureOverrid
     throw new Error(`Invalid configuration:\n  DRIFT_FEATURE_OVERRIDES: must be a JSON object`);
   }
   return parsed as Record<string, DriftFeatureOverride>;
+}
+
+function parseOidc(env: EnvironmentVariables): AppConfig['security']['oidc'] {
+  const given = [env.OIDC_ISSUER, env.OIDC_AUDIENCE, env.OIDC_JWKS_URL].filter((v) => v !== undefined).length;
+  if (given === 0) return null;
+  if (given !== 3) throw invalid('OIDC_ISSUER', 'OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL must be set together');
+  return {
+    issuer: env.OIDC_ISSUER!,
+    audience: env.OIDC_AUDIENCE!,
+    jwksUrl: env.OIDC_JWKS_URL!,
+    roleClaim: env.OIDC_ROLE_CLAIM,
+    algorithms: env.OIDC_ALGORITHMS.split(','),
+  };
+}
+
+function parseRateLimits(json: string): Record<string, RateLimitConfig> {
+  const name = 'RATE_LIMITS';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw invalid(name, 'must be a JSON object');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid(name, 'must be a JSON object');
+  const limits: Record<string, RateLimitConfig> = { ...DEFAULT_RATE_LIMITS };
+  for (const [role, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!(role in DEFAULT_RATE_LIMITS)) throw invalid(name, `"${role}" is not a role (${Object.keys(DEFAULT_RATE_LIMITS).join(', ')})`);
+    const v = (value ?? {}) as Record<string, unknown>;
+    const capacity = v.capacity ?? DEFAULT_RATE_LIMITS[role].capacity;
+    const refill = v.refillPerSecond ?? DEFAULT_RATE_LIMITS[role].refillPerSecond;
+    if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 1) throw invalid(name, `${role}.capacity must be a positive integer`);
+    if (typeof refill !== 'number' || !(refill > 0) || !Number.isFinite(refill)) throw invalid(name, `${role}.refillPerSecond must be a positive number`);
+    limits[role] = { capacity, refillPerSecond: refill };
+  }
+  return limits;
 }
 
 function invalid(name: string, rule: string): Error {

@@ -178,15 +178,92 @@ export class EnvironmentVariables {
 
   @IsInt() @Min(10)
   GRAPHQL_MAX_COMPLEXITY = 100_000;
+
+  /** Tokens one GraphQL document may have; parsing stops beyond it (100,000 aliases never reach validation). */
+  @IsInt() @Min(500) @Max(1_000_000)
+  GRAPHQL_MAX_TOKENS = 10_000;
+
+  /** Root fields (aliases count) in one query or subscription; a mutation operation always has exactly one. */
+  @IsInt() @Min(1) @Max(1000)
+  GRAPHQL_MAX_ROOT_FIELDS = 20;
+
+  // --- Security: principals, limits ---
+
+  /** OpenID Connect issuer (iss) of console JWTs; with OIDC_AUDIENCE and OIDC_JWKS_URL enables single sign-on. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  OIDC_ISSUER?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  OIDC_AUDIENCE?: string;
+
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^https?:\/\//, { message: 'OIDC_JWKS_URL must be an http(s) URL' })
+  OIDC_JWKS_URL?: string;
+
+  /** JWT claim holding the role (a string or an array of strings; the highest listed role wins). Dots descend into objects. */
+  @IsString()
+  OIDC_ROLE_CLAIM = 'roles';
+
+  /** Comma-separated JWS algorithms accepted (never "none"; HS* needs a shared secret and is refused). */
+  @Matches(/^(RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA)(,(RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA))*$/, {
+    message: 'OIDC_ALGORITHMS must be a comma-separated list of asymmetric JWS algorithms',
+  })
+  OIDC_ALGORITHMS = 'RS256,ES256';
+
+  /**
+   * JSON token buckets per role: { "<role>": { "capacity": n, "refillPerSecond": r } }. Roles left
+   * out keep their defaults; "anonymous" limits refused (unauthenticated) callers per address.
+   */
+  @IsString()
+  RATE_LIMITS = '{}';
+
+  /** Comma-separated browser origins allowed to open graphql-ws sockets (same-origin and non-browser clients are always allowed). */
+  @IsString()
+  WS_ALLOWED_ORIGINS = '';
+
+  @IsInt() @Min(1) @Max(10_000)
+  WS_MAX_CONNECTIONS_PER_PRINCIPAL = 20;
+
+  /** How often each instance re-checks the keys behind its open sockets (revocation, expiry). */
+  @IsInt() @Min(200) @Max(60_000)
+  WS_CREDENTIAL_RECHECK_MS = 2000;
+
+  /** PostgreSQL statement_timeout for the service's pool (a 50,000-record batch needs about 2 s). */
+  @IsInt() @Min(100) @Max(3_600_000)
+  DB_STATEMENT_TIMEOUT_MS = 60_000;
+
+  @IsInt() @Min(100) @Max(3_600_000)
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
+  // --- Input plausibility ---
+
+  /** Largest annualIncome accepted (plausibility; larger is rejected as BAD_USER_INPUT). */
+  @IsNumber() @Min(1)
+  MAX_ANNUAL_INCOME = 100_000_000;
+
+  /** Largest loanAmount accepted. */
+  @IsNumber() @Min(1)
+  MAX_LOAN_AMOUNT = 100_000_000;
+
+  /** Largest batch metadata, as UTF-8 JSON bytes. */
+  @IsInt() @Min(16) @Max(1_048_576)
+  METADATA_MAX_BYTES = 16_384;
+
+  /** Deepest nesting of batch metadata (an object holding an object holding a value is depth 2). */
+  @IsInt() @Min(1) @Max(100)
+  METADATA_MAX_DEPTH = 8;
 }
 
 export class ConfigValidationError extends Error {}
+
+/** Variables without a default (absent from a fresh EnvironmentVariables' keys). */
+const OPTIONAL_VARIABLES = ['DATABASE_URL', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL'];
 
 /** Converts strings from the environment into typed values and checks every rule at once. */
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
   const defaults = new EnvironmentVariables() as unknown as Record<string, unknown>;
   const relevant: Record<string, unknown> = {};
-  for (const key of [...Object.keys(defaults), 'DATABASE_URL']) {
+  for (const key of [...Object.keys(defaults), ...OPTIONAL_VARIABLES]) {
     const value = raw[key];
     if (value === undefined) continue;
     // Environment values are strings; numeric settings are converted here so that "abc" fails

@@ -2,6 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import { renderDashboardPage } from './dashboard.page';
+import { Public } from '../security/security.decorators';
 
 @Controller('dashboard')
 export class DashboardController {
@@ -10,6 +11,7 @@ export class DashboardController {
    * and an alert feed pushed over graphql-ws. Same-origin only; the one inline script runs under
    * a per-response nonce.
    */
+  @Public()
   @Get()
   page(@Res() response: Response): void {
     const nonce = randomBytes(16).toString('base64');

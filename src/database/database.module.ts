@@ -16,7 +16,7 @@ import { runMigrationsWithLock } from './migration-runner';
       inject: [AppConfig],
       useFactory: (config: AppConfig): DataSourceOptions => {
         if (!config.databaseUrl) throw new Error('DATABASE_URL is not set and no embedded PostgreSQL was started');
-        return dataSourceOptions(config.databaseUrl, config.dbPoolSize);
+        return dataSourceOptions(config.databaseUrl, config.dbPoolSize, config.database);
       },
       dataSourceFactory: async (options?: DataSourceOptions) => {
         const logger = new Logger('Database');
@@ -25,8 +25,16 @@ import { runMigrationsWithLock } from './migration-runner';
         // listener that would crash the process. The pool replaces the client on next use.
         const driver = dataSource.driver as unknown as { master?: { on(event: string, cb: (e: Error) => void): void } };
         driver.master?.on('error', (error) => logger.warn({ msg: 'idle database connection lost', error: error.message }));
-        const applied = await runMigrationsWithLock(dataSource);
-        if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied });
+        // Migrations run on a short-lived connection without the pool's statement timeout: waiting
+        // for another instance's migration lock, or rewriting a large table, may take longer.
+        // Two connections: one holds the advisory lock while TypeORM migrates on the other.
+        const migrator = await new DataSource({ ...options!, extra: { max: 2 } } as DataSourceOptions).initialize();
+        try {
+          const applied = await runMigrationsWithLock(migrator);
+          if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied });
+        } finally {
+          await migrator.destroy();
+        }
         return dataSource;
       },
     }),

@@ -8,6 +8,8 @@ import { PredictionLogEntity } from '../ingestion/entities/prediction-log.entity
 import { PerformanceMetricEntity } from '../performance/entities/performance-metric.entity';
 import { RetrainingEventEntity } from '../retraining/entities/retraining-event.entity';
 import { ModelVersionEntity } from '../scoring/entities/model-version.entity';
+import { ApiKeyEntity } from '../security/entities/api-key.entity';
+import { AuditLogEntity } from '../security/entities/audit-log.entity';
 
 export const ENTITIES = [
   BatchEntity,
@@ -20,4 +22,6 @@ export const ENTITIES = [
   BaselineEntity,
   ModelVersionEntity,
   RetrainingEventEntity,
+  ApiKeyEntity,
+  AuditLogEntity,
 ];

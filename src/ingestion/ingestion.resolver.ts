@@ -1,3 +1,5 @@
+import type { Caller } from '../security/caller';
+import { CurrentCaller } from '../security/security.decorators';
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DriftQueryService } from '../drift/drift-query.service';
 import { DriftReport } from '../drift/models/drift-report.model';
@@ -35,8 +37,8 @@ export class IngestionResolver {
   }
 
   @Mutation(() => IngestBatchPayload, { description: 'Validate, score, log and drift-check one batch of applications' })
-  ingestBatch(@Args('input') input: IngestBatchInput): Promise<IngestBatchPayload> {
-    return this.ingestion.ingest(input);
+  ingestBatch(@Args('input') input: IngestBatchInput, @CurrentCaller() caller: Caller): Promise<IngestBatchPayload> {
+    return this.ingestion.ingest(input, caller);
   }
 
   @Query(() => Batch, { description: 'A batch by the caller\'s batchId' })

@@ -19,6 +19,8 @@ import { DriftService } from '../drift/drift.service';
 import { PerformanceService } from '../performance/performance.service';
 import { PredictionLogWriter } from './prediction-log.writer';
 import { PhaseTimer } from '../common/logging/phase-timer';
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 
 /**
  * The ingestBatch use case: validate, score, then write the batch, its prediction logs and
@@ -37,11 +39,12 @@ export class IngestionService {
     private readonly drift: DriftService,
     private readonly baselines: BaselinesService,
     private readonly performance: PerformanceService,
+    private readonly audit: AuditService,
   ) {}
 
-  async ingest(input: IngestBatchInput): Promise<IngestBatchPayload> {
+  async ingest(input: IngestBatchInput, caller: Caller): Promise<IngestBatchPayload> {
     const phases = new PhaseTimer();
-    validateBatch(input, this.config.maxBatchSize);
+    validateBatch(input, { maxBatchSize: this.config.maxBatchSize, ...this.config.inputLimits });
     // Follows the registry's ACTIVE version, so a promotion switches scoring on every instance.
     const scorer = await this.scoring.refreshActive();
     const cardRocAuc = this.scoring.currentArtifact?.metrics.holdout?.rocAuc ?? null;
@@ -55,7 +58,7 @@ export class IngestionService {
 
     // Fast path for retries: answer from what is stored without scoring again.
     const existing = await this.batches.findEntity(batchId);
-    if (existing) return this.replay(existing, hash);
+    if (existing) return this.replay(existing, hash, caller);
 
     const scored = this.scoring.score(columns, scorer);
     // One read of the active baseline: data quality and the drift check judge against the same version.
@@ -107,13 +110,18 @@ export class IngestionService {
         labels: input.records.map((r) => r.actualDefault),
       });
       phases.mark('performance');
+      await this.audit.record(manager, caller, {
+        action: 'Mutation.ingestBatch',
+        target: { batchId, batchUuid: batch.id },
+        summary: { records: input.records.length, labelled: batch.labelledCount, modelVersion: scored.modelVersion, driftStatus: drift?.status ?? null },
+      });
       return { batch, drift };
     });
 
     if (!outcome) {
       const winner = await this.batches.findEntity(batchId);
       if (!winner) throw new Error(`batch '${batchId}' vanished after a concurrent insert`);
-      return this.replay(winner, hash);
+      return this.replay(winner, hash, caller);
     }
     phases.mark('commit');
     this.logger.debug({ msg: 'batch ingested', batchId, size: input.records.length, phasesMs: phases.durations() });
@@ -160,8 +168,13 @@ export class IngestionService {
     return inserted.length ? { id: inserted[0].id, receivedAt: inserted[0].received_at, labelledCount: row.labelledCount } : null;
   }
 
-  private async replay(batch: BatchEntity, hash: string): Promise<IngestBatchPayload> {
+  private async replay(batch: BatchEntity, hash: string, caller: Caller): Promise<IngestBatchPayload> {
     if (batch.payloadHash !== hash) throw new BatchConflictError(batch.batchId);
+    await this.audit.record(this.dataSource.manager, caller, {
+      action: 'Mutation.ingestBatch',
+      target: { batchId: batch.batchId, batchUuid: batch.id },
+      summary: { records: batch.size, replayed: true },
+    });
     return { ...(await this.batches.storedResult(batch)), replayed: true };
   }
 }

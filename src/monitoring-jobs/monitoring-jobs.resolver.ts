@@ -1,3 +1,5 @@
+import type { Caller } from '../security/caller';
+import { CurrentCaller } from '../security/security.decorators';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { RunDriftCheckInput } from './dto/run-drift-check.input';
 import { DriftCheckRun } from './models/drift-check-run.model';
@@ -10,7 +12,7 @@ export class MonitoringJobsResolver {
   @Mutation(() => DriftCheckRun, {
     description: 'Run a windowed drift re-check now (also when its schedule is disabled); idempotent per window end',
   })
-  runDriftCheck(@Args('input') input: RunDriftCheckInput): Promise<DriftCheckRun> {
-    return this.windows.run(input.window, input.windowEnd ?? null);
+  runDriftCheck(@Args('input') input: RunDriftCheckInput, @CurrentCaller() caller: Caller): Promise<DriftCheckRun> {
+    return this.windows.run(input.window, input.windowEnd ?? null, new Date(), caller);
   }
 }

@@ -1,4 +1,6 @@
 import { tryNamedLockForTransaction } from '../database/advisory-locks';
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -38,6 +40,7 @@ export class WindowDriftCheckService {
     private readonly driftQueries: DriftQueryService,
     private readonly performance: PerformanceService,
     private readonly reconciliation: RetrainingReconciliationService,
+    private readonly audit: AuditService,
   ) {}
 
   windowConfig(kind: string): DriftWindowConfig {
@@ -46,11 +49,24 @@ export class WindowDriftCheckService {
     return window;
   }
 
-  /** @param windowEnd explicit end (tests, backfills); default: `at` floored to the alignment. */
-  async run(kind: string, windowEnd?: Date | null, at: Date = new Date()): Promise<DriftCheckRun> {
+  /**
+   * @param windowEnd explicit end (tests, backfills); default: `at` floored to the alignment.
+   * @param caller who asked (runDriftCheck); scheduled runs have none and are not audited.
+   */
+  async run(kind: string, windowEnd?: Date | null, at: Date = new Date(), caller?: Caller): Promise<DriftCheckRun> {
     const window = this.windowConfig(kind);
     const bounds = windowBounds(windowEnd ?? alignWindowEnd(at, window.alignMinutes), window.lengthMinutes);
-    const outcome = await this.dataSource.transaction((manager) => this.runLocked(manager, window, bounds));
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const result = await this.runLocked(manager, window, bounds);
+      if (caller) {
+        await this.audit.record(manager, caller, {
+          action: 'Mutation.runDriftCheck',
+          target: { window: kind, windowEnd: bounds.end.toISOString(), reportIds: result.reportIds },
+          summary: { acquired: result.acquired, checked: result.checked.length, alreadyChecked: result.already.length },
+        });
+      }
+      return result;
+    });
     if (outcome.reportIds.length) {
       this.logger.log({ msg: 'window drift check', window: kind, windowEnd: bounds.end.toISOString(), reports: outcome.reportIds.length });
     }

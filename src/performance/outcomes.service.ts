@@ -1,7 +1,10 @@
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { InputProblem, InputValidationError } from '../common/errors/domain-error';
+import { unsafeTextReason } from '../common/validation/text-safety';
 import { AppConfig } from '../config/app-config';
 import { SubmitOutcomesInput } from './dto/submit-outcomes.input';
 import { OutcomeConflict, SubmitOutcomesPayload, UnknownOutcome } from './models/submit-outcomes.model';
@@ -31,9 +34,10 @@ export class OutcomesService {
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly performance: PerformanceService,
+    private readonly audit: AuditService,
   ) {}
 
-  async submit(input: SubmitOutcomesInput): Promise<SubmitOutcomesPayload> {
+  async submit(input: SubmitOutcomesInput, caller: Caller): Promise<SubmitOutcomesPayload> {
     const outcomes = this.validate(input);
     return this.dataSource.transaction(async (manager) => {
       // Locks the matched rows (in id order, so concurrent submissions cannot deadlock) until
@@ -101,6 +105,11 @@ export class OutcomesService {
       const unknown: UnknownOutcome[] = outcomes
         .filter((_, i) => !matchedOrds.has(i))
         .map((o) => ({ customerId: o.customerId, batchId: o.batchId ?? null }));
+      await this.audit.record(manager, caller, {
+        action: 'Mutation.submitOutcomes',
+        target: { batches: [...changedBatches.values()].sort().slice(0, 50) },
+        summary: { received: input.outcomes.length, labelledRows, overwrittenRows, conflicts: conflicts.length, unknown: unknown.length, overwrite: !!input.overwrite },
+      });
       return {
         received: input.outcomes.length,
         matchedRows: seen.size,
@@ -125,9 +134,15 @@ export class OutcomesService {
       problems.push({ index: null, field: 'outcomes', rule: `at most ${this.config.maxBatchSize} outcomes per call`, value: outcomes.length });
     }
     outcomes.forEach((o, index) => {
-      if (o.customerId.length < 1 || o.customerId.length > 64) problems.push({ index, field: 'customerId', rule: 'must be 1–64 characters' });
-      if (o.batchId !== null && o.batchId !== undefined && (o.batchId.length < 1 || o.batchId.length > 128)) {
-        problems.push({ index, field: 'batchId', rule: 'must be 1–128 characters' });
+      // Before the lengths: a NUL fails the lookup query inside PostgreSQL (a 500, no index), and a
+      // lone surrogate reaches it as U+FFFD, matching some other id or none.
+      const unsafeId = unsafeTextReason(o.customerId);
+      if (unsafeId) problems.push({ index, field: 'customerId', rule: unsafeId });
+      else if (o.customerId.length < 1 || o.customerId.length > 64) problems.push({ index, field: 'customerId', rule: 'must be 1–64 characters' });
+      if (o.batchId !== null && o.batchId !== undefined) {
+        const unsafeBatch = unsafeTextReason(o.batchId);
+        if (unsafeBatch) problems.push({ index, field: 'batchId', rule: unsafeBatch });
+        else if (o.batchId.length < 1 || o.batchId.length > 128) problems.push({ index, field: 'batchId', rule: 'must be 1–128 characters' });
       }
       if (Number.isNaN(o.observedAt.getTime())) problems.push({ index, field: 'observedAt', rule: 'must be a valid time' });
     });

@@ -1,3 +1,5 @@
+import type { Caller } from '../security/caller';
+import { CurrentCaller } from '../security/security.decorators';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { SubmitOutcomesInput } from './dto/submit-outcomes.input';
 import { PerformancePoint, PerformanceWindow } from './models/performance.model';
@@ -13,8 +15,8 @@ export class PerformanceResolver {
   ) {}
 
   @Mutation(() => SubmitOutcomesPayload, { description: 'Join late outcomes (did the borrower default?) to logged predictions' })
-  submitOutcomes(@Args('input') input: SubmitOutcomesInput): Promise<SubmitOutcomesPayload> {
-    return this.outcomes.submit(input);
+  submitOutcomes(@Args('input') input: SubmitOutcomesInput, @CurrentCaller() caller: Caller): Promise<SubmitOutcomesPayload> {
+    return this.outcomes.submit(input, caller);
   }
 
   @Query(() => [PerformancePoint], { description: 'Realized and estimated performance per model version and time bucket (oldest first)' })

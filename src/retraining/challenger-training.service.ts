@@ -1,3 +1,5 @@
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
@@ -38,9 +40,10 @@ export class ChallengerTrainingService {
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: ModelRegistryService,
+    private readonly audit: AuditService,
   ) {}
 
-  async retrain(input: RetrainModelInput): Promise<ModelVersion> {
+  async retrain(input: RetrainModelInput, caller: Caller): Promise<ModelVersion> {
     const { fromDate, toDate } = input;
     if (!(fromDate instanceof Date) || !(toDate instanceof Date) || !(fromDate < toDate)) {
       throw new RetrainingInputError('toDate', 'must be after fromDate');
@@ -90,11 +93,26 @@ export class ChallengerTrainingService {
     };
     // Same data, seed and settings give the same version id: a repeated request returns the
     // stored candidate instead of a duplicate.
-    await this.dataSource.query(
-      `INSERT INTO model_versions (version, kind, status, artifact, metrics) VALUES ($1, 'artifact', 'CANDIDATE', $2, $3)
-       ON CONFLICT (version) DO NOTHING`,
-      [artifact.modelVersion, JSON.stringify(artifact), JSON.stringify(metrics)],
-    );
+    // The first principal to train a version stays its trainer (four-eyes: someone else promotes).
+    await this.dataSource.transaction(async (manager) => {
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO model_versions (version, kind, status, artifact, metrics, trained_by) VALUES ($1, 'artifact', 'CANDIDATE', $2, $3, $4)
+         ON CONFLICT (version) DO NOTHING RETURNING version`,
+        [artifact.modelVersion, JSON.stringify(artifact), JSON.stringify(metrics), caller.principal.name],
+      );
+      await this.audit.record(manager, caller, {
+        action: 'Mutation.retrainModel',
+        target: { modelVersion: artifact.modelVersion },
+        summary: {
+          created: inserted.length > 0,
+          fromDate: fromDate.toISOString(),
+          toDate: toDate.toISOString(),
+          trainingRows: training.labels.length,
+          holdoutRows: split.test.length,
+          includeTrainingData: !!input.includeTrainingData,
+        },
+      });
+    });
     this.logger.log({
       msg: 'challenger trained',
       version: artifact.modelVersion,

@@ -1,3 +1,5 @@
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -5,7 +7,7 @@ import { Connection, decodeIdCursor, encodeCursor, pageSize, toConnection } from
 import { PromoteModelVersionInput } from './dto/promote-model-version.input';
 import { ModelVersion } from './models/model-version.model';
 import { RetrainingEventsService } from './retraining-events.service';
-import { ModelVersionNotFoundError, ModelVersionNotPromotableError } from './retraining.errors';
+import { FourEyesViolationError, ModelVersionNotFoundError, ModelVersionNotPromotableError } from './retraining.errors';
 import { MODEL_VERSION_COLUMNS, ModelVersionRow, toModelVersion } from './retraining.mapper';
 
 type ListedRow = Omit<ModelVersionRow, 'artifact'> & { threshold: number | null };
@@ -23,6 +25,7 @@ export class ModelRegistryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: RetrainingEventsService,
+    private readonly audit: AuditService,
   ) {}
 
   async get(version: string): Promise<ModelVersion> {
@@ -57,17 +60,21 @@ export class ModelRegistryService {
    * version's OPEN retraining events resolved, in one transaction. Promoting the ACTIVE version
    * again changes nothing.
    */
-  async promote(input: PromoteModelVersionInput): Promise<ModelVersion> {
+  async promote(input: PromoteModelVersionInput, caller: Caller): Promise<ModelVersion> {
     const version = input.version.trim();
     const previous = await this.dataSource.transaction(async (manager) => {
       // Serialises registry writers (promotions, start-up registration) without blocking readers.
       await manager.query(`LOCK TABLE model_versions IN SHARE ROW EXCLUSIVE MODE`);
-      const [target]: Array<{ status: string; kind: string; has_artifact: boolean }> = await manager.query(
-        `SELECT status, kind, artifact IS NOT NULL AS has_artifact FROM model_versions WHERE version = $1`,
+      const [target]: Array<{ status: string; kind: string; has_artifact: boolean; trained_by: string | null }> = await manager.query(
+        `SELECT status, kind, artifact IS NOT NULL AS has_artifact, trained_by FROM model_versions WHERE version = $1`,
         [version],
       );
       if (!target) throw new ModelVersionNotFoundError(version);
-      if (target.status === 'ACTIVE') return null;
+      if (target.status === 'ACTIVE') {
+        await this.audit.record(manager, caller, { action: 'Mutation.promoteModelVersion', target: { modelVersion: version }, summary: { alreadyActive: true } });
+        return null;
+      }
+      if (target.trained_by !== null && target.trained_by === caller.principal.name) throw new FourEyesViolationError(version, target.trained_by);
       if (target.kind !== 'artifact' || !target.has_artifact) {
         throw new ModelVersionNotPromotableError(version, target.status, 'it has no stored artifact');
       }
@@ -76,10 +83,15 @@ export class ModelRegistryService {
         `WITH u AS (UPDATE model_versions SET status = 'RETIRED' WHERE status = 'ACTIVE' RETURNING version) SELECT version FROM u`,
       );
       await manager.query(
-        `UPDATE model_versions SET status = 'ACTIVE', promoted_at = now(), retrain_required = false, retrain_reason = NULL WHERE version = $1`,
-        [version],
+        `UPDATE model_versions SET status = 'ACTIVE', promoted_at = now(), promoted_by = $2, retrain_required = false, retrain_reason = NULL WHERE version = $1`,
+        [version, caller.principal.name],
       );
       for (const old of retired) await this.events.resolveForVersion(manager, old.version, version);
+      await this.audit.record(manager, caller, {
+        action: 'Mutation.promoteModelVersion',
+        target: { modelVersion: version, previous: retired[0]?.version ?? null },
+        summary: { fromStatus: target.status, trainedBy: target.trained_by },
+      });
       return retired[0]?.version ?? null;
     });
     if (previous) this.logger.log({ msg: 'model version promoted', version, previous });

@@ -1,3 +1,5 @@
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -30,7 +32,10 @@ const MAX_REASON_LENGTH = 2_000;
  */
 @Injectable()
 export class RetrainingEventsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   /** Inside the caller's transaction, so the signal commits or rolls back with its cause. */
   async raise(manager: EntityManager, signal: RetrainingSignal): Promise<RaisedSignal> {
@@ -56,7 +61,7 @@ export class RetrainingEventsService {
   }
 
   /** The triggerRetraining mutation: a MANUAL signal for the ACTIVE model version. */
-  async triggerManual(input: TriggerRetrainingInput): Promise<RetrainingEvent> {
+  async triggerManual(input: TriggerRetrainingInput, caller: Caller): Promise<RetrainingEvent> {
     const reason = input.reason.trim();
     if (!reason || reason.length > MAX_REASON_LENGTH) {
       throw new RetrainingInputError('reason', `must be 1 to ${MAX_REASON_LENGTH} characters`);
@@ -65,6 +70,11 @@ export class RetrainingEventsService {
       const [active]: Array<{ version: string }> = await manager.query(`SELECT version FROM model_versions WHERE status = 'ACTIVE'`);
       if (!active) throw new NoActiveModelError();
       const raised = await this.raise(manager, { modelVersion: active.version, cause: 'MANUAL', reason });
+      await this.audit.record(manager, caller, {
+        action: 'Mutation.triggerRetraining',
+        target: { retrainingEventId: raised.event.id, modelVersion: active.version },
+        summary: { created: raised.created, reasonLength: reason.length },
+      });
       return raised.event;
     });
   }

@@ -1,4 +1,4 @@
-import { ConflictError, DomainError, NotFoundError } from '../common/errors/domain-error';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../common/errors/domain-error';
 
 export class ModelVersionNotFoundError extends NotFoundError {
   constructor(version: string) {
@@ -9,6 +9,16 @@ export class ModelVersionNotFoundError extends NotFoundError {
 export class ModelVersionNotPromotableError extends ConflictError {
   constructor(version: string, status: string, why: string) {
     super(`Model version '${version}' (${status}) cannot be promoted: ${why}`, { version, status });
+  }
+}
+
+/** Model-risk governance (SR 11-7): a model is approved by someone other than its developer. */
+export class FourEyesViolationError extends ForbiddenError {
+  constructor(version: string, trainedBy: string) {
+    super(
+      `Model version '${version}' was trained by '${trainedBy}'; promotion needs an independent approver, a different principal with the model-admin or admin role (four-eyes rule)`,
+      { version, trainedBy, rule: 'four-eyes' },
+    );
   }
 }
 

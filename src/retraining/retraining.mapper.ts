@@ -26,10 +26,12 @@ export interface ModelVersionRow {
   retrain_reason: string | null;
   created_at: Date;
   promoted_at: Date | null;
+  trained_by: string | null;
+  promoted_by: string | null;
 }
 
 /** Columns of model_versions without the (large) artifact, plus its threshold. */
-export const MODEL_VERSION_COLUMNS = `id, version, kind, status, metrics, retrain_required, retrain_reason, created_at, promoted_at,
+export const MODEL_VERSION_COLUMNS = `id, version, kind, status, metrics, retrain_required, retrain_reason, created_at, promoted_at, trained_by, promoted_by,
   (artifact->>'threshold')::float8 AS threshold`;
 
 export function toRetrainingEvent(row: RetrainingEventRow): RetrainingEvent {
@@ -59,6 +61,8 @@ export function toModelVersion(row: Omit<ModelVersionRow, 'artifact'> & { thresh
     metrics,
     createdAt: row.created_at,
     promotedAt: row.promoted_at,
+    trainedBy: row.trained_by,
+    promotedBy: row.promoted_by,
   };
 }
 

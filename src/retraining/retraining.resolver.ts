@@ -1,3 +1,5 @@
+import type { Caller } from '../security/caller';
+import { CurrentCaller } from '../security/security.decorators';
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ConnectionType } from '../common/pagination/connection';
 import { ChallengerTrainingService } from './challenger-training.service';
@@ -44,17 +46,19 @@ export class RetrainingResolver {
   }
 
   @Mutation(() => RetrainingEvent, { description: 'Raise a MANUAL retraining signal for the active model (returns the open one if it exists)' })
-  triggerRetraining(@Args('input') input: TriggerRetrainingInput): Promise<RetrainingEvent> {
-    return this.events.triggerManual(input);
+  triggerRetraining(@Args('input') input: TriggerRetrainingInput, @CurrentCaller() caller: Caller): Promise<RetrainingEvent> {
+    return this.events.triggerManual(input, caller);
   }
 
   @Mutation(() => ModelVersion, { description: 'Train a challenger on labelled prediction logs and store it as a CANDIDATE with champion comparison' })
-  retrainModel(@Args('input') input: RetrainModelInput): Promise<ModelVersion> {
-    return this.training.retrain(input);
+  retrainModel(@Args('input') input: RetrainModelInput, @CurrentCaller() caller: Caller): Promise<ModelVersion> {
+    return this.training.retrain(input, caller);
   }
 
-  @Mutation(() => ModelVersion, { description: 'Make a candidate the ACTIVE model; scoring switches on every instance' })
-  promoteModelVersion(@Args('input') input: PromoteModelVersionInput): Promise<ModelVersion> {
-    return this.registry.promote(input);
+  @Mutation(() => ModelVersion, {
+    description: 'Make a candidate the ACTIVE model; scoring switches on every instance. Four-eyes: not by the principal who trained it',
+  })
+  promoteModelVersion(@Args('input') input: PromoteModelVersionInput, @CurrentCaller() caller: Caller): Promise<ModelVersion> {
+    return this.registry.promote(input, caller);
   }
 }

@@ -47,7 +47,7 @@ describe('alert subscriptions across a PostgreSQL restart', () => {
   }
 
   it('keeps delivering after the server restarts, with nothing lost', async () => {
-    ws = connectWs(service.url);
+    ws = connectWs(service.url, service.adminKey);
     const recording = ws.subscribe<ReceivedEvent>(ALERT_CHANGED, { filter: { status: 'OPEN' } });
     await reportDrift(service.app, { modelVersion: `${MODEL}-restart`, drifted: { age: 0.3 } });
     await recording.waitFor(1);

@@ -25,7 +25,7 @@ describe('alertChanged across instances (real PostgreSQL, real websocket)', () =
   const nextModel = (): string => `${MODEL}-sub-${++model}`;
 
   const connect = (service: TestService): WsTestClient => {
-    const client = connectWs(service.url);
+    const client = connectWs(service.url, service.adminKey);
     clients.push(client);
     return client;
   };
@@ -94,7 +94,7 @@ describe('alertChanged across instances (real PostgreSQL, real websocket)', () =
     await resumed.waitFor(3);
     expect(resumed.received.map((e) => e.id)).toEqual(missed);
     expect(resumed.received.map((e) => e.type)).toEqual(['UPDATED', 'ACKNOWLEDGED', 'UPDATED']);
-    expect(resumed.received[1]).toMatchObject({ actor: 'anonymous', alert: { status: 'ACKNOWLEDGED', occurrences: 3 } });
+    expect(resumed.received[1]).toMatchObject({ actor: a.adminKey.name, alert: { status: 'ACKNOWLEDGED', occurrences: 3 } });
 
     // ...and continues live after the replay, with nothing repeated at the seam.
     await reportDrift(a.app, { modelVersion, drifted: { age: 0.5 } });

@@ -3,6 +3,7 @@ import { AlertsService } from '../../src/alerts/alerts.service';
 import { generatedRecords } from '../support/generated-data';
 import { useServiceFixture } from '../support/service-fixture';
 import { driftReport, insertReportRow, MODEL, reportDrift } from '../unit/alerts/drift-report.fixture';
+import { IssuedKey, uniqueKeyName } from '../support/keys';
 
 const ALERT_FIELDS = `id fingerprint kind feature modelVersion severity status message occurrences worstScore
   latestDriftReportId previousAlertId snoozedUntil clearChecks firstSeenAt lastSeenAt resolvedAt`;
@@ -59,12 +60,15 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     return rows.rows.map((r) => r.type);
   }
 
-  function updateStatus(input: Record<string, unknown>, actor?: string) {
-    return fetch(`${fixture.service.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(actor ? { 'x-actor': actor } : {}) },
-      body: JSON.stringify({ query: UPDATE_STATUS, variables: { input } }),
-    }).then((r) => r.json() as Promise<{ data?: { updateAlertStatus: AlertNode }; errors?: Array<{ message: string; extensions: Record<string, unknown> }> }>);
+  /** As the fixture's admin key, or as `key`; an x-actor header is sent too, to show it means nothing. */
+  function updateStatus(input: Record<string, unknown>, key?: IssuedKey) {
+    return fixture.service
+      .fetch(
+        '/graphql',
+        { method: 'POST', headers: { 'content-type': 'application/json', 'x-actor': 'risk-officer' }, body: JSON.stringify({ query: UPDATE_STATUS, variables: { input } }) },
+        key,
+      )
+      .then((r) => r.json() as Promise<{ data?: { updateAlertStatus: AlertNode }; errors?: Array<{ message: string; extensions: Record<string, unknown> }> }>);
   }
 
   async function openFeatureAlert(modelVersion: string, featureName = 'age', psi = 0.3): Promise<AlertNode> {
@@ -145,9 +149,10 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     expect(alert.worstScore).toBeCloseTo(0.07, 10);
   });
 
-  it('acknowledges then resolves, recording who, when and why', async () => {
+  it('acknowledges then resolves, recording who (the authenticated principal, never the x-actor header), when and why', async () => {
     const alert = await openFeatureAlert(nextModel());
-    const acked = await updateStatus({ id: alert.id, status: 'ACKNOWLEDGED', note: 'looking into the age shift' }, 'jane@risk');
+    const jane = await fixture.service.issueKey('operator', { name: uniqueKeyName('jane@risk') });
+    const acked = await updateStatus({ id: alert.id, status: 'ACKNOWLEDGED', note: 'looking into the age shift' }, jane);
     expect(acked.errors).toBeUndefined();
     expect(acked.data!.updateAlertStatus.status).toBe('ACKNOWLEDGED');
     const resolved = await updateStatus({ id: alert.id, status: 'RESOLVED', note: 'upstream fixed' });
@@ -158,8 +163,8 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     expect(history.totalCount).toBe(3);
     expect(history.edges.map((e) => [e.node.type, e.node.actor, e.node.note, e.node.alert.status])).toEqual([
       ['CREATED', 'system', null, 'OPEN'],
-      ['ACKNOWLEDGED', 'jane@risk', 'looking into the age shift', 'ACKNOWLEDGED'],
-      ['RESOLVED', 'anonymous', 'upstream fixed', 'RESOLVED'],
+      ['ACKNOWLEDGED', jane.name, 'looking into the age shift', 'ACKNOWLEDGED'],
+      ['RESOLVED', fixture.service.adminKey.name, 'upstream fixed', 'RESOLVED'],
     ]);
     expect(history.edges[2].node.details).toMatchObject({ previousStatus: 'ACKNOWLEDGED' });
   });

@@ -127,7 +127,7 @@ describe('drift checks, reports and baselines (real PostgreSQL)', () => {
 
   it('GET /reports/:id serves a self-contained HTML report; an unknown id is a JSON 404', async () => {
     const [row] = (await fixture.sql.query(`SELECT r.id FROM drift_reports r JOIN batches b ON b.id = r.batch_id WHERE b.batch_id = 'income-drop-1'`)).rows;
-    const response = await fetch(`${fixture.service.url}/reports/${row.id}`);
+    const response = await fixture.service.fetch(`/reports/${row.id}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
     const html = await response.text();
@@ -135,7 +135,7 @@ describe('drift checks, reports and baselines (real PostgreSQL)', () => {
     expect(html).toContain('annualIncome');
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|src="http|href="http/);
-    const missing = await fetch(`${fixture.service.url}/reports/00000000-0000-0000-0000-000000000000`);
+    const missing = await fixture.service.fetch('/reports/00000000-0000-0000-0000-000000000000');
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
   });

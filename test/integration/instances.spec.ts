@@ -6,6 +6,7 @@ import { MIGRATIONS } from '../../migrations';
 import { applications, INGEST_MUTATION } from '../support/applications';
 import { createTestDatabase, sqlClient } from '../support/database';
 import { spawnService, ServiceProcess } from '../support/process';
+import { issueKeys } from '../support/keys';
 import { postGraphql } from '../support/service';
 
 jest.setTimeout(180_000);
@@ -53,15 +54,19 @@ describe('service processes', () => {
     const env = { EMBEDDED_PG_DIR: join(dir, 'pg'), EMBEDDED_PG_PORT: String(port) };
     try {
       const first = await spawnService(env);
-      const ingested = await postGraphql<{ ingestBatch: { batchId: string } }>(first.url, INGEST_MUTATION, {
-        input: { batchId: 'survives-restart', records: applications(10) },
-      });
+      const [ingest, viewer] = await issueKeys(env, [{ role: 'ingest' }, { role: 'viewer' }]);
+      const ingested = await postGraphql<{ ingestBatch: { batchId: string } }>(
+        first.url,
+        INGEST_MUTATION,
+        { input: { batchId: 'survives-restart', records: applications(10) } },
+        ingest,
+      );
       expect(ingested.errors).toBeUndefined();
       expect(await first.stop()).toBe(0);
       expect(await portOpen(port)).toBe(false);
 
       const second = await spawnService(env);
-      const batch = await postGraphql<{ batch: { size: number } }>(second.url, `{ batch(batchId: "survives-restart") { size } }`);
+      const batch = await postGraphql<{ batch: { size: number } }>(second.url, `{ batch(batchId: "survives-restart") { size } }`, undefined, viewer);
       expect(batch.data!.batch.size).toBe(10);
       expect(await second.stop()).toBe(0);
       expect(await portOpen(port)).toBe(false);

@@ -5,7 +5,7 @@ import { runMigrationsWithLock } from '../../src/database/migration-runner';
 import { createTestDatabase } from '../support/database';
 
 const TABLES = [
-  'alert_events', 'alerts', 'baselines', 'batches', 'drift_reports', 'feature_drift_metrics',
+  'alert_events', 'alerts', 'api_keys', 'audit_log', 'baselines', 'batches', 'drift_reports', 'feature_drift_metrics',
   'model_versions', 'performance_metrics', 'prediction_logs', 'retraining_events',
 ];
 

@@ -37,13 +37,23 @@ export interface WsTestClient {
   dispose(): Promise<void>;
 }
 
-/** graphql-ws client on the `ws` package, against a running instance's http(s) URL. */
-export function connectWs(httpUrl: string): WsTestClient {
+/**
+ * graphql-ws client on the `ws` package, against a running instance's http(s) URL, sending the
+ * key in `connection_init` as a console would (null: no credentials).
+ */
+export function connectWs(httpUrl: string, key: { headers: { authorization: string } } | null, options: { origin?: string } = {}): WsTestClient {
   let closedWith: (code: number) => void = () => undefined;
   const closed = new Promise<number>((resolve) => (closedWith = resolve));
   const client = createClient({
     url: `${httpUrl.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
+    webSocketImpl: options.origin
+      ? class extends WebSocket {
+          constructor(address: string, protocols?: string | string[]) {
+            super(address, protocols, { origin: options.origin });
+          }
+        }
+      : WebSocket,
+    connectionParams: key ? { authorization: key.headers.authorization } : undefined,
     retryAttempts: 0,
     lazy: false,
     on: { closed: (event) => closedWith((event as { code: number }).code) },

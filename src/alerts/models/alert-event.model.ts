@@ -14,7 +14,7 @@ export class AlertEvent {
   @Field()
   occurredAt: Date;
 
-  @Field({ description: "Who made the change: the x-actor header, 'anonymous', or 'system' for rule evaluation" })
+  @Field({ description: "Who made the change: the authenticated principal (API key name or OIDC subject), or 'system' for rule evaluation" })
   actor: string;
 
   @Field(() => String, { nullable: true })

@@ -11,6 +11,7 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
 };
 
 const STATUS_OF_CODE: Record<ErrorCode, number> = {
@@ -20,6 +21,7 @@ const STATUS_OF_CODE: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -39,7 +41,18 @@ export class ApiExceptionFilter implements GqlExceptionFilter {
       return new GraphQLError(message, { extensions: { code, ...details } });
     }
     const response = host.switchToHttp().getResponse<Response>();
-    response.status(STATUS_OF_CODE[code]).json({ error: { code, message, ...details } });
+    if (response.headersSent) {
+      // Part of a body is already out: cut the connection rather than let it pass as complete.
+      response.destroy();
+      return undefined;
+    }
+    // Set explicitly: a header the route set before failing (e.g. text/html) must never label
+    // an error body, which may carry caller input; res.json() would keep an existing content-type.
+    response
+      .status(STATUS_OF_CODE[code])
+      .setHeader('content-type', 'application/json; charset=utf-8')
+      .setHeader('x-content-type-options', 'nosniff');
+    response.send(JSON.stringify({ error: { code, message, ...details } }));
     return undefined;
   }
 

@@ -8,6 +8,7 @@ import { AppConfig } from '../../config/app-config';
 import { complexityError } from './complexity-limit';
 import { depthLimitRule } from './depth-limit.rule';
 import { formatGraphqlError } from './format-error';
+import { operationShapeError, withoutSuggestions } from './operation-limits';
 import { requestPlugin } from './request-logging.plugin';
 
 /** Limits for the websocket path, which bypasses Apollo's HTTP request pipeline. */
@@ -38,8 +39,20 @@ function capIncomingMessages(socket: unknown, maxBytes: number): void {
   });
 }
 
-export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+/**
+ * The websocket admission hooks, implemented by the security module (GraphqlWsSecurity): the
+ * common layer only knows that a connection must be accepted and released.
+ */
+export interface WsAdmission {
+  onConnect(ctx: Context<Record<string, unknown> | undefined, never>): Promise<boolean>;
+  onDisconnect(ctx: Context<Record<string, unknown> | undefined, never>): void;
+}
+
+export function graphqlOptions(config: AppConfig, ws: WsAdmission): ApolloDriverConfig {
   let schema: GraphQLSchema | undefined;
+  const parseOptions = { maxTokens: config.graphql.maxTokens };
+  const clean = (errors: readonly GraphQLError[]): GraphQLError[] =>
+    config.isProduction ? errors.map((e) => new GraphQLError(withoutSuggestions(e.message), { extensions: e.extensions })) : [...errors];
   const validationRules = [depthLimitRule(config.graphql.maxDepth)];
   const activeSubscriptions = new WeakMap<object, number>();
 
@@ -53,10 +66,18 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     introspection: !config.isProduction,
     csrfPrevention: true,
     validationRules,
+    // A token limit stops a document with 100,000 aliases at parse time, before validation (whose
+    // overlapping-fields rule is quadratic) or any resolver runs.
+    parseOptions,
+    hideSchemaDetailsFromClientErrors: config.isProduction,
+    includeStacktraceInErrorResponses: !config.isProduction,
     // Cache-control hints are unused here (responses are never cached), and the plugin wraps every
     // field resolver: ~30% of the time spent returning a 50,000-prediction response.
-    plugins: [ApolloServerPluginCacheControlDisabled(), requestPlugin(config.graphql.maxComplexity)],
-    formatError: formatGraphqlError,
+    plugins: [ApolloServerPluginCacheControlDisabled(), requestPlugin(config.graphql.maxComplexity, config.graphql.maxRootFields)],
+    formatError: (formatted) => {
+      const result = formatGraphqlError(formatted);
+      return config.isProduction ? { ...result, message: withoutSuggestions(result.message) } : result;
+    },
     transformSchema: (built: GraphQLSchema) => {
       schema = built;
       return built;
@@ -66,10 +87,11 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
       // Nest forwards every graphql-ws option at run time; its type lists only some of them.
       'graphql-ws': {
         path: '/graphql',
-        onConnect: (ctx: Context) => {
+        onConnect: async (ctx: Context) => {
           capIncomingMessages((ctx.extra as { socket?: unknown }).socket, config.graphql.wsMaxMessageBytes);
-          return true;
+          return ws.onConnect(ctx as Context<Record<string, unknown> | undefined, never>);
         },
+        onClose: (ctx: Context) => ws.onDisconnect(ctx as Context<Record<string, unknown> | undefined, never>),
         onSubscribe: (ctx: Context, _id: string, payload: SubscribePayload) => {
           if (!schema) return [new GraphQLError('Schema not ready')];
           const count = (activeSubscriptions.get(ctx.extra as object) ?? 0) + 1;
@@ -78,7 +100,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
           }
           let document;
           try {
-            document = parse(payload.query);
+            document = parse(payload.query, parseOptions);
           } catch (error) {
             return [error as GraphQLError];
           }
@@ -86,12 +108,15 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
           if (!operation || operation.operation !== OperationTypeNode.SUBSCRIPTION) {
             return [new GraphQLError('Only subscription operations are accepted over websocket; use HTTP for queries and mutations')];
           }
+          const shape = operationShapeError(document, operation, config.graphql.maxRootFields);
+          if (shape) return [shape];
           const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
-          if (errors.length) return errors;
+          if (errors.length) return clean(errors);
           const tooComplex = complexityError(schema, document, payload.operationName, payload.variables, config.graphql.maxComplexity);
           if (tooComplex) return [tooComplex];
           activeSubscriptions.set(ctx.extra as object, count);
-          return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: { extra: ctx.extra } };
+          const extra = ctx.extra as { connectionId?: string };
+          return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: { extra, requestId: extra.connectionId } };
         },
         onComplete: (ctx: Context) => {
           const count = activeSubscriptions.get(ctx.extra as object) ?? 1;

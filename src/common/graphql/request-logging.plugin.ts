@@ -1,12 +1,15 @@
 import { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { Logger } from '@nestjs/common';
+import { GraphQLError } from 'graphql';
 import { complexityError } from './complexity-limit';
+import { operationShapeError } from './operation-limits';
 
 /**
  * One structured log line per GraphQL request (operation, duration, batch size, error codes),
- * and the complexity limit, applied once the operation is known.
+ * and the limits applied once the operation is known, before any resolver runs: no
+ * subscriptions over HTTP, one field per mutation, root-field count, query cost.
  */
-export function requestPlugin(maxComplexity: number): ApolloServerPlugin {
+export function requestPlugin(maxComplexity: number, maxRootFields: number): ApolloServerPlugin {
   const logger = new Logger('Request');
   return {
     async requestDidStart(start: GraphQLRequestContext<object>) {
@@ -15,6 +18,14 @@ export function requestPlugin(maxComplexity: number): ApolloServerPlugin {
       const batchSize = Array.isArray(variables?.input?.records) ? variables.input.records.length : undefined;
       return {
         async didResolveOperation(context) {
+          if (!context.operation) return;
+          if (context.operation.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are served over graphql-ws at /graphql, not over HTTP POST', {
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            });
+          }
+          const shape = operationShapeError(context.document, context.operation, maxRootFields);
+          if (shape) throw shape;
           // Cost comes from `first`-sized list fields in queries. Mutations take one bounded
           // `input` (MAX_BATCH_SIZE, body limit) and are not costed: computing the cost coerces
           // the variables again, which for a 50,000-record batch doubles GraphQL's own work.

@@ -8,9 +8,15 @@ export interface DriftReportView {
   title?: string;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+function escapeHtml(raw: string): string {
+  return raw.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
+
+/**
+ * Escapes any stored value for text or quoted-attribute context. Every value read back from the
+ * database (details are free JSON) goes through this, even those typed as numbers or enums.
+ */
+const text = (value: unknown): string => escapeHtml(value === null || value === undefined ? '' : String(value));
 
 const num = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : formatNumber(value));
 
@@ -21,7 +27,7 @@ function verdictBadge(f: FeatureDriftMetric): string {
 
 function featureRow(f: FeatureDriftMetric): string {
   return `<tr class="${f.drifted ? 'drifted' : ''}">
-<td><a href="#f-${escapeHtml(f.feature)}">${escapeHtml(f.feature)}</a></td><td>${escapeHtml(f.kind)}</td><td>${escapeHtml(f.method)}</td>
+<td><a href="#f-${text(f.feature)}">${text(f.feature)}</a></td><td>${text(f.kind)}</td><td>${text(f.method)}</td>
 <td>${num(f.statistic)}</td><td>${num(f.pValue)}</td><td>${num(f.adjustedPValue)}</td><td>${num(f.psi)}</td>
 <td>${num(f.wassersteinNormalized)}</td><td>${num(f.jensenShannon)}</td><td>${num(f.effectSize)} / ${num(f.effectThreshold)}</td>
 <td>${verdictBadge(f)}</td></tr>`;
@@ -36,15 +42,15 @@ function featureSection(f: FeatureDriftMetric, details: StoredReportDetails['fea
   if (!details) return '';
   const h = details.histogram;
   const charts = [
-    `<figure><figcaption>Distribution (share of rows per bin)</figcaption>${histogramSvg(binLabels(h.edges, f.kind, h.reference.length), h.reference, h.current, `${f.feature} histogram`)}</figure>`,
+    `<figure><figcaption>Distribution (share of rows per bin)</figcaption>${histogramSvg(binLabels(h.edges, f.kind, h.reference.length).map(text), h.reference, h.current, text(`${f.feature} histogram`))}</figure>`,
   ];
   if (details.ecdf && f.kind === 'numeric') {
-    charts.push(`<figure><figcaption>Empirical CDF (KS = largest vertical gap)</figcaption>${ecdfSvg(details.ecdf.x, details.ecdf.reference, details.ecdf.current, `${f.feature} ECDF`)}</figure>`);
+    charts.push(`<figure><figcaption>Empirical CDF (KS = largest vertical gap)</figcaption>${ecdfSvg(details.ecdf.x, details.ecdf.reference, details.ecdf.current, text(`${f.feature} ECDF`))}</figure>`);
   }
-  const reason = details.reason ? `<p class="reason">${escapeHtml(details.reason)}</p>` : '';
-  return `<section id="f-${escapeHtml(f.feature)}"><h3>${escapeHtml(f.feature)} ${verdictBadge(f)}</h3>${reason}
+  const reason = details.reason ? `<p class="reason">${text(details.reason)}</p>` : '';
+  return `<section id="f-${text(f.feature)}"><h3>${text(f.feature)} ${verdictBadge(f)}</h3>${reason}
 <div class="charts">${charts.join('')}</div>
-<p class="small">rows compared: ${details.sampleSize}; deciding statistic ${escapeHtml(f.method)} = ${num(f.statistic)} (threshold ${num(f.threshold)})</p></section>`;
+<p class="small">rows compared: ${text(details.sampleSize)}; deciding statistic ${text(f.method)} = ${num(f.statistic)} (threshold ${num(f.threshold)})</p></section>`;
 }
 
 /**
@@ -59,10 +65,10 @@ export function renderDriftReportHtml(view: DriftReportView): string {
   const statusClass = report.status === 'DRIFT' ? 'drift' : report.status === 'STABLE' ? 'ok' : 'muted';
   const scope = report.kind === 'WINDOW'
     ? `window ${report.windowStart?.toISOString() ?? ''} – ${report.windowEnd?.toISOString() ?? ''}`
-    : `batch ${escapeHtml(report.batchId ?? '')}`;
+    : `batch ${text(report.batchId ?? '')}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+<title>${text(title)}</title>
 <link rel="icon" href="data:,">
 <style>
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#222;max-width:1200px}
@@ -76,14 +82,14 @@ th:first-child,td:first-child,td:nth-child(2),td:nth-child(3){text-align:left} t
 .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}
 .small,.reason{font-size:12px;color:#555}
 </style></head><body>
-<h1>${escapeHtml(title)}</h1>
-<p class="small">${report.kind} report for ${scope} · model ${escapeHtml(report.modelVersion)} · baseline v${report.baselineVersion ?? '–'} · ${report.createdAt.toISOString()}</p>
+<h1>${text(title)}</h1>
+<p class="small">${text(report.kind)} report for ${scope} · model ${text(report.modelVersion)} · baseline v${text(report.baselineVersion ?? '–')} · ${report.createdAt.toISOString()}</p>
 <div class="summary">
-<div>verdict<b><span class="badge ${statusClass}">${report.status}</span></b></div>
-<div>rows<b>${report.rowCount}</b></div>
+<div>verdict<b><span class="badge ${statusClass}">${text(report.status)}</span></b></div>
+<div>rows<b>${text(report.rowCount)}</b></div>
 <div>global score<b>${num(report.globalScore)}</b></div>
 <div>drifted share<b>${num(report.driftedShare)}</b></div>
-<div>drifted features<b>${drifted.length ? escapeHtml(drifted.join(', ')) : 'none'}</b></div>
+<div>drifted features<b>${drifted.length ? text(drifted.join(', ')) : 'none'}</b></div>
 </div>
 <p class="legend small">Charts:<span style="background:${REFERENCE_COLOR}"></span>reference (baseline)<span style="background:${CURRENT_COLOR}"></span>current</p>
 <h2>Per-feature results</h2>

@@ -67,4 +67,10 @@ export class ModelVersion {
 
   @Field(() => Date, { nullable: true })
   promotedAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The principal whose retrainModel created this version (null for registered artifacts)' })
+  trainedBy: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The principal who last promoted it; never the one who trained it (four-eyes)' })
+  promotedBy: string | null;
 }

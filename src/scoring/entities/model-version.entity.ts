@@ -34,4 +34,10 @@ export class ModelVersionEntity {
 
   @Column({ name: 'promoted_at', type: 'timestamptz', nullable: true })
   promotedAt: Date | null;
+
+  @Column({ name: 'trained_by', type: 'text', nullable: true })
+  trainedBy: string | null;
+
+  @Column({ name: 'promoted_by', type: 'text', nullable: true })
+  promotedBy: string | null;
 }

@@ -1,0 +1,100 @@
+import { userInfo } from 'node:os';
+import { DomainError } from '../../common/errors/domain-error';
+import { UUID_PATTERN } from '../../common/pagination/connection';
+import { apiKeyInfo } from '../../security/api-keys.service';
+import { systemCaller } from '../../security/caller';
+import { ROLES } from '../../security/roles';
+import { openSecurityStore, SecurityStore } from '../../security/security-store';
+import { CliCommand, CliFailure, CliIo } from '../command';
+import { printJson } from '../files';
+import { requiredString, stringOption } from '../options';
+
+/** Audit rows of CLI key operations name the operating-system user who ran them. */
+function cliCaller() {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // containers without a passwd entry
+  }
+  return systemCaller(`cli:${user}`.replace(/[^A-Za-z0-9._@:-]/g, '_'));
+}
+
+async function withStore<T>(work: (store: SecurityStore) => Promise<T>): Promise<T> {
+  const store = await openSecurityStore();
+  try {
+    return await work(store);
+  } catch (error) {
+    // Validation and not-found errors are the user's to fix: say what, without a stack.
+    if (error instanceof DomainError) throw new CliFailure(error.message);
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
+const DETAILS = `
+Uses DATABASE_URL, or the embedded PostgreSQL (the running service's, if it is up). Output is JSON on
+stdout; the secret is printed only by "keys create" and is never stored or shown again.`;
+
+const createCommand: CliCommand = {
+  name: 'create',
+  summary: 'Create an API key and print { id, name, role, key } (the key is shown once)',
+  options: [
+    { name: 'name', value: '<name>', description: 'Unique among live keys: letters, digits, . _ @ -', required: true },
+    { name: 'role', value: '<role>', description: `One of ${ROLES.join(', ')}`, required: true },
+    { name: 'expires', value: '<iso-time>', description: 'When the key stops working, e.g. 2027-06-30T00:00:00Z' },
+  ],
+  details: DETAILS,
+  async run(values, io: CliIo) {
+    const name = requiredString(values, 'name');
+    const role = requiredString(values, 'role');
+    const expiresText = stringOption(values, 'expires');
+    const expiresAt = expiresText === undefined ? null : new Date(expiresText);
+    if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new CliFailure(`--expires must be an ISO 8601 time, got "${expiresText}"`);
+    const created = await withStore((store) => store.keys.create(cliCaller(), { name, role, expiresAt }));
+    printJson(io.stdout, { id: created.row.id, name: created.row.name, role: created.row.role, key: created.key });
+  },
+};
+
+const listCommand: CliCommand = {
+  name: 'list',
+  summary: 'Print every API key as JSON (never the secret)',
+  details: DETAILS,
+  async run(_values, io: CliIo) {
+    const rows = await withStore(async (store) => {
+      const all = [];
+      let before: { createdAt: string; id: string } | null = null;
+      for (;;) {
+        const page = await store.repository.list(500, before);
+        all.push(...page);
+        if (page.length < 500) return all;
+        const last = page[page.length - 1];
+        before = { createdAt: last.createdAt.toISOString(), id: last.id };
+      }
+    });
+    printJson(
+      io.stdout,
+      rows.map(apiKeyInfo).map(({ id, name, role, createdAt, lastUsedAt, expiresAt, revokedAt }) => ({ id, name, role, createdAt, lastUsedAt, expiresAt, revokedAt })),
+    );
+  },
+};
+
+const revokeCommand: CliCommand = {
+  name: 'revoke',
+  summary: 'Revoke an API key by id (its open websockets close within seconds)',
+  options: [{ name: 'id', value: '<uuid>', description: 'The key id (from keys list)', required: true }],
+  details: DETAILS,
+  async run(values, io: CliIo) {
+    const id = requiredString(values, 'id');
+    if (!UUID_PATTERN.test(id)) throw new CliFailure(`--id must be a key id (UUID), got "${id}"`);
+    const row = await withStore((store) => store.keys.revoke(cliCaller(), id));
+    printJson(io.stdout, { id: row.id, name: row.name, role: row.role, revokedAt: row.revokedAt });
+  },
+};
+
+export const keysCommand: CliCommand = {
+  name: 'keys',
+  summary: 'API keys: create, list, revoke',
+  subcommands: [createCommand, listCommand, revokeCommand],
+};
