@@ -17,6 +17,9 @@ import { benchDatabase, progress } from './support/database';
  * Instance B (a separate process) fans them out to SUBSCRIBERS graphql-ws clients (also in
  * this process, so one clock measures both ends). Latency = receipt time minus the moment the
  * COMMIT was sent; p50 and p99 over every (event, subscriber) delivery are printed.
+ * Each subscriber is its own principal, as separate consoles would be: a viewer key per
+ * subscriber, sent in connection_init (which also keeps clear of WS_MAX_CONNECTIONS_PER_PRINCIPAL).
+ * Authentication happens once per connection, before the warm-up, so it is not in the latencies.
  */
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000);
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 50);
@@ -39,6 +42,10 @@ async function main(): Promise<void> {
   const db = await benchDatabase();
   progress('starting instance A (in process) and instance B (child process)');
   const a = await startTestService(db.url, { LOG_LEVEL: 'warn' });
+  // Keys before instance B starts: NODE_ENV=production refuses to start without a usable key.
+  progress(`creating ${SUBSCRIBERS} viewer keys`);
+  const viewerKeys: string[] = [];
+  for (let i = 0; i < SUBSCRIBERS; i++) viewerKeys.push((await a.issueKey('viewer', { name: `bench-viewer-${i}` })).headers.authorization);
   // LOG_LEVEL info: spawnService waits for the "service listening" log line.
   const b = await spawnService({ DATABASE_URL: db.url, LOG_LEVEL: 'info', NODE_ENV: 'production' }, 120_000);
   const dataSource = a.app.get(DataSource);
@@ -65,8 +72,21 @@ async function main(): Promise<void> {
     return id;
   };
 
-  const clients = Array.from({ length: SUBSCRIBERS }, () =>
-    createClient({ url: `${b.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined }),
+  const clients = viewerKeys.map((authorization, i) =>
+    createClient({
+      url: `${b.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization },
+      retryAttempts: 0,
+      lazy: false,
+      onNonLazyError: () => undefined,
+      on: {
+        closed: (event) => {
+          const { code, reason } = event as { code: number; reason: string };
+          if (code !== 1000) progress(`subscriber ${i}: socket closed ${code} ${reason}`);
+        },
+      },
+    }),
   );
   try {
     for (const client of clients) {

@@ -7,7 +7,14 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
 import { generateRows, loadProfile } from '../datasets/generator';
+import { loadAppConfig } from '../src/config/config.module';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { ApiKeysRepository } from '../src/security/api-keys.repository';
+import { AuthenticationService } from '../src/security/authentication.service';
+import { systemCaller } from '../src/security/caller';
+import { openSecurityStore } from '../src/security/security-store';
 import { spawnService } from '../test/support/process';
 import { benchDatabase, median, progress } from './support/database';
 import { startGraphqlFloor } from './graphql-floor';
@@ -17,10 +24,19 @@ import { startGraphqlFloor } from './graphql-floor';
  *  (a) GraphQL floor: same HTTP request and input types, resolver returns the count;
  *  (b) persistence floor: COPY of the same prediction rows into a scratch table;
  *  (c) full ingestBatch on a real service process;
- * and c / (a + b). Also the service's peak RSS growth during a 50,000-record batch.
+ * and c / (a + b). Also the service's peak RSS growth during a 50,000-record batch, and what
+ * authentication costs per request (every request to the service carries an API key; the floors
+ * have none): AuthenticationService.authenticate() timed in this process against the bench
+ * database with a warm key, cross-checked by HTTP round trips with and without the guard.
  */
 const SIZES = [1_000, 10_000, 50_000];
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+/** authenticate() calls timed in-process (after AUTH_WARMUP untimed ones, the first of which pays scrypt). */
+const AUTH_CALLS = Number(process.env.BENCH_AUTH_CALLS ?? 2_000);
+const AUTH_WARMUP = 100;
+/** HTTP round trips of each kind; kept under the viewer role's rate-limit bucket (300, refilled at 50/s). */
+const HTTP_PROBES = 200;
+const AUTH_TARGET_MS = 2;
 const FLOOR_MUTATION = `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) }`;
 const FULL_MUTATION = `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) {
   batchId size modelVersion scoredWith replayed
@@ -28,9 +44,11 @@ const FULL_MUTATION = `mutation($input: IngestBatchInput!) { ingestBatch(input: 
   dataQuality { rowCount duplicateCustomerIds duplicateRows missingValues invalidValues outOfSupportValues }
   warnings drift { status } } }`;
 
-async function post(url: string, body: string): Promise<number> {
+async function post(url: string, body: string, authorization?: string): Promise<number> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (authorization) headers.authorization = authorization;
   const started = performance.now();
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers, body });
   const json = (await response.json()) as { errors?: unknown[] };
   if (json.errors) throw new Error(`request failed: ${JSON.stringify(json.errors).slice(0, 500)}`);
   return performance.now() - started;
@@ -68,6 +86,61 @@ function phaseTimes(output: string, batchPrefix: string, phase: string): number[
   return times;
 }
 
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+interface AuthFigures {
+  firstUseMs: number;
+  authenticate: number[];
+  httpAuthenticated: number[];
+  httpOpen: number[];
+}
+
+/**
+ * Authentication cost per request, measured while the service runs. (1) authenticate() with a
+ * warm key — the work RoleGuard adds to every request: prefix lookup in api_keys, the cached
+ * secret check, expiry/revocation, the (at most once a minute) last-used update — on its own
+ * AuthenticationService over a pool sized like the service's, against the same database.
+ * (2) Interleaved HTTP round trips to the service: `{ me { name } }` with the key (guard,
+ * authentication, rate-limit bucket, a trivial resolver) against `{ __typename }` without
+ * credentials (no root resolver, so no guard), the same HTTP/GraphQL path otherwise.
+ */
+async function measureAuthentication(databaseUrl: string, serviceUrl: string, authorization: string): Promise<AuthFigures> {
+  const config = loadAppConfig({ DATABASE_URL: databaseUrl, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
+  const dataSource = await new DataSource(dataSourceOptions(databaseUrl, config.dbPoolSize, config.database)).initialize();
+  try {
+    const authentication = new AuthenticationService(config, new ApiKeysRepository(dataSource));
+    let started = performance.now();
+    await authentication.authenticate(authorization);
+    const firstUseMs = performance.now() - started;
+    for (let i = 1; i < AUTH_WARMUP; i++) await authentication.authenticate(authorization);
+    const authenticate: number[] = [];
+    for (let i = 0; i < AUTH_CALLS; i++) {
+      started = performance.now();
+      await authentication.authenticate(authorization);
+      authenticate.push(performance.now() - started);
+    }
+    const me = JSON.stringify({ query: '{ me { name } }' });
+    const open = JSON.stringify({ query: '{ __typename }' });
+    // The service already verified this key once (its first use paid scrypt); a few warm-ups each.
+    for (let i = 0; i < 10; i++) {
+      await post(serviceUrl, me, authorization);
+      await post(serviceUrl, open);
+    }
+    const httpAuthenticated: number[] = [];
+    const httpOpen: number[] = [];
+    for (let i = 0; i < HTTP_PROBES; i++) {
+      httpAuthenticated.push(await post(serviceUrl, me, authorization));
+      httpOpen.push(await post(serviceUrl, open));
+    }
+    return { firstUseMs, authenticate, httpAuthenticated, httpOpen };
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 function rssKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]);
@@ -76,6 +149,17 @@ function rssKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 async function main(): Promise<void> {
   const profile = loadProfile();
   const db = await benchDatabase();
+  progress('creating API keys (the service runs with NODE_ENV=production, which needs one to start)');
+  // openSecurityStore migrates the fresh database itself, under the service's migration lock.
+  const store = await openSecurityStore({ DATABASE_URL: db.url });
+  let ingestAuthorization: string;
+  let viewerAuthorization: string;
+  try {
+    ingestAuthorization = `Bearer ${(await store.keys.create(systemCaller('bench'), { name: 'bench-ingest', role: 'ingest' })).key}`;
+    viewerAuthorization = `Bearer ${(await store.keys.create(systemCaller('bench'), { name: 'bench-viewer', role: 'viewer' })).key}`;
+  } finally {
+    await store.close();
+  }
   progress('starting service process and GraphQL floor server');
   // debug logs carry each batch's phase timings (validate, score, write, drift, performance, commit).
   const service = await spawnService({ DATABASE_URL: db.url, LOG_LEVEL: 'debug', NODE_ENV: 'production' }, 120_000);
@@ -84,6 +168,7 @@ async function main(): Promise<void> {
   const rows: Array<Record<string, string | number>> = [];
   const phaseRows: Array<Record<string, string | number>> = [];
   let peakGrowthMb = 0;
+  let auth: AuthFigures;
   try {
     await sql.connect();
     await sql.query(`CREATE TABLE scratch_predictions (LIKE prediction_logs INCLUDING DEFAULTS INCLUDING INDEXES)`);
@@ -94,9 +179,10 @@ async function main(): Promise<void> {
       const b: number[] = [];
       const c: number[] = [];
       // One warm-up of each path, then REPEATS measured runs, interleaved so machine noise hits all three alike.
+      // (The service's first warm-up also pays the key's one scrypt check.)
       await post(floor.url, floorBody);
       await copyFloor(sql, records);
-      await post(service.url, JSON.stringify({ query: FULL_MUTATION, variables: { input: { batchId: `warm-${size}`, records } } }));
+      await post(service.url, JSON.stringify({ query: FULL_MUTATION, variables: { input: { batchId: `warm-${size}`, records } } }), ingestAuthorization);
       for (let run = 0; run < REPEATS; run++) {
         progress(`size ${size}: run ${run + 1}/${REPEATS}`);
         a.push(await post(floor.url, floorBody));
@@ -104,7 +190,7 @@ async function main(): Promise<void> {
         const pid = service.process.pid!;
         const before = rssKb(pid, 'VmRSS');
         writeFileSync(`/proc/${pid}/clear_refs`, '5'); // resets VmHWM, so it reports this request's peak
-        c.push(await post(service.url, JSON.stringify({ query: FULL_MUTATION, variables: { input: { batchId: `b-${size}-${run}`, records } } })));
+        c.push(await post(service.url, JSON.stringify({ query: FULL_MUTATION, variables: { input: { batchId: `b-${size}-${run}`, records } } }), ingestAuthorization));
         if (size === 50_000) peakGrowthMb = Math.max(peakGrowthMb, (rssKb(pid, 'VmHWM') - before) / 1024);
       }
       const [ma, mb, mc] = [median(a), median(b), median(c)];
@@ -121,6 +207,8 @@ async function main(): Promise<void> {
         'drift share of c': `${((driftMs / mc) * 100).toFixed(1)}%`,
       });
     }
+    progress(`authentication: ${AUTH_CALLS} authenticate() calls in process, ${HTTP_PROBES} HTTP round trips of each kind`);
+    auth = await measureAuthentication(db.url, service.url, viewerAuthorization);
   } finally {
     await sql.end();
     await floor.close();
@@ -136,6 +224,18 @@ async function main(): Promise<void> {
   console.log(`ratio c / (a + b) <= 1.5 at 10,000 and 50,000 records: ${ratioOk ? 'PASS' : 'FAIL'}`);
   const driftShare = Number(String(rows.find((r) => r.records === 10_000)!['drift share of c']).replace('%', ''));
   console.log(`drift check adds ${driftShare.toFixed(1)}% of ingestBatch time at 10,000 records (target < 10%): ${driftShare < 10 ? 'PASS' : 'FAIL'}`);
+  const ms = (value: number): string => value.toFixed(2);
+  const [authP50, authP99] = [percentile(auth.authenticate, 50), percentile(auth.authenticate, 99)];
+  console.log(
+    `authentication per request: p50 ${ms(authP50)} ms, p99 ${ms(authP99)} ms (target < ${AUTH_TARGET_MS} ms) ${authP50 < AUTH_TARGET_MS && authP99 < AUTH_TARGET_MS ? 'PASS' : 'FAIL'}` +
+      ` — AuthenticationService.authenticate() with a warm API key, ${AUTH_CALLS} calls against the bench database`,
+  );
+  console.log(`  first use of a key (scrypt check, once per key per process): ${ms(auth.firstUseMs)} ms`);
+  const [meP50, openP50] = [percentile(auth.httpAuthenticated, 50), percentile(auth.httpOpen, 50)];
+  console.log(
+    `  HTTP cross-check, ${HTTP_PROBES} interleaved round trips each: { me { name } } with the key p50 ${ms(meP50)} ms (p99 ${ms(percentile(auth.httpAuthenticated, 99))})` +
+      ` vs { __typename } without credentials p50 ${ms(openP50)} ms (p99 ${ms(percentile(auth.httpOpen, 99))}): difference p50 ${ms(meP50 - openP50)} ms (guard + authentication + resolver)`,
+  );
 }
 
 main().catch((error: unknown) => {

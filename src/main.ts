@@ -5,6 +5,8 @@ import { JsonLogger } from './common/logging/json-logger';
 import { loadAppConfig } from './config/config.module';
 import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres';
 import { DemoTraffic } from './demo/demo-traffic';
+import { ApiKeysService } from './security/api-keys.service';
+import { systemCaller } from './security/caller';
 
 async function main(): Promise<void> {
   let config;
@@ -27,8 +29,26 @@ async function main(): Promise<void> {
 
   const { app, url } = await startService(config, overrides);
   logger.log({ msg: 'service listening', url, graphql: `${url}/graphql`, health: `${url}/health` });
-  const demo = config.demo ? new DemoTraffic(url, config.demoIntervalMs) : null;
-  demo?.start();
+  let demo: DemoTraffic | null = null;
+  if (config.demo) {
+    // Fresh keys on every demo start (the previous run's are revoked): one for the generated
+    // traffic, one read-only key for the dashboard and the IDE. The viewer key travels in the
+    // link's fragment, which browsers never send to the server, so it reaches no request log.
+    const keys = await app.get(ApiKeysService).replace(systemCaller('demo'), [
+      { name: 'demo-traffic', role: 'ingest' },
+      { name: 'demo-viewer', role: 'viewer' },
+    ]);
+    const viewerKey = keys['demo-viewer'];
+    logger.log({ msg: 'demo dashboard (read-only key in the link fragment)', dashboard: `${url}/dashboard#key=${viewerKey}` });
+    logger.log({
+      msg: 'demo GraphQL IDE: open the URL and put the headers below in its headers panel',
+      graphql: `${url}/graphql`,
+      headers: { Authorization: `Bearer ${viewerKey}` },
+      moreRights: 'npm run cli -- keys create --name NAME --role admin',
+    });
+    demo = new DemoTraffic(url, keys['demo-traffic'], config.demoIntervalMs);
+    demo.start();
+  }
 
   // Nest closes the HTTP server and the database pool first; only then may the embedded
   // PostgreSQL stop, or in-flight transactions would fail instead of finishing.

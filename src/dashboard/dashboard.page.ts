@@ -1,6 +1,10 @@
 import { DASHBOARD_SCRIPT } from './dashboard-script';
 
-/** The dashboard's HTML shell; the data arrives through the GraphQL API (see dashboard-script.ts). */
+/**
+ * The dashboard's HTML shell; the data arrives through the GraphQL API (see dashboard-script.ts).
+ * It carries no credential: the script takes the API key from the URL fragment (never sent to
+ * the server) or from the key form, and keeps it in sessionStorage.
+ */
 export function renderDashboardPage(nonce: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -16,8 +20,15 @@ ul{list-style:none;padding:0;margin:0;font-size:13px}li{background:#fff;border:1
 .badge{border-radius:9px;padding:1px 7px;font-size:11px;color:#fff;background:#888}
 .badge.drift,.badge.critical{background:#d62728}.badge.high{background:#ff7f0e}.badge.medium{background:#bcbd22}.badge.low{background:#17becf}
 .badge.stable{background:#2ca02c}.badge.insufficient_data{background:#888}.muted{color:#777}
+#auth{background:#fff;border:1px solid #e3a0a0;border-radius:6px;padding:10px 14px;margin:0 0 14px;max-width:640px}
+#auth[hidden],#forget-key[hidden]{display:none}#auth p{margin:0 0 8px;font-size:14px}#auth input{width:100%;box-sizing:border-box;font:13px monospace;padding:5px;margin:4px 0 8px}
+button.link{background:none;border:0;padding:0;color:#0645ad;cursor:pointer;font:inherit;text-decoration:underline}
 </style></head><body>
-<h1>Credit model monitor</h1>
+<h1>Credit model monitor <button type="button" class="link muted" id="forget-key" hidden>forget key</button></h1>
+<section id="auth" hidden><p id="auth-message" role="alert"></p>
+<form id="key-form" autocomplete="off"><label for="key-input">API key (role viewer or above)</label>
+<input id="key-input" type="password" autocomplete="off" spellcheck="false" placeholder="cmk_…" required>
+<button type="submit">Use this key</button> <span class="muted">kept in this tab only (sessionStorage)</span></form></section>
 <div class="cards">
 <div class="card">batches<b id="batch-count">–</b></div>
 <div class="card">active baseline<b id="baseline">–</b></div>

@@ -3,7 +3,8 @@ import { DataProfile, generateRows, loadProfile, ScenarioName } from '../../data
 
 /**
  * Live demo traffic: the service sends itself generated batches over its own GraphQL endpoint,
- * like an upstream scoring system would. Healthy traffic alternates with drift scenarios so the
+ * like an upstream scoring system would, authenticated with its own ingest-role API key (made
+ * fresh by main.ts on every demo start). Healthy traffic alternates with drift scenarios so the
  * drift verdicts (and later alerts) have something to show.
  */
 const PHASES: Array<{ scenario: ScenarioName | null; strength?: number; batches: number }> = [
@@ -36,6 +37,8 @@ export class DemoTraffic {
 
   constructor(
     private readonly url: string,
+    /** An API key with the ingest role (ingestBatch, submitOutcomes). */
+    private readonly apiKey: string,
     private readonly intervalMs: number,
     private readonly batchSize = 400,
   ) {
@@ -60,6 +63,10 @@ export class DemoTraffic {
     this.timer = null;
   }
 
+  private headers(): Record<string, string> {
+    return { 'content-type': 'application/json', authorization: `Bearer ${this.apiKey}` };
+  }
+
   private phaseFor(index: number): (typeof PHASES)[number] {
     const cycle = PHASES.reduce((n, p) => n + p.batches, 0);
     let position = index % cycle;
@@ -74,7 +81,7 @@ export class DemoTraffic {
     const observedAt = new Date().toISOString();
     const response = await fetch(`${this.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: this.headers(),
       body: JSON.stringify({
         query: OUTCOMES_MUTATION,
         variables: { input: { outcomes: batch.outcomes.map((o) => ({ ...o, batchId: batch.batchId, observedAt })) } },
@@ -99,7 +106,7 @@ export class DemoTraffic {
     const records = rows.map(({ actualDefault: _label, ...record }) => record);
     const response = await fetch(`${this.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: this.headers(),
       body: JSON.stringify({
         query: DEMO_MUTATION,
         variables: { input: { batchId: `demo-${runId}-${index}`, metadata: { demo: true, scenario: phase.scenario ?? 'none' }, records } },

@@ -24,7 +24,11 @@ export class DriftResolver {
     return this.queries.reports(first, after, from, to);
   }
 
-  @Query(() => [FeatureMetricPoint], { description: 'One feature\'s statistics over time (oldest first, at most 5,000 points)' })
+  @Query(() => [FeatureMetricPoint], {
+    description: 'One feature\'s statistics over time (oldest first, at most 5,000 points)',
+    // Reads up to 5,000 metric rows: costed as that many rows times the fields selected.
+    complexity: ({ childComplexity }: { childComplexity: number }) => 5_000 * Math.max(1, childComplexity / 10),
+  })
   metricsHistory(
     @Args('feature') feature: string,
     @Args('from', { type: () => Date, nullable: true }) from?: Date,

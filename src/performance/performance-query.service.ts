@@ -21,6 +21,20 @@ const BUCKET_ORIGIN = '2000-01-03T00:00:00Z';
 const MAX_BUCKETS = 2_000;
 const MAX_HISTORY_ROWS = 1_000_000;
 
+/**
+ * Query cost of performanceHistory (graphql-query-complexity): it may scan up to a million
+ * prediction rows, so it starts at 10,000 (ten of them fill the default budget of 100,000) and
+ * adds its buckets times the fields selected per point. A thousand aliased copies are refused
+ * before any SQL runs.
+ */
+export function performanceHistoryCost(options: { args: Record<string, unknown>; childComplexity: number }): number {
+  const from = options.args.from instanceof Date ? options.args.from.getTime() : Date.parse(String(options.args.from));
+  const to = options.args.to instanceof Date ? options.args.to.getTime() : Date.parse(String(options.args.to));
+  const window = (options.args.window as PerformanceWindow | undefined) ?? PerformanceWindow.DAY;
+  const buckets = Number.isFinite(from) && Number.isFinite(to) && to > from ? Math.min(MAX_BUCKETS, Math.ceil((to - from) / WINDOW_MS[window])) : 1;
+  return 10_000 + buckets * Math.max(1, options.childComplexity);
+}
+
 /** Read side: a batch's stored performance and the performance history over time buckets. */
 @Injectable()
 export class PerformanceQueryService {

@@ -1,5 +1,6 @@
 import type { Caller } from '../security/caller';
 import { CurrentCaller } from '../security/security.decorators';
+import { performanceHistoryCost } from './performance-query.service';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { SubmitOutcomesInput } from './dto/submit-outcomes.input';
 import { PerformancePoint, PerformanceWindow } from './models/performance.model';
@@ -19,7 +20,10 @@ export class PerformanceResolver {
     return this.outcomes.submit(input, caller);
   }
 
-  @Query(() => [PerformancePoint], { description: 'Realized and estimated performance per model version and time bucket (oldest first)' })
+  @Query(() => [PerformancePoint], {
+    description: 'Realized and estimated performance per model version and time bucket (oldest first)',
+    complexity: performanceHistoryCost,
+  })
   performanceHistory(
     @Args('from', { type: () => Date }) from: Date,
     @Args('to', { type: () => Date }) to: Date,

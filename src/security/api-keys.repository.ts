@@ -66,8 +66,9 @@ export class ApiKeysRepository {
 
   /** Revokes a key (idempotent: an already revoked key keeps its first revocation time). */
   async revoke(manager: EntityManager, id: string): Promise<ApiKeyRow | null> {
+    // UPDATE ... RETURNING inside a CTE: TypeORM returns [rows, count] for a bare UPDATE.
     const rows: ApiKeyRow[] = await manager.query(
-      `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
+      `WITH u AS (UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING *) SELECT ${COLUMNS} FROM u`,
       [id],
     );
     return rows[0] ?? null;
@@ -75,7 +76,10 @@ export class ApiKeysRepository {
 
   /** Revokes every live key with one of these names (the demo replaces its own keys on each start). */
   async revokeByNames(manager: EntityManager, names: string[]): Promise<number> {
-    const rows: unknown[] = await manager.query(`UPDATE api_keys SET revoked_at = now() WHERE name = ANY($1) AND revoked_at IS NULL RETURNING id`, [names]);
+    const rows: unknown[] = await manager.query(
+      `WITH u AS (UPDATE api_keys SET revoked_at = now() WHERE name = ANY($1) AND revoked_at IS NULL RETURNING id) SELECT id FROM u`,
+      [names],
+    );
     return rows.length;
   }
 
