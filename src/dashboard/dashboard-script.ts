@@ -201,6 +201,12 @@ export const DASHBOARD_SCRIPT = String.raw`
   // The key travels in connection_init, never in the websocket URL; the server closes with
   // 4401 (refused) or 4403 (revoked, expired, forbidden) when it does not accept it.
   let lastEventId = null;
+  function feedError(errors) {
+    const first = (errors && errors[0]) || {};
+    const error = new ApiError(first.message || 'subscription refused', (first.extensions && first.extensions.code) || 'ERROR');
+    if (isAuthError(error)) authFailed(error);
+    else $('feed-state').textContent = 'feed error: ' + error.message;
+  }
   function connectFeed(current) {
     const key = storedKey();
     if (current !== session || !key) return;
@@ -216,10 +222,7 @@ export const DASHBOARD_SCRIPT = String.raw`
           query: 'subscription($after: ID) { alertChanged(afterEventId: $after) { id type occurredAt alert { severity status kind feature message occurrences } } }',
           variables: { after: lastEventId } } }));
       } else if (msg.type === 'next' && msg.payload.errors && !msg.payload.data) {
-        const first = msg.payload.errors[0];
-        const error = new ApiError(first.message, (first.extensions && first.extensions.code) || 'ERROR');
-        if (isAuthError(error)) authFailed(error);
-        else $('feed-state').textContent = 'feed error: ' + error.message;
+        feedError(msg.payload.errors);
       } else if (msg.type === 'next' && msg.payload.data) {
         const e = msg.payload.data.alertChanged;
         lastEventId = e.id;
@@ -229,10 +232,7 @@ export const DASHBOARD_SCRIPT = String.raw`
         $('feed').prepend(row);
         while ($('feed').children.length > 50) $('feed').lastChild.remove();
       } else if (msg.type === 'error' && msg.id === 'alerts') {
-        const first = msg.payload && msg.payload[0];
-        const error = new ApiError((first && first.message) || 'subscription refused', (first && first.extensions && first.extensions.code) || 'ERROR');
-        if (isAuthError(error)) authFailed(error);
-        else $('feed-state').textContent = 'feed error: ' + error.message;
+        feedError(msg.payload);
       } else if (msg.type === 'ping') {
         ws.send(JSON.stringify({ type: 'pong' }));
       }

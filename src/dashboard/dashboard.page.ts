@@ -23,6 +23,7 @@ ul{list-style:none;padding:0;margin:0;font-size:13px}li{background:#fff;border:1
 #auth{background:#fff;border:1px solid #e3a0a0;border-radius:6px;padding:10px 14px;margin:0 0 14px;max-width:640px}
 #auth[hidden],#forget-key[hidden]{display:none}#auth p{margin:0 0 8px;font-size:14px}#auth input{width:100%;box-sizing:border-box;font:13px monospace;padding:5px;margin:4px 0 8px}
 button.link{background:none;border:0;padding:0;color:#0645ad;cursor:pointer;font:inherit;text-decoration:underline}
+#forget-key{font-size:12px;font-weight:normal;margin-left:10px;vertical-align:middle}
 </style></head><body>
 <h1>Credit model monitor <button type="button" class="link muted" id="forget-key" hidden>forget key</button></h1>
 <section id="auth" hidden><p id="auth-message" role="alert"></p>

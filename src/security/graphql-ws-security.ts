@@ -7,9 +7,12 @@ import { Principal } from './principal';
 import { DomainError } from '../common/errors/domain-error';
 import { WS_CLOSE, WsConnections } from './ws-connections';
 
+/** `WebSocket.OPEN` of the ws package. */
+const WS_OPEN = 1;
+
 /** What the service keeps on each graphql-ws connection (graphql-ws's `extra`). */
 export interface WsExtra {
-  socket: { close(code: number, reason: string): void };
+  socket: { close(code: number, reason: string): void; readyState?: number };
   request: IncomingMessage;
   principal?: Principal;
   connectionId?: string;
@@ -42,6 +45,9 @@ export class GraphqlWsSecurity {
       extra.socket.close(WS_CLOSE.unauthorized, reason.slice(0, 120));
       return false;
     }
+    // The client may have gone while its credential was checked: its close (and the release in
+    // onDisconnect) already happened, so registering it now would hold a slot forever.
+    if (extra.socket.readyState !== undefined && extra.socket.readyState !== WS_OPEN) return false;
     if (!this.connections.add(extra.socket, principal)) {
       this.logger.warn({ msg: 'websocket refused: too many connections', principal: principal.name });
       extra.socket.close(WS_CLOSE.tooManyConnections, 'Too many connections for this principal');

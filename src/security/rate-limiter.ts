@@ -3,6 +3,7 @@ import { RateLimitConfig } from '../config/app-config';
 interface Bucket {
   tokens: number;
   updatedAt: number;
+  limit: RateLimitConfig;
 }
 
 /**
@@ -27,9 +28,12 @@ export class TokenBuckets {
     if (!limit) return 0;
     const now = this.now();
     this.sweep(now);
-    const bucket = this.buckets.get(key) ?? { tokens: limit.capacity, updatedAt: now };
-    bucket.tokens = Math.min(limit.capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * limit.refillPerSecond);
+    const bucket = this.buckets.get(key) ?? { tokens: limit.capacity, updatedAt: now, limit };
+    // A clock stepped backwards must not drain the bucket (and lock the caller out that long).
+    const elapsed = Math.max(0, now - bucket.updatedAt);
+    bucket.tokens = Math.min(limit.capacity, bucket.tokens + (elapsed / 1000) * limit.refillPerSecond);
     bucket.updatedAt = now;
+    bucket.limit = limit;
     this.buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
@@ -38,10 +42,18 @@ export class TokenBuckets {
     return Math.max(1, Math.ceil((1 - bucket.tokens) / limit.refillPerSecond));
   }
 
-  /** Forgets buckets idle for a minute (they would be full again), so memory follows active clients. */
+  /**
+   * Forgets buckets idle for a minute that have refilled completely (a new bucket starts full, so
+   * nothing changes for them), so memory follows active clients. A slowly refilling bucket is kept
+   * until it is full: forgetting it earlier would hand out a free refill.
+   */
   private sweep(now: number): void {
     if (now - this.lastSweep < 60_000) return;
     this.lastSweep = now;
-    for (const [key, bucket] of this.buckets) if (now - bucket.updatedAt > 60_000) this.buckets.delete(key);
+    for (const [key, bucket] of this.buckets) {
+      const idle = now - bucket.updatedAt;
+      const refilled = bucket.tokens + (Math.max(0, idle) / 1000) * bucket.limit.refillPerSecond;
+      if (idle > 60_000 && refilled >= bucket.limit.capacity) this.buckets.delete(key);
+    }
   }
 }

@@ -8,6 +8,9 @@ import { Principal } from './principal';
 /** graphql-ws close codes the service uses (4400-4499 are the application's range). */
 export const WS_CLOSE = { unauthorized: 4401, forbidden: 4403, tooManyConnections: 4429, messageTooBig: 1009 } as const;
 
+/** The only path with a websocket endpoint (graphql-options.ts: `subscriptions['graphql-ws'].path`). */
+const GRAPHQL_WS_PATH = '/graphql';
+
 interface ClosableSocket {
   close(code: number, reason: string): void;
 }
@@ -37,6 +40,12 @@ export class WsConnections implements OnModuleDestroy {
    * connection is initialised, the client may send at most one message's worth of bytes.
    */
   admitUpgrade(req: IncomingMessage, socket: Duplex): boolean {
+    // Nest's upgrade handler silently ignores other paths, which would leave the socket open
+    // forever with nobody answering it.
+    if ((req.url ?? '').split('?')[0] !== GRAPHQL_WS_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return false;
+    }
     const origin = req.headers.origin;
     if (origin && !this.originAllowed(origin, req.headers.host)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -100,12 +109,12 @@ export class WsConnections implements OnModuleDestroy {
   private async recheck(): Promise<void> {
     const now = Date.now();
     const keyIds = [...new Set([...this.sockets.values()].map((p) => p.keyId).filter((id): id is string => id !== null))];
-    let unusable: Set<string>;
+    let unusable = new Set<string>();
     try {
       unusable = new Set(await this.keys.unusable(keyIds));
     } catch (error) {
+      // Expiry needs no database: still close the expired ones below.
       this.logger.warn({ msg: 'could not re-check websocket credentials', error: (error as Error).message });
-      return;
     }
     for (const [socket, principal] of this.sockets) {
       const expired = principal.expiresAt !== null && principal.expiresAt.getTime() <= now;

@@ -35,7 +35,12 @@ describe('HTML drift report in headless Chromium', () => {
     );
     expect(ingest.data!.ingestBatch.drift.status).toBe('DRIFT');
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // A plain link sends no credentials: the report needs a viewer key in the Authorization header.
+    const reportUrl = ingest.data!.ingestBatch.drift.reportUrl;
+    expect((await service.fetch(reportUrl, {}, null)).status).toBe(401);
+    const viewer = await service.issueKey('viewer');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, extraHTTPHeaders: viewer.headers });
+    const page = await context.newPage();
     const failed: string[] = [];
     const consoleErrors: string[] = [];
     const requests: string[] = [];
@@ -46,7 +51,7 @@ describe('HTML drift report in headless Chromium', () => {
     });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
 
-    const response = await page.goto(`${service.url}${ingest.data!.ingestBatch.drift.reportUrl}`, { waitUntil: 'load' });
+    const response = await page.goto(`${service.url}${reportUrl}`, { waitUntil: 'load' });
     expect(response!.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toMatch(/Drift report/);
     expect(await page.locator('tbody tr').count()).toBe(9);
@@ -55,11 +60,11 @@ describe('HTML drift report in headless Chromium', () => {
     expect(failed).toEqual([]);
     expect(consoleErrors).toEqual([]);
     // Self-contained: the only request is the page itself.
-    expect(requests).toEqual([`${service.url}${ingest.data!.ingestBatch.drift.reportUrl}`]);
+    expect(requests).toEqual([`${service.url}${reportUrl}`]);
 
     const screenshot = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', 'docs', 'drift-report.png') : join(mkdtempSync(join(tmpdir(), 'shot-')), 'report.png');
     await page.screenshot({ path: screenshot, fullPage: false });
     expect(statSync(screenshot).size).toBeGreaterThan(10_000);
-    await page.close();
+    await context.close();
   });
 });

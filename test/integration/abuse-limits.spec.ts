@@ -65,6 +65,19 @@ describe('abuse limits (real service, real PostgreSQL)', () => {
     expect(one.errors).toBeUndefined();
   });
 
+  it('with the token and root-field limits lifted, the row-based cost alone refuses the 1,000 aliases', async () => {
+    const lifted = await startTestService(fixture.databaseUrl, { GRAPHQL_MAX_TOKENS: '1000000', GRAPHQL_MAX_ROOT_FIELDS: '1000' });
+    try {
+      const aliases = Array.from({ length: 1_000 }, (_, i) => `h${i}: performanceHistory(from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { modelVersion }`).join(' ');
+      const statementsBefore = await statementCount();
+      const response = await lifted.gql(`{ ${aliases} }`);
+      expect(response.errors![0].message).toMatch(/complexity \d+ exceeds the maximum of 100000/);
+      expect(await statementCount()).toBe(statementsBefore);
+    } finally {
+      await lifted.close();
+    }
+  });
+
   /** Statements of the service's own pool that touched prediction_logs, per pg_stat_statements-free count: seq/idx scans. */
   async function statementCount(): Promise<number> {
     const { rows } = await fixture.sql.query(
