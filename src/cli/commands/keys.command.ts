@@ -50,8 +50,11 @@ const createCommand: CliCommand = {
     const name = requiredString(values, 'name');
     const role = requiredString(values, 'role');
     const expiresText = stringOption(values, 'expires');
+    const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
     const expiresAt = expiresText === undefined ? null : new Date(expiresText);
-    if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new CliFailure(`--expires must be an ISO 8601 time, got "${expiresText}"`);
+    if (expiresText !== undefined && (!iso.test(expiresText) || Number.isNaN(expiresAt!.getTime()))) {
+      throw new CliFailure(`--expires must be an ISO 8601 time such as 2027-06-30T00:00:00Z, got "${expiresText}"`);
+    }
     const created = await withStore((store) => store.keys.create(cliCaller(), { name, role, expiresAt }));
     printJson(io.stdout, { id: created.row.id, name: created.row.name, role: created.row.role, key: created.key });
   },

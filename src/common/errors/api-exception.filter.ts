@@ -52,6 +52,8 @@ export class ApiExceptionFilter implements GqlExceptionFilter {
       .status(STATUS_OF_CODE[code])
       .setHeader('content-type', 'application/json; charset=utf-8')
       .setHeader('x-content-type-options', 'nosniff');
+    if (code === 'UNAUTHENTICATED') response.setHeader('www-authenticate', 'Bearer');
+    if (code === 'RATE_LIMITED' && typeof details.retryAfter === 'number') response.setHeader('retry-after', String(details.retryAfter));
     response.send(JSON.stringify({ error: { code, message, ...details } }));
     return undefined;
   }

@@ -7,7 +7,8 @@ import { operationShapeError } from './operation-limits';
 /**
  * One structured log line per GraphQL request (operation, duration, batch size, error codes),
  * and the limits applied once the operation is known, before any resolver runs: no
- * subscriptions over HTTP, one field per mutation, root-field count, query cost.
+ * subscriptions over HTTP, one field per mutation, root-field count, query cost. Query work
+ * stops when the client disconnects.
  */
 export function requestPlugin(maxComplexity: number, maxRootFields: number): ApolloServerPlugin {
   const logger = new Logger('Request');
@@ -32,6 +33,19 @@ export function requestPlugin(maxComplexity: number, maxRootFields: number): Apo
           if (context.operation?.operation === 'mutation') return;
           const error = complexityError(context.schema, context.document, context.operationName, context.request.variables, maxComplexity);
           if (error) throw error;
+        },
+        async executionDidStart(context) {
+          // A query whose client went away stops resolving: every field not yet started (list
+          // items' nested resolvers, each a SQL round trip) fails fast instead of running for
+          // nobody. Mutations run to COMMIT or rollback; they are one field per request anyway.
+          if (context.operation.operation !== 'query') return;
+          const socket = (context.contextValue as { req?: { socket?: { destroyed?: boolean } } }).req?.socket;
+          if (!socket) return;
+          return {
+            willResolveField() {
+              if (socket.destroyed) throw new GraphQLError('The client disconnected', { extensions: { code: 'CLIENT_CLOSED_REQUEST' } });
+            },
+          };
         },
         async willSendResponse(context) {
           const body = context.response.body;
