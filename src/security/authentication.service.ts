@@ -21,6 +21,8 @@ export class AuthenticationService implements OnApplicationBootstrap {
    * (~40 ms); without this every request would pay it. Nothing here outlives the process.
    */
   private readonly verified = new Map<string, Buffer>();
+  /** When this instance last recorded each key's use (the write happens at most once a minute). */
+  private readonly touchedAt = new Map<string, number>();
 
   constructor(
     private readonly config: AppConfig,
@@ -57,7 +59,11 @@ export class AuthenticationService implements OnApplicationBootstrap {
     if (!row || !(await this.secretMatches(row, secret))) throw new UnauthenticatedError('Unknown API key');
     if (row.revokedAt) throw new UnauthenticatedError('API key revoked');
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError('API key expired');
-    void this.keys.touch(row.id).catch((error: Error) => this.logger.warn({ msg: 'could not record key use', error: error.message }));
+    const now = Date.now();
+    if (now - (this.touchedAt.get(row.id) ?? 0) >= 60_000) {
+      this.touchedAt.set(row.id, now);
+      void this.keys.touch(row.id).catch((error: Error) => this.logger.warn({ msg: 'could not record key use', error: error.message }));
+    }
     return { id: `key:${row.id}`, name: row.name, role: row.role, kind: 'api-key', keyId: row.id, expiresAt: row.expiresAt };
   }
 
