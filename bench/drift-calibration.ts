@@ -13,10 +13,10 @@
  * --sizes 50,200 --scenarios none,income_drop --profile path/to/profile.json
  */
 import { ScenarioName } from '../datasets/generator';
-import { defaultColumnKinds } from '../src/drift/engine/columns';
-import { checkDrift } from '../src/drift/engine/check';
-import { buildBaselineProfile } from '../src/drift/engine/profile';
-import { DriftStatus } from '../src/drift/engine/result-types';
+import { defaultColumnKinds } from '../src/drift-engine/columns';
+import { checkDrift } from '../src/drift-engine/check';
+import { buildBaselineProfile } from '../src/drift-engine/profile';
+import { DriftStatus } from '../src/drift-engine/result-types';
 import { deriveSeed } from '../src/stats/random';
 import { argument, formatPercent, generateBatch, loadBenchContext, padLeft, padRight } from './drift-support';
 

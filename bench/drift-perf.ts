@@ -6,9 +6,9 @@
  *
  * Options: --repeats N (default 3; the median is reported), --profile path/to/profile.json
  */
-import { defaultColumnKinds } from '../src/drift/engine/columns';
-import { checkDrift } from '../src/drift/engine/check';
-import { buildBaselineProfile } from '../src/drift/engine/profile';
+import { defaultColumnKinds } from '../src/drift-engine/columns';
+import { checkDrift } from '../src/drift-engine/check';
+import { buildBaselineProfile } from '../src/drift-engine/profile';
 import { argument, generateBatch, loadBenchContext, padLeft, padRight } from './drift-support';
 
 const BASELINE_ROWS = 100_000;

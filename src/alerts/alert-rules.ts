@@ -1,4 +1,4 @@
-import { PREDICTION_COLUMN } from '../drift/engine/columns';
+import { PREDICTION_COLUMN } from '../drift-engine/columns';
 import { FEATURE_NAMES } from '../model/features';
 import { finiteOrNull } from '../stats/finite';
 import { DriftReportCreated, FeatureDriftSummary, PerformanceUpdated } from '../common/events/domain-events';

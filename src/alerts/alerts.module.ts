@@ -5,6 +5,9 @@ import { AlertLifecycleService } from './alert-lifecycle.service';
 import { AlertQueriesService } from './alert-queries.service';
 import { AlertsResolver } from './alerts.resolver';
 import { AlertsService } from './alerts.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertEntity } from './entities/alert.entity';
+import { AlertEventEntity } from './entities/alert-event.entity';
 
 /**
  * Alerts: rules, fingerprint deduplication, lifecycle, the alert event log and the
@@ -12,6 +15,7 @@ import { AlertsService } from './alerts.service';
  * inside their transactions).
  */
 @Module({
+  imports: [TypeOrmModule.forFeature([AlertEntity, AlertEventEntity])],
   providers: [AlertsService, AlertEventWriter, AlertLifecycleService, AlertQueriesService, AlertEventsListener, AlertsResolver],
   exports: [AlertsService],
 })

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { lockForTransaction, LOCK_KEYS } from '../database/advisory-locks';
 import { activeModelScorer } from './active-model';
-import { baselineColumns } from './baseline-columns';
+import { baselineColumns } from '../drift-engine/baseline-columns';
 import { LoadedRows, readCsvRows, readPredictionLogRows, resolveAllowedPath } from './baseline-sources';
 import { BaselineSourceError } from './baselines.errors';
 import { BaselinesService } from './baselines.service';

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { EntityManager } from 'typeorm';
-import { featureColumnsFromRows, PREDICTION_LOG_FEATURE_SELECT } from '../database/prediction-log-columns';
+import { featureColumnsFromRows, PREDICTION_LOG_FEATURE_SELECT } from '../prediction-logs/prediction-log-columns';
 import { FEATURE_CSV_COLUMNS, FEATURE_NAMES, FeatureColumns } from '../model/features';
 import { CsvError, CUSTOMER_ID_COLUMN, LABEL_COLUMN, parseFeatureCsv } from '../model/csv';
 import { mulberry32 } from '../stats/random';

@@ -4,9 +4,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { lockForTransaction, LOCK_KEYS } from '../database/advisory-locks';
-import { buildBaselineProfile } from '../drift/engine/profile';
-import { BaselineProfile } from '../drift/engine/profile-types';
-import { BaselineColumns, baselineColumnKinds } from './baseline-columns';
+import { buildBaselineProfile } from '../drift-engine/profile';
+import { BaselineProfile } from '../drift-engine/profile-types';
+import { BaselineColumns, baselineColumnKinds } from '../drift-engine/baseline-columns';
 import { BaselineNotFoundError } from './baselines.errors';
 import { BaselineEntity } from './entities/baseline.entity';
 

@@ -1,6 +1,5 @@
 import { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
-import { ENTITIES } from './entities';
 
 /** One definition for the service, the migration CLI (ormconfig.ts) and tests. Never synchronize. */
 export function dataSourceOptions(
@@ -11,7 +10,9 @@ export function dataSourceOptions(
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    // Entities come from each owning module (TypeOrmModule.forFeature + autoLoadEntities), so the
+    // database layer imports no feature; scripts outside Nest run plain SQL.
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,

@@ -1,5 +1,5 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
@@ -14,9 +14,10 @@ import { runMigrationsWithLock } from './migration-runner';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig): DataSourceOptions => {
+      useFactory: (config: AppConfig): TypeOrmModuleOptions => {
         if (!config.databaseUrl) throw new Error('DATABASE_URL is not set and no embedded PostgreSQL was started');
-        return dataSourceOptions(config.databaseUrl, config.dbPoolSize, config.database);
+        // Each owning module registers its entities (TypeOrmModule.forFeature).
+        return { ...dataSourceOptions(config.databaseUrl, config.dbPoolSize, config.database), autoLoadEntities: true } as TypeOrmModuleOptions;
       },
       dataSourceFactory: async (options?: DataSourceOptions) => {
         const logger = new Logger('Database');

@@ -1,11 +1,11 @@
 import { readFeatureCsvTable } from '../model/csv';
 import { Scorer } from '../model/scorer';
-import { baselineColumnKinds, baselineColumns } from '../baselines/baseline-columns';
-import { checkDrift } from './engine/check';
-import { DriftConfig } from './engine/config';
-import { buildBaselineProfile } from './engine/profile';
-import { BaselineProfile } from './engine/profile-types';
-import { DriftCheckResult } from './engine/result-types';
+import { baselineColumnKinds, baselineColumns } from '../drift-engine/baseline-columns';
+import { checkDrift } from '../drift-engine/check';
+import { DriftConfig } from '../drift-engine/config';
+import { buildBaselineProfile } from '../drift-engine/profile';
+import { BaselineProfile } from '../drift-engine/profile-types';
+import { DriftCheckResult } from '../drift-engine/result-types';
 
 /**
  * File-to-file drift, for the CLI: the reference CSV becomes a baseline profile exactly as a

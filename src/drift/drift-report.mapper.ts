@@ -1,5 +1,5 @@
 import { finiteOrNull } from '../stats/finite';
-import { DriftCheckResult } from './engine/result-types';
+import { DriftCheckResult } from '../drift-engine/result-types';
 import { FeatureDriftMetricEntity } from './entities/feature-drift-metric.entity';
 import { DriftReportEntity } from './entities/drift-report.entity';
 import { StoredReportDetails } from './drift-report.writer';

@@ -1,6 +1,6 @@
 import { finiteOrNull } from '../stats/finite';
 import { EntityManager } from 'typeorm';
-import { DriftCheckResult, FeatureDriftResult } from './engine/result-types';
+import { DriftCheckResult, FeatureDriftResult } from '../drift-engine/result-types';
 
 export interface DriftReportRow {
   kind: 'BATCH' | 'WINDOW';

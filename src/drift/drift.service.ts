@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AlertsService } from '../alerts/alerts.service';
-import { baselineColumns } from '../baselines/baseline-columns';
+import { baselineColumns } from '../drift-engine/baseline-columns';
 import { ActiveBaseline, BaselinesService } from '../baselines/baselines.service';
 import { DataQualityFacts, DriftReportCreated } from '../common/events/domain-events';
 import { AppConfig } from '../config/app-config';
 import { FeatureColumns } from '../model/features';
 import { driftConfigFor } from './drift-config';
 import { DriftReportRow, writeDriftReport } from './drift-report.writer';
-import { checkDrift } from './engine/check';
-import { DriftCheckResult } from './engine/result-types';
+import { checkDrift } from '../drift-engine/check';
+import { DriftCheckResult } from '../drift-engine/result-types';
 
 export interface BatchDriftInput {
   batchUuid: string;

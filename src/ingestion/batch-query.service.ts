@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/domain-error';
 import { Connection, decodeIdCursor, decodeNumberCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
 import { DriftQueryService } from '../drift/drift-query.service';
-import { BatchEntity } from './entities/batch.entity';
+import { BatchEntity } from '../prediction-logs/entities/batch.entity';
 import { Batch, IngestBatchPayload, Prediction, RiskLabelValue, ScoredWith } from './models/ingestion.models';
 
 interface PredictionRow {

@@ -1,6 +1,6 @@
 import { ActiveBaseline } from '../baselines/baselines.service';
 import { FEATURE_NAMES, FeatureColumns, FeatureName } from '../model/features';
-import { DataQualitySummary } from './entities/batch.entity';
+import { DataQualitySummary } from '../prediction-logs/entities/batch.entity';
 import { ApplicationInput } from './dto/application.input';
 
 /** Observed range of each feature in the reference data (the active baseline). */

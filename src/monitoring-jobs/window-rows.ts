@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { featureColumnsFromRows, PREDICTION_LOG_FEATURE_SELECT } from '../database/prediction-log-columns';
+import { featureColumnsFromRows, PREDICTION_LOG_FEATURE_SELECT } from '../prediction-logs/prediction-log-columns';
 import { FeatureColumns } from '../model/features';
 
 export interface WindowRows {

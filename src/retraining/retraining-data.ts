@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { featureColumnsFromRows, PREDICTION_LOG_FEATURE_SELECT } from '../database/prediction-log-columns';
+import { featureColumnsFromRows, PREDICTION_LOG_FEATURE_SELECT } from '../prediction-logs/prediction-log-columns';
 import { FEATURE_NAMES, FeatureColumns } from '../model/features';
 
 /** Upper bound on rows read for one retraining run (the newest are kept beyond it). */

@@ -11,6 +11,9 @@ import { GraphqlWsSecurity } from './graphql-ws-security';
 import { RoleGuard } from './role.guard';
 import { SecurityResolver } from './security.resolver';
 import { WsConnections } from './ws-connections';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { AuditLogEntity } from './entities/audit-log.entity';
 
 /**
  * Principals (API keys, OIDC), the role guard for every request, rate limits, websocket
@@ -19,6 +22,7 @@ import { WsConnections } from './ws-connections';
  */
 @Global()
 @Module({
+  imports: [TypeOrmModule.forFeature([ApiKeyEntity, AuditLogEntity])],
   providers: [
     { provide: ApiKeysRepository, useFactory: (dataSource: DataSource) => new ApiKeysRepository(dataSource), inject: [DataSource] },
     { provide: AuditLogRepository, useFactory: (dataSource: DataSource) => new AuditLogRepository(dataSource), inject: [DataSource] },

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { toColumns, FeatureRecord } from '../../src/model/features';
 import { loadScorer } from '../../src/model/scorer';
-import { PredictionLogWriter, PredictionRows, PREDICTION_INSERT_CHUNK } from '../../src/ingestion/prediction-log.writer';
+import { PredictionLogWriter, PredictionRows, PREDICTION_INSERT_CHUNK } from '../../src/prediction-logs/prediction-log.writer';
 import { application, applications, INGEST_MUTATION } from '../support/applications';
 import { createTestDatabase, sqlClient } from '../support/database';
 import { startTestService } from '../support/service';

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { checkedToDriftReport } from '../../drift/drift-report.mapper';
 import { reportDetails } from '../../drift/drift-report.writer';
 import { checkCsv, profileFromCsv } from '../../drift/drift-files';
-import { DriftCheckResult } from '../../drift/engine/result-types';
+import { DriftCheckResult } from '../../drift-engine/result-types';
 import { renderDriftReportHtml } from '../../drift/report/drift-report.html';
 import { loadScorer } from '../../model/scorer';
 import { CliCommand, CliUsageError } from '../command';

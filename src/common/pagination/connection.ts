@@ -122,3 +122,37 @@ export function toConnection<Row, Node>(
     pageInfo: { hasNextPage: rows.length > size, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
   };
 }
+
+/** One page's SQL for a keyset connection: a WHERE fragment (or '') and its parameters. */
+export interface KeysetPage {
+  /** `AND`-able condition, e.g. `(a.created_at, a.id) < ((SELECT created_at FROM alerts WHERE id = $3), $3)`; '' on the first page. */
+  condition: string;
+  params: unknown[];
+  /** Rows to fetch: the page size plus one, which only tells whether a next page exists. */
+  limit: number;
+}
+
+/**
+ * The keyset for time-ordered lists, newest first by (time column, id): the cursor holds only
+ * the row id, and the row's timestamp is read back at full (microsecond) precision, so pages stay
+ * stable while new rows arrive. `firstParam` is the number of the first `$n` placeholder this
+ * fragment may use (after the caller's own parameters). Repositories pass table and column names
+ * as constants, never caller input.
+ */
+export function newestFirstPage(
+  spec: { table: string; alias: string; timeColumn: string },
+  first: number | null | undefined,
+  after: string | null | undefined,
+  firstParam: number,
+  defaultSize = 50,
+): KeysetPage {
+  const limit = pageSize(first, defaultSize) + 1;
+  if (!after) return { condition: '', params: [], limit };
+  const id = decodeIdCursor(after);
+  const n = `$${firstParam}`;
+  return {
+    condition: `(${spec.alias}.${spec.timeColumn}, ${spec.alias}.id) < ((SELECT ${spec.timeColumn} FROM ${spec.table} WHERE id = ${n}), ${n})`,
+    params: [id],
+    limit,
+  };
+}

@@ -1,9 +1,9 @@
-import { checkDrift } from '../../../src/drift/engine/check';
-import { defaultColumnKinds, PREDICTION_COLUMN } from '../../../src/drift/engine/columns';
-import { DEFAULT_DRIFT_CONFIG, resolveDriftConfig } from '../../../src/drift/engine/config';
-import { buildBaselineProfile } from '../../../src/drift/engine/profile';
-import { BaselineProfile } from '../../../src/drift/engine/profile-types';
-import { DriftCheckResult, FeatureDriftResult } from '../../../src/drift/engine/result-types';
+import { checkDrift } from '../../../src/drift-engine/check';
+import { defaultColumnKinds, PREDICTION_COLUMN } from '../../../src/drift-engine/columns';
+import { DEFAULT_DRIFT_CONFIG, resolveDriftConfig } from '../../../src/drift-engine/config';
+import { buildBaselineProfile } from '../../../src/drift-engine/profile';
+import { BaselineProfile } from '../../../src/drift-engine/profile-types';
+import { DriftCheckResult, FeatureDriftResult } from '../../../src/drift-engine/result-types';
 import { syntheticBatch } from './support/synthetic-batches';
 
 const baseline = syntheticBatch(4000, 1);

@@ -3,7 +3,7 @@
  * Monitoring the prediction catches shifts that are small in every single feature but add up
  * in the score (the thing the business actually consumes).
  */
-import { DISCRETE_FEATURES, FEATURE_NAMES, FeatureName } from '../../model/features';
+import { DISCRETE_FEATURES, FEATURE_NAMES, FeatureName } from '../model/features';
 
 export const PREDICTION_COLUMN = 'prediction';
 

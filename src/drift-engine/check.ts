@@ -15,7 +15,7 @@
  * globalScore: weighted share of drifted columns among evaluated ones, the prediction column
  * weighing 2 and each feature 1 — a drifting score matters more than any single input.
  */
-import { countNonFinite, sortFloat64InPlace } from '../../stats/sorting';
+import { countNonFinite, sortFloat64InPlace } from '../stats/sorting';
 import { countCategories, toProportions, countIntoHistogram } from './binning';
 import { ColumnKind, DRIFT_COLUMNS, PREDICTION_COLUMN } from './columns';
 import { ColumnComparison } from './comparison-types';

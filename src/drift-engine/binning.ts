@@ -2,7 +2,7 @@
  * Binning shared by the profile builder and the check. Bins are derived from the baseline once
  * and current data is counted into the same bins, so every comparison is like for like.
  */
-import { upperBound } from '../../stats/sorting';
+import { upperBound } from '../stats/sorting';
 import { HistogramBins, PsiBins } from './profile-types';
 
 /** Number of equal-width bins in report histograms. */

@@ -2,9 +2,9 @@
  * Compares a discrete (count-valued) column with its baseline as categories: chi-square test of
  * homogeneity for significance, Jensen–Shannon distance and PSI over categories for materiality.
  */
-import { chiSquareTwoSample } from '../../stats/chi-square';
-import { jensenShannonDivergence } from '../../stats/jensen-shannon';
-import { populationStabilityIndex, psiNoiseExpectation } from '../../stats/psi';
+import { chiSquareTwoSample } from '../stats/chi-square';
+import { jensenShannonDivergence } from '../stats/jensen-shannon';
+import { populationStabilityIndex, psiNoiseExpectation } from '../stats/psi';
 import { countCategories, toProportions } from './binning';
 import { ColumnComparison } from './comparison-types';
 import { DiscreteColumnProfile } from './profile-types';

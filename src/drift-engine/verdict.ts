@@ -16,8 +16,8 @@
  * drifted (the test is the evidence), 'psi' when it was significant but immaterial (the effect
  * size decided "no drift" — the usual outcome on very large, trivially different windows).
  */
-import { holmAdjust } from '../../stats/multiple-testing';
-import { psiLevel } from '../../stats/psi';
+import { holmAdjust } from '../stats/multiple-testing';
+import { psiLevel } from '../stats/psi';
 import { ColumnComparison } from './comparison-types';
 import { ColumnDriftSettings } from './config';
 import { DriftMethod } from './result-types';

@@ -4,9 +4,9 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
-import { PREDICTION_LOG_FEATURE_SELECT } from '../database/prediction-log-columns';
+import { PREDICTION_LOG_FEATURE_SELECT } from './prediction-log-columns';
 import { FeatureColumns } from '../model/features';
-import { ApplicationInput } from './dto/application.input';
+import { ApplicationInput } from '../ingestion/dto/application.input';
 
 export interface PredictionRows {
   batchUuid: string;

@@ -1,4 +1,4 @@
-import { ColumnKind, defaultColumnKinds, PREDICTION_COLUMN } from '../drift/engine/columns';
+import { ColumnKind, defaultColumnKinds, PREDICTION_COLUMN } from './columns';
 import { FEATURE_NAMES, FeatureColumns } from '../model/features';
 
 /** The columns a baseline profiles: the eight features and the model output. */

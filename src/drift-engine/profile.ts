@@ -17,8 +17,8 @@
  *   batch is large enough for a p-value to matter.
  * The same sketch bounds the Wasserstein error by 0.5/20,000 of the baseline range.
  */
-import { moments, quantilesSorted } from '../../stats/descriptive';
-import { sortFloat64InPlace } from '../../stats/sorting';
+import { moments, quantilesSorted } from '../stats/descriptive';
+import { sortFloat64InPlace } from '../stats/sorting';
 import { histogramEdges, psiBinsFromSorted, countCategories, histogramFromSorted } from './binning';
 import { ColumnKind } from './columns';
 import {
