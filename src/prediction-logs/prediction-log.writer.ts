@@ -6,11 +6,11 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
 import { PREDICTION_LOG_FEATURE_SELECT } from './prediction-log-columns';
 import { FeatureColumns } from '../model/features';
-import { ApplicationInput } from '../ingestion/dto/application.input';
 
 export interface PredictionRows {
   batchUuid: string;
-  records: ReadonlyArray<ApplicationInput>;
+  /** Per record, what is logged besides the feature columns. */
+  records: ReadonlyArray<{ customerId: string; actualDefault?: boolean | null }>;
   columns: FeatureColumns;
   probabilities: Float64Array;
   riskLabels: ReadonlyArray<string>;
