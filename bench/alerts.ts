@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import { AlertsService } from '../src/alerts/alerts.service';
@@ -32,9 +32,17 @@ function percentile(sorted: number[], p: number): number {
 function report(modelVersion: string, psi: number): DriftReportCreated {
   // One drifted feature and a STABLE dataset verdict: exactly one alert event per transaction.
   return {
-    reportId: randomUUID(), kind: 'BATCH', batchId: null, modelVersion, status: 'STABLE', globalScore: psi, driftedShare: 0.125, rowCount: 500,
+    reportId: randomUUID(),
+    kind: 'BATCH',
+    batchId: null,
+    modelVersion,
+    status: 'STABLE',
+    globalScore: psi,
+    driftedShare: 0.125,
+    rowCount: 500,
     features: FEATURES.map((name) => feature(name, name === 'age' ? psi : 0.01, name === 'age')),
-    dataQuality: null, occurredAt: new Date(),
+    dataQuality: null,
+    occurredAt: new Date(),
   };
 }
 
@@ -62,7 +70,10 @@ async function main(): Promise<void> {
     let sentAt = 0;
     await dataSource.transaction(async (manager) => {
       const event = report(modelVersion, psi);
-      await manager.query(`INSERT INTO drift_reports (id, kind, model_version, status, row_count) VALUES ($1, 'BATCH', $2, 'STABLE', 500)`, [event.reportId, modelVersion]);
+      await manager.query(
+        `INSERT INTO drift_reports (id, kind, model_version, status, row_count) VALUES ($1, 'BATCH', $2, 'STABLE', 500)`,
+        [event.reportId, modelVersion],
+      );
       await alerts.onDriftReport(manager, event);
       const [row] = await manager.query(`SELECT currval(pg_get_serial_sequence('alert_events', 'id'))::int AS id`);
       id = row.id;

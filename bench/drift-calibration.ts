@@ -13,8 +13,8 @@
  * --sizes 50,200 --scenarios none,income_drop --profile path/to/profile.json
  */
 import { ScenarioName } from '../datasets/generator';
-import { defaultColumnKinds } from '../src/drift-engine/columns';
 import { checkDrift } from '../src/drift-engine/check';
+import { defaultColumnKinds } from '../src/drift-engine/columns';
 import { buildBaselineProfile } from '../src/drift-engine/profile';
 import { DriftStatus } from '../src/drift-engine/result-types';
 import { deriveSeed } from '../src/stats/random';
@@ -100,7 +100,11 @@ function main(): void {
       return padLeft(formatPercent(rate) + (ok ? ' ' : '!'), 10);
     });
     const target =
-      scenario.target === 'no-drift' ? '≤ 5% (false alarms)' : scenario.target === 'detect' ? `≥ 90% from n=${DETECTION_FROM_SIZE}` : 'informational';
+      scenario.target === 'no-drift'
+        ? '≤ 5% (false alarms)'
+        : scenario.target === 'detect'
+          ? `≥ 90% from n=${DETECTION_FROM_SIZE}`
+          : 'informational';
     console.log(`${padRight(scenario.label, 32)}${cells.join('')}   ${target}`);
   }
 
@@ -123,7 +127,9 @@ function main(): void {
     }
   }
 
-  console.log(`\n${failures.length === 0 ? 'PASS' : 'FAIL'}: false alarms ≤ 5% at every size; target shifts ≥ 90% from n=${DETECTION_FROM_SIZE}`);
+  console.log(
+    `\n${failures.length === 0 ? 'PASS' : 'FAIL'}: false alarms ≤ 5% at every size; target shifts ≥ 90% from n=${DETECTION_FROM_SIZE}`,
+  );
   for (const failure of failures) console.log(`  FAIL ${failure}`);
   process.exitCode = failures.length === 0 ? 0 : 1;
 }

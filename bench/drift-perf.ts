@@ -6,8 +6,8 @@
  *
  * Options: --repeats N (default 3; the median is reported), --profile path/to/profile.json
  */
-import { defaultColumnKinds } from '../src/drift-engine/columns';
 import { checkDrift } from '../src/drift-engine/check';
+import { defaultColumnKinds } from '../src/drift-engine/columns';
 import { buildBaselineProfile } from '../src/drift-engine/profile';
 import { argument, generateBatch, loadBenchContext, padLeft, padRight } from './drift-support';
 
@@ -51,19 +51,28 @@ function main(): void {
       const start = process.hrtime.bigint();
       const result = checkDrift(stored, batch);
       timings.push(Number(process.hrtime.bigint() - start) / 1e6);
-      status = `${result.status} (${result.features.filter((f) => f.drifted).map((f) => f.feature).join(', ') || 'none'})`;
+      status = `${result.status} (${
+        result.features
+          .filter((f) => f.drifted)
+          .map((f) => f.feature)
+          .join(', ') || 'none'
+      })`;
     }
     const ms = median(timings);
     if (size === 1_000_000 && ms > TARGET_MS_AT_1M) pass = false;
     rows.push(
       `${padLeft(size.toLocaleString('en-US'), 10)}  ${padLeft(ms.toFixed(0) + ' ms', 9)}  ${padLeft(
-        ((size / ms) * 1000 / 1e6).toFixed(2) + ' M rows/s',
+        (((size / ms) * 1000) / 1e6).toFixed(2) + ' M rows/s',
         15,
       )}  ${padLeft(megabytes(process.memoryUsage().rss), 8)}  ${padLeft(megabytes(process.resourceUsage().maxRSS * 1024), 8)}  ${status}`,
     );
   }
-  console.log(`\nDrift check, 9 columns (8 features + prediction), baseline ${BASELINE_ROWS.toLocaleString('en-US')} rows, median of ${repeats}`);
-  console.log(`${padRight('rows', 10)}  ${padLeft('time', 9)}  ${padLeft('throughput', 15)}  ${padLeft('RSS', 8)}  ${padLeft('peak RSS', 8)}  verdict (income −5%)`);
+  console.log(
+    `\nDrift check, 9 columns (8 features + prediction), baseline ${BASELINE_ROWS.toLocaleString('en-US')} rows, median of ${repeats}`,
+  );
+  console.log(
+    `${padRight('rows', 10)}  ${padLeft('time', 9)}  ${padLeft('throughput', 15)}  ${padLeft('RSS', 8)}  ${padLeft('peak RSS', 8)}  verdict (income −5%)`,
+  );
   for (const row of rows) console.log(row);
   console.log(`\n${pass ? 'PASS' : 'FAIL'}: 1,000,000 rows ${pass ? 'within' : 'over'} ${TARGET_MS_AT_1M} ms`);
   process.exitCode = pass ? 0 : 1;

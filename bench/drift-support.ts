@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { DataProfile, generateColumns, loadProfile, ScenarioName } from '../datasets/generator';
+import { PREDICTION_COLUMN } from '../src/drift-engine/columns';
 import { FeatureColumns } from '../src/model/features';
 import { loadScorer, Scorer } from '../src/model/scorer';
-import { PREDICTION_COLUMN } from '../src/drift-engine/columns';
 
 export const MODEL_ARTIFACT = 'artifacts/model.json';
 

@@ -3,10 +3,10 @@
 process.env.NODE_ENV = 'production';
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { generateRows, loadProfile } from '../datasets/generator';
 import { loadAppConfig } from '../src/config/config.module';
@@ -16,8 +16,8 @@ import { AuthenticationService } from '../src/security/authentication.service';
 import { systemCaller } from '../src/security/caller';
 import { openSecurityStore } from '../src/security/security-store';
 import { spawnService } from '../test/support/process';
-import { benchDatabase, median, progress } from './support/database';
 import { startGraphqlFloor } from './graphql-floor';
+import { benchDatabase, median, progress } from './support/database';
 
 /**
  * bench:ingest — for batches of 1,000, 10,000 and 50,000 records, measured in one run:
@@ -190,7 +190,11 @@ async function main(): Promise<void> {
       // (The service's first warm-up also pays the key's one scrypt check.)
       await post(floor.url, floorBody);
       await copyFloor(sql, records);
-      await post(service.url, JSON.stringify({ query: FULL_MUTATION, variables: { input: { batchId: `warm-${size}`, records } } }), ingestAuthorization);
+      await post(
+        service.url,
+        JSON.stringify({ query: FULL_MUTATION, variables: { input: { batchId: `warm-${size}`, records } } }),
+        ingestAuthorization,
+      );
       for (let run = 0; run < REPEATS; run++) {
         progress(`size ${size}: run ${run + 1}/${REPEATS}`);
         a.push(await post(floor.url, floorBody));
@@ -198,13 +202,24 @@ async function main(): Promise<void> {
         const pid = service.process.pid!;
         const before = rssKb(pid, 'VmRSS');
         writeFileSync(`/proc/${pid}/clear_refs`, '5'); // resets VmHWM, so it reports this request's peak
-        c.push(await post(service.url, JSON.stringify({ query: FULL_MUTATION, variables: { input: { batchId: `b-${size}-${run}`, records } } }), ingestAuthorization));
+        c.push(
+          await post(
+            service.url,
+            JSON.stringify({ query: FULL_MUTATION, variables: { input: { batchId: `b-${size}-${run}`, records } } }),
+            ingestAuthorization,
+          ),
+        );
         if (size === 50_000) peakGrowthMb = Math.max(peakGrowthMb, (rssKb(pid, 'VmHWM') - before) / 1024);
       }
       const [ma, mb, mc] = [median(a), median(b), median(c)];
       const phase = (name: string): number => median(phaseTimes(service.output(), `b-${size}-`, name));
       const driftMs = phase('drift');
-      phaseRows.push({ records: size, ...Object.fromEntries(['validate', 'score', 'write', 'drift', 'performance', 'commit'].map((name) => [`${name} ms`, phase(name).toFixed(1)])) });
+      phaseRows.push({
+        records: size,
+        ...Object.fromEntries(
+          ['validate', 'score', 'write', 'drift', 'performance', 'commit'].map((name) => [`${name} ms`, phase(name).toFixed(1)]),
+        ),
+      });
       rows.push({
         records: size,
         'graphql floor ms (a)': ma.toFixed(1),
@@ -228,10 +243,14 @@ async function main(): Promise<void> {
   console.log('inside ingestBatch (median per phase; the rest of c is HTTP, GraphQL parsing/coercion and the response):');
   console.table(phaseRows);
   const ratioOk = rows.filter((r) => Number(r.records) >= 10_000).every((r) => Number(r['c / (a + b)']) <= 1.5);
-  console.log(`peak RSS growth during a 50,000-record batch: ${peakGrowthMb.toFixed(0)} MB (target < 400 MB) ${peakGrowthMb < 400 ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `peak RSS growth during a 50,000-record batch: ${peakGrowthMb.toFixed(0)} MB (target < 400 MB) ${peakGrowthMb < 400 ? 'PASS' : 'FAIL'}`,
+  );
   console.log(`ratio c / (a + b) <= 1.5 at 10,000 and 50,000 records: ${ratioOk ? 'PASS' : 'FAIL'}`);
   const driftShare = Number(String(rows.find((r) => r.records === 10_000)!['drift share of c']).replace('%', ''));
-  console.log(`drift check adds ${driftShare.toFixed(1)}% of ingestBatch time at 10,000 records (target < 10%): ${driftShare < 10 ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `drift check adds ${driftShare.toFixed(1)}% of ingestBatch time at 10,000 records (target < 10%): ${driftShare < 10 ? 'PASS' : 'FAIL'}`,
+  );
   const ms = (value: number): string => value.toFixed(2);
   const [authP50, authP99] = [percentile(auth.authenticate, 50), percentile(auth.authenticate, 99)];
   const authMean = auth.authenticate.reduce((sum, value) => sum + value, 0) / auth.authenticate.length;
@@ -240,7 +259,9 @@ async function main(): Promise<void> {
     `authentication per request: p50 ${ms(authP50)} ms, p99 ${ms(authP99)} ms, mean ${ms(authMean)} ms (target < ${AUTH_TARGET_MS} ms at p50) ${authP50 < AUTH_TARGET_MS ? 'PASS' : 'FAIL'}` +
       ` — AuthenticationService.authenticate() with a warm API key, ${AUTH_CALLS} calls against the bench database`,
   );
-  console.log(`  for comparison, one database round trip (SELECT 1 on the same pool, interleaved): p50 ${ms(percentile(auth.selectOne, 50))} ms, p99 ${ms(percentile(auth.selectOne, 99))} ms`);
+  console.log(
+    `  for comparison, one database round trip (SELECT 1 on the same pool, interleaved): p50 ${ms(percentile(auth.selectOne, 50))} ms, p99 ${ms(percentile(auth.selectOne, 99))} ms`,
+  );
   console.log(`  first use of a key (scrypt check, once per key per process): ${ms(auth.firstUseMs)} ms`);
   const [meP50, openP50] = [percentile(auth.httpAuthenticated, 50), percentile(auth.httpOpen, 50)];
   console.log(

@@ -6,7 +6,7 @@ import { cholesky } from './correlation-matrix';
 import { normalCdf } from './normal-distribution';
 import { datasetFile, PROFILE_FILE } from './paths';
 import { DataProfile, Marginal, PROFILE_SCHEMA_VERSION } from './profile';
-import { RowVector, SCENARIOS, ScenarioName } from './scenarios';
+import { RowVector, ScenarioName, SCENARIOS } from './scenarios';
 
 export { SCENARIO_NAMES, SCENARIOS, isScenarioName } from './scenarios';
 export type { ScenarioName } from './scenarios';
@@ -77,7 +77,9 @@ export function loadProfile(path?: string): DataProfile {
     throw new Error(`${file}: unsupported profile schemaVersion ${String(profile.schemaVersion)} (expected ${PROFILE_SCHEMA_VERSION})`);
   }
   if (JSON.stringify(profile.featureOrder) !== JSON.stringify(FEATURE_NAMES)) {
-    throw new Error(`${file}: profile featureOrder ${JSON.stringify(profile.featureOrder)} does not match ${JSON.stringify(FEATURE_NAMES)}`);
+    throw new Error(
+      `${file}: profile featureOrder ${JSON.stringify(profile.featureOrder)} does not match ${JSON.stringify(FEATURE_NAMES)}`,
+    );
   }
   if (path === undefined) defaultProfile = profile;
   return profile;

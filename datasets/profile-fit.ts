@@ -1,6 +1,6 @@
 import { DISCRETE_FEATURES, FEATURE_NAMES, FeatureColumns, FeatureName } from '../src/model/features';
-import { fitLogistic } from '../src/model/logistic-fit';
 import { fitStandardization, predictProbabilities, standardize } from '../src/model/linear-model';
+import { fitLogistic } from '../src/model/logistic-fit';
 import { nearestCorrelation } from './correlation-matrix';
 import { generateColumns } from './generator';
 import { DataProfile, Marginal, PROFILE_SCHEMA_VERSION } from './profile';

@@ -8,7 +8,6 @@ export class InitialSchema1764320000000 implements MigrationInterface {
   name = 'InitialSchema1764320000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-
     await queryRunner.query(`
       CREATE TABLE model_versions (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -171,9 +170,7 @@ export class InitialSchema1764320000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     // Deduplication: at most one live (OPEN or ACKNOWLEDGED) alert per fingerprint.
-    await queryRunner.query(
-      `CREATE UNIQUE INDEX alerts_live_fingerprint ON alerts (fingerprint) WHERE status IN ('OPEN', 'ACKNOWLEDGED')`,
-    );
+    await queryRunner.query(`CREATE UNIQUE INDEX alerts_live_fingerprint ON alerts (fingerprint) WHERE status IN ('OPEN', 'ACKNOWLEDGED')`);
     await queryRunner.query(`CREATE INDEX alerts_status_severity ON alerts (status, severity)`);
     await queryRunner.query(`CREATE INDEX alerts_created_at ON alerts (created_at, id)`);
 

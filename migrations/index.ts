@@ -4,4 +4,9 @@ import { PredictionLogsBulkWrite1764500000000 } from './1764500000000-Prediction
 import { SecurityPrincipalsAudit1764600000000 } from './1764600000000-SecurityPrincipalsAudit';
 
 /** Explicit list (not a glob) so the same migrations load from ts-node, jest and dist/. */
-export const MIGRATIONS = [InitialSchema1764320000000, PerformanceRetraining1764400000000, PredictionLogsBulkWrite1764500000000, SecurityPrincipalsAudit1764600000000];
+export const MIGRATIONS = [
+  InitialSchema1764320000000,
+  PerformanceRetraining1764400000000,
+  PredictionLogsBulkWrite1764500000000,
+  SecurityPrincipalsAudit1764600000000,
+];

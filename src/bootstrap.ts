@@ -1,13 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
-import { bodyLimitBytes, jsonBody } from './common/http/json-body.middleware';
-import { JsonLogger } from './common/logging/json-logger';
-import { AppConfig } from './config/app-config';
-import { requestIds } from './common/http/request-id.middleware';
-import { WsConnections } from './security/ws-connections';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { AppModule } from './app.module';
+import { bodyLimitBytes, jsonBody } from './common/http/json-body.middleware';
+import { requestIds } from './common/http/request-id.middleware';
+import { JsonLogger } from './common/logging/json-logger';
+import { AppConfig } from './config/app-config';
+import { WsConnections } from './security/ws-connections';
 
 export interface RunningService {
   app: INestApplication;

@@ -67,6 +67,8 @@ async function main(): Promise<void> {
 }
 
 void main().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'startup failed', error: String(error), stack: (error as Error)?.stack })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'error', msg: 'startup failed', error: String(error), stack: (error as Error)?.stack })}\n`,
+  );
   process.exit(1);
 });

@@ -1,9 +1,10 @@
-import { lockForTransaction, LOCK_KEYS } from '../database/advisory-locks';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { LOCK_KEYS, lockForTransaction } from '../database/advisory-locks';
 import { toSnapshot } from './alert.mapper';
-import { AlertEventType } from './models/alert-enums';
+import { AlertEventsRepository } from './alert-events.repository';
 import { Alert } from './models/alert.model';
+import { AlertEventType } from './models/alert-enums';
 
 /** NOTIFY channel; the payload is only the event id (NOTIFY payloads are capped at 8000 bytes). */
 export const ALERT_EVENTS_CHANNEL = 'alert_events';
@@ -25,6 +26,8 @@ export interface AppendedEvent {
 
 @Injectable()
 export class AlertEventWriter {
+  constructor(private readonly repository: AlertEventsRepository) {}
+
   async lock(manager: EntityManager): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) {
       // Outside a transaction the lock would be released at once and the event and its change
@@ -46,13 +49,10 @@ export class AlertEventWriter {
     note: string | null,
     details: Record<string, unknown>,
   ): Promise<AppendedEvent> {
-    const rows: Array<{ id: string }> = await manager.query(
-      `WITH e AS (
-         INSERT INTO alert_events (alert_id, type, actor, note, details) VALUES ($1, $2, $3, $4, $5) RETURNING id
-       )
-       SELECT e.id::text AS id, pg_notify($6, e.id::text) FROM e`,
-      [alert.id, type, actor, note, JSON.stringify({ ...details, alert: toSnapshot(alert) }), ALERT_EVENTS_CHANNEL],
-    );
-    return { id: rows[0].id };
+    const snapshot = { ...details, alert: toSnapshot(alert) };
+    const id = await this.repository.insert(manager, { alertId: alert.id, type, actor, note, details: snapshot });
+    // The NOTIFY is queued right after the insert in the same transaction; its payload is only the id.
+    await manager.query(`SELECT pg_notify($1, $2)`, [ALERT_EVENTS_CHANNEL, id]);
+    return { id };
   }
 }

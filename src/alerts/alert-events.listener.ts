@@ -1,12 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { AlertEventRow } from './alert.mapper';
-import { fetchEventsAfter } from './alert-event.reader';
+import { toAlertEvent } from './alert.mapper';
 import { AlertEventSink, AlertEventSource } from './alert-event.stream';
 import { ALERT_EVENTS_CHANNEL } from './alert-event.writer';
+import { AlertEventsRepository, SqlRunner } from './alert-events.repository';
 import { AlertEvent } from './models/alert-event.model';
 
 const CATCH_UP_PAGE = 500;
@@ -15,6 +13,11 @@ const RECONNECT_MAX_MS = 5_000;
 /** Heartbeat on the LISTEN connection: finds a half-open socket, and re-reads the log as a safety net. */
 const HEARTBEAT_MS = 10_000;
 export const LISTENER_APPLICATION_NAME = 'credit-monitor-alert-listener';
+
+/** Table reads on the LISTEN connection itself (not the pool). */
+function onClient(client: Client): SqlRunner {
+  return async (sql, params) => (await client.query(sql, params)).rows;
+}
 
 /**
  * This instance's live alert feed. One dedicated pg connection LISTENs on `alert_events`; a
@@ -43,7 +46,7 @@ export class AlertEventsListener implements AlertEventSource, OnApplicationBoots
 
   constructor(
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: AlertEventsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -79,8 +82,8 @@ export class AlertEventsListener implements AlertEventSource, OnApplicationBoots
   }
 
   /** Replay reads go through the pool, so a long replay never delays the live feed. */
-  fetchAfter(afterId: number, limit: number): Promise<AlertEvent[]> {
-    return fetchEventsAfter((sql, params) => this.dataSource.query(sql, params) as Promise<AlertEventRow[]>, afterId, limit);
+  async fetchAfter(afterId: number, limit: number): Promise<AlertEvent[]> {
+    return (await this.repository.after(afterId, limit)).map(toAlertEvent);
   }
 
   private async connect(): Promise<void> {
@@ -96,8 +99,7 @@ export class AlertEventsListener implements AlertEventSource, OnApplicationBoots
       if (this.lastSeenId === null) {
         // First connection: start after what is already committed. LISTEN is active before this
         // read, and ids commit in order, so nothing committed later can be missed.
-        const { rows } = await client.query<{ max: string }>(`SELECT coalesce(max(id), 0)::text AS max FROM alert_events`);
-        this.lastSeenId = Number(rows[0].max);
+        this.lastSeenId = await this.repository.maxId(onClient(client));
       }
     } catch (error) {
       client.removeAllListeners('end');
@@ -175,11 +177,7 @@ export class AlertEventsListener implements AlertEventSource, OnApplicationBoots
       do {
         const client = this.client;
         if (!client || this.lastSeenId === null) return;
-        events = await fetchEventsAfter(
-          async (sql, params) => (await client.query<AlertEventRow>(sql, params)).rows,
-          this.lastSeenId,
-          CATCH_UP_PAGE,
-        );
+        events = (await this.repository.after(this.lastSeenId, CATCH_UP_PAGE, onClient(client))).map(toAlertEvent);
         for (const event of events) {
           this.lastSeenId = Number(event.id);
           for (const sink of this.sinks) sink.push(event);

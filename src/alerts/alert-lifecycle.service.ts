@@ -1,16 +1,17 @@
-import { UUID_PATTERN } from '../common/pagination/connection';
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../security/audit.service';
-import type { Caller } from '../security/caller';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/domain-error';
+import { UUID_PATTERN } from '../common/pagination/connection';
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
+import { toAlert } from './alert.mapper';
 import { AlertEventWriter } from './alert-event.writer';
-import { AlertRow, toAlert } from './alert.mapper';
 import { AlertInputError, InvalidAlertTransitionError } from './alerts.errors';
+import { AlertsRepository } from './alerts.repository';
 import { UpdateAlertStatusInput } from './dto/update-alert-status.input';
-import { AlertEventType, AlertStatus } from './models/alert-enums';
 import { Alert } from './models/alert.model';
+import { AlertEventType, AlertStatus } from './models/alert-enums';
 
 /** The moves an operator may make; RESOLVED is final (a new detection opens a new, linked alert). */
 const ALLOWED: Record<AlertStatus, AlertStatus[]> = {
@@ -31,6 +32,7 @@ export const MAX_NOTE_LENGTH = 2_000;
 export class AlertLifecycleService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly alerts: AlertsRepository,
     private readonly events: AlertEventWriter,
     private readonly audit: AuditService,
   ) {}
@@ -46,19 +48,11 @@ export class AlertLifecycleService {
     return this.dataSource.transaction(async (manager) => {
       // The event-log lock first, then the row: the same order as rule evaluation (no deadlock).
       await this.events.lock(manager);
-      const [current]: AlertRow[] = await manager.query(`SELECT * FROM alerts WHERE id = $1 FOR UPDATE`, [input.id]);
+      const current = await this.alerts.lockById(manager, input.id);
       if (!current) throw new NotFoundError('Alert', input.id);
       const from = current.status as AlertStatus;
       if (!ALLOWED[from].includes(input.status)) throw new InvalidAlertTransitionError(input.id, from, input.status);
-      const [row]: AlertRow[] = await manager.query(
-        `WITH u AS (
-           UPDATE alerts SET status = $2, resolved_at = CASE WHEN $2 = 'RESOLVED' THEN now() ELSE resolved_at END,
-             snoozed_until = COALESCE($3, snoozed_until), updated_at = now()
-           WHERE id = $1 RETURNING *)
-         SELECT * FROM u`,
-        [input.id, input.status, snoozeUntil],
-      );
-      const alert = toAlert(row);
+      const alert = toAlert(await this.alerts.setStatus(manager, input.id, input.status, snoozeUntil));
       await this.events.append(manager, alert, EVENT_FOR[input.status]!, actor, note, {
         previousStatus: from,
         snoozeUntil: snoozeUntil?.toISOString() ?? null,

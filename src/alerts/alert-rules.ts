@@ -1,7 +1,7 @@
+import { DriftReportCreated, FeatureDriftSummary, PerformanceUpdated } from '../common/events/domain-events';
 import { PREDICTION_COLUMN } from '../drift-engine/columns';
 import { FEATURE_NAMES } from '../model/features';
 import { finiteOrNull } from '../stats/finite';
-import { DriftReportCreated, FeatureDriftSummary, PerformanceUpdated } from '../common/events/domain-events';
 import { AlertKind, AlertSeverity, shiftSeverity } from './models/alert-enums';
 
 /**
@@ -123,7 +123,12 @@ function dataQualityOutcome(event: DriftReportCreated, t: AlertThresholds, outco
   const quality = event.dataQuality;
   if (!quality || quality.rowCount <= 0) return;
   const measures = [
-    { feature: DUPLICATES_MEASURE, share: quality.duplicateCustomerIds / quality.rowCount, threshold: t.duplicateShareThreshold, what: 'repeated customerIds' },
+    {
+      feature: DUPLICATES_MEASURE,
+      share: quality.duplicateCustomerIds / quality.rowCount,
+      threshold: t.duplicateShareThreshold,
+      what: 'repeated customerIds',
+    },
     {
       feature: OUT_OF_SUPPORT_MEASURE,
       share: quality.outOfSupportValues / (quality.rowCount * INPUT_FEATURE_COUNT),
@@ -202,7 +207,10 @@ export function evaluatePerformance(event: PerformanceUpdated, t: AlertThreshold
   const reference = finiteOrNull(event.referenceRocAuc);
   const cardFloor = reference === null ? null : reference - t.maxRocAucDrop;
   const floor = cardFloor !== null && cardFloor > t.minRocAuc ? cardFloor : t.minRocAuc;
-  const floorText = floor === t.minRocAuc ? `the floor ${t.minRocAuc.toFixed(3)}` : `the model card's ${reference!.toFixed(3)} minus ${t.maxRocAucDrop.toFixed(3)}`;
+  const floorText =
+    floor === t.minRocAuc
+      ? `the floor ${t.minRocAuc.toFixed(3)}`
+      : `the model card's ${reference!.toFixed(3)} minus ${t.maxRocAucDrop.toFixed(3)}`;
   const metrics = [
     { feature: 'realizedRocAuc', auc: finiteOrNull(event.realizedRocAuc), estimated: false },
     { feature: 'estimatedRocAuc', auc: finiteOrNull(event.estimatedRocAuc), estimated: true },
@@ -222,7 +230,15 @@ export function evaluatePerformance(event: PerformanceUpdated, t: AlertThreshold
       severity: rocAucSeverity(m.auc, floor, m.estimated),
       score: floor - m.auc,
       message: `Performance: ${m.estimated ? 'estimated' : 'realized'} ROC AUC ${m.auc.toFixed(3)} below ${floorText} (${event.labelledCount} labelled, ${event.scope})`,
-      details: { scope: event.scope, batchId: event.batchId, rocAuc: m.auc, minRocAuc: t.minRocAuc, referenceRocAuc: reference, floor, labelledCount: event.labelledCount },
+      details: {
+        scope: event.scope,
+        batchId: event.batchId,
+        rocAuc: m.auc,
+        minRocAuc: t.minRocAuc,
+        referenceRocAuc: reference,
+        floor,
+        labelledCount: event.labelledCount,
+      },
     });
   }
   return outcome;

@@ -1,6 +1,6 @@
+import { Alert } from './models/alert.model';
 import { AlertEventType, AlertKind, AlertSeverity, AlertStatus } from './models/alert-enums';
 import { AlertEvent } from './models/alert-event.model';
-import { Alert } from './models/alert.model';
 
 /** An `alerts` row as pg returns it from raw SQL (`RETURNING *`, `SELECT *`). */
 export interface AlertRow {

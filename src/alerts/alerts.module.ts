@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertEventWriter } from './alert-event.writer';
 import { AlertEventsListener } from './alert-events.listener';
+import { AlertEventsRepository } from './alert-events.repository';
 import { AlertLifecycleService } from './alert-lifecycle.service';
 import { AlertQueriesService } from './alert-queries.service';
+import { AlertsRepository } from './alerts.repository';
 import { AlertsResolver } from './alerts.resolver';
 import { AlertsService } from './alerts.service';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertEntity } from './entities/alert.entity';
 import { AlertEventEntity } from './entities/alert-event.entity';
 
@@ -16,7 +18,16 @@ import { AlertEventEntity } from './entities/alert-event.entity';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([AlertEntity, AlertEventEntity])],
-  providers: [AlertsService, AlertEventWriter, AlertLifecycleService, AlertQueriesService, AlertEventsListener, AlertsResolver],
+  providers: [
+    AlertsRepository,
+    AlertEventsRepository,
+    AlertsService,
+    AlertEventWriter,
+    AlertLifecycleService,
+    AlertQueriesService,
+    AlertEventsListener,
+    AlertsResolver,
+  ],
   exports: [AlertsService],
 })
 export class AlertsModule {}

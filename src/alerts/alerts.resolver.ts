@@ -1,8 +1,8 @@
-import type { Caller } from '../security/caller';
-import { CurrentCaller } from '../security/security.decorators';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { ConnectionType } from '../common/pagination/connection';
 import { AppConfig } from '../config/app-config';
+import type { Caller } from '../security/caller';
+import { CurrentCaller } from '../security/security.decorators';
 import { alertEventMatcher, parseAfterEventId } from './alert-event.filter';
 import { AlertEventStream } from './alert-event.stream';
 import { AlertEventsListener } from './alert-events.listener';
@@ -11,9 +11,9 @@ import { AlertQueriesService } from './alert-queries.service';
 import { AlertChangedFilter } from './dto/alert-changed-filter.input';
 import { AlertsFilter } from './dto/alerts-filter.input';
 import { UpdateAlertStatusInput } from './dto/update-alert-status.input';
+import { Alert } from './models/alert.model';
 import { AlertEvent } from './models/alert-event.model';
 import { AlertSummary } from './models/alert-summary.model';
-import { Alert } from './models/alert.model';
 
 const AlertConnection = ConnectionType(Alert, 'Alert');
 const AlertEventConnection = ConnectionType(AlertEvent, 'AlertEvent');
@@ -55,19 +55,27 @@ export class AlertsResolver {
     return this.queries.summary();
   }
 
-  @Mutation(() => Alert, { description: 'Acknowledge or resolve an alert (optionally snoozing it); the event records the authenticated principal' })
+  @Mutation(() => Alert, {
+    description: 'Acknowledge or resolve an alert (optionally snoozing it); the event records the authenticated principal',
+  })
   updateAlertStatus(@Args('input') input: UpdateAlertStatusInput, @CurrentCaller() caller: Caller): Promise<Alert> {
     return this.lifecycle.updateStatus(input, caller);
   }
 
   @Subscription(() => AlertEvent, {
-    description: 'Every alert change after it commits. With afterEventId: first the events after it, in order, then live, with no gap or duplicate.',
+    description:
+      'Every alert change after it commits. With afterEventId: first the events after it, in order, then live, with no gap or duplicate.',
     resolve: (event: AlertEvent) => event,
   })
   alertChanged(
     @Args('filter', { type: () => AlertChangedFilter, nullable: true }) filter?: AlertChangedFilter,
     @Args('afterEventId', { type: () => ID, nullable: true }) afterEventId?: string,
   ): AsyncIterableIterator<AlertEvent> {
-    return new AlertEventStream(this.listener, alertEventMatcher(filter), parseAfterEventId(afterEventId), this.config.alerts.subscriberBuffer);
+    return new AlertEventStream(
+      this.listener,
+      alertEventMatcher(filter),
+      parseAfterEventId(afterEventId),
+      this.config.alerts.subscriberBuffer,
+    );
   }
 }

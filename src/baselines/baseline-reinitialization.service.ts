@@ -1,19 +1,20 @@
-import { AuditService } from '../security/audit.service';
-import type { Caller } from '../security/caller';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { existsSync, realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { lockForTransaction, LOCK_KEYS } from '../database/advisory-locks';
-import { activeModelScorer } from './active-model';
+import { LOCK_KEYS, lockForTransaction } from '../database/advisory-locks';
 import { baselineColumns } from '../drift-engine/baseline-columns';
+import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
+import { ScoringService } from '../scoring/scoring.service';
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { LoadedRows, readCsvRows, readPredictionLogRows, resolveAllowedPath } from './baseline-sources';
 import { BaselineSourceError } from './baselines.errors';
+import { BaselineSummary } from './baselines.repository';
 import { BaselinesService } from './baselines.service';
-import { ReinitializeBaselineInput, BaselineSource } from './dto/reinitialize-baseline.input';
-import { BaselineEntity } from './entities/baseline.entity';
+import { BaselineSource, ReinitializeBaselineInput } from './dto/reinitialize-baseline.input';
 
 const MAX_BASELINE_ROWS = 1_000_000;
 
@@ -25,14 +26,16 @@ export class BaselineReinitializationService implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     private readonly baselines: BaselinesService,
+    private readonly scoring: ScoringService,
+    private readonly predictionLogs: PredictionLogsRepository,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
   ) {}
 
-  async reinitialize(input: ReinitializeBaselineInput, caller: Caller): Promise<BaselineEntity> {
+  async reinitialize(input: ReinitializeBaselineInput, caller: Caller): Promise<BaselineSummary> {
     const { rows, source } = await this.load(input);
     return this.dataSource.transaction(async (manager) => {
-      const scorer = await activeModelScorer(manager);
+      const scorer = await this.scoring.activeScorer(manager);
       // CSV rows carry no model outputs: score them with the active model so the baseline also
       // profiles predictions (prediction drift compares like with like).
       const predictions = rows.predictions ?? scorer.score(rows.features);
@@ -61,12 +64,15 @@ export class BaselineReinitializationService implements OnApplicationBootstrap {
       await lockForTransaction(manager, LOCK_KEYS.baselines);
       if ((await this.baselines.count(manager)) > 0) return;
       if (!existsSync(this.config.baselineSeedPath)) {
-        this.logger.warn({ msg: 'no baseline yet and the seed file is missing: drift checks wait for reinitializeBaseline', path: this.config.baselineSeedPath });
+        this.logger.warn({
+          msg: 'no baseline yet and the seed file is missing: drift checks wait for reinitializeBaseline',
+          path: this.config.baselineSeedPath,
+        });
         return;
       }
       // Resolved here because readCsvRows does not follow a final symlink (the seed may be one).
       const rows = await readCsvRows(realpathSync(this.config.baselineSeedPath), { mode: 'ALL' }, basename(this.config.baselineSeedPath));
-      const scorer = await activeModelScorer(manager);
+      const scorer = await this.scoring.activeScorer(manager);
       const created = await this.baselines.createVersion(
         baselineColumns(rows.features, scorer.score(rows.features)),
         { name: 'shipped sample', source: `csv:${basename(this.config.baselineSeedPath)}`, modelVersion: scorer.modelVersion },
@@ -80,12 +86,13 @@ export class BaselineReinitializationService implements OnApplicationBootstrap {
     if (input.source === BaselineSource.PREDICTION_LOGS) {
       if (!input.from || !input.to) throw new BaselineSourceError('from', 'from and to are required for PREDICTION_LOGS');
       if (input.from >= input.to) throw new BaselineSourceError('to', 'must be after from');
-      const rows = await readPredictionLogRows(this.dataSource.manager, input.from, input.to, MAX_BASELINE_ROWS);
+      const rows = await readPredictionLogRows(this.predictionLogs, input.from, input.to, MAX_BASELINE_ROWS);
       return { rows, source: `prediction_logs:${input.from.toISOString()}..${input.to.toISOString()}` };
     }
     if (!input.path) throw new BaselineSourceError('path', `is required for ${input.source}`);
     const path = resolveAllowedPath(input.path, this.config.baselineDataDir);
-    if (input.source === BaselineSource.CSV) return { rows: await readCsvRows(path, { mode: 'ALL' }, input.path), source: `csv:${input.path}` };
+    if (input.source === BaselineSource.CSV)
+      return { rows: await readCsvRows(path, { mode: 'ALL' }, input.path), source: `csv:${input.path}` };
     const count = input.rows ?? 0;
     if (!Number.isInteger(count) || count < 1 || count > MAX_BASELINE_ROWS) {
       throw new BaselineSourceError('rows', `must be an integer from 1 to ${MAX_BASELINE_ROWS}`);
@@ -94,6 +101,9 @@ export class BaselineReinitializationService implements OnApplicationBootstrap {
       return { rows: await readCsvRows(path, { mode: 'FIRST', rows: count }, input.path), source: `csv:${input.path}:first:${count}` };
     }
     const seed = input.seed ?? 1;
-    return { rows: await readCsvRows(path, { mode: 'RANDOM', rows: count, seed }, input.path), source: `csv:${input.path}:random:${count}:seed:${seed}` };
+    return {
+      rows: await readCsvRows(path, { mode: 'RANDOM', rows: count, seed }, input.path),
+      source: `csv:${input.path}:random:${count}:seed:${seed}`,
+    };
   }
 }

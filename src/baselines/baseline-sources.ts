@@ -2,10 +2,9 @@ import { constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { EntityManager } from 'typeorm';
-import { featureColumnsFromRows, PREDICTION_LOG_FEATURE_SELECT } from '../prediction-logs/prediction-log-columns';
-import { FEATURE_CSV_COLUMNS, FEATURE_NAMES, FeatureColumns } from '../model/features';
 import { CsvError, CUSTOMER_ID_COLUMN, LABEL_COLUMN, parseFeatureCsv } from '../model/csv';
+import { FEATURE_CSV_COLUMNS, FEATURE_NAMES, FeatureColumns } from '../model/features';
+import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { mulberry32 } from '../stats/random';
 import { BaselinePathForbiddenError, BaselineSourceError } from './baselines.errors';
 
@@ -39,7 +38,9 @@ export function resolveAllowedPath(path: string, allowedDir: string): string {
     throw new BaselineSourceError('path', `must be a relative file path of 1 to ${MAX_PATH_LENGTH} printable characters`);
   }
   if (isAbsolute(path)) {
-    throw new BaselinePathForbiddenError('absolute paths are not accepted: give a path relative to the baseline data folder (BASELINE_DATA_DIR)');
+    throw new BaselinePathForbiddenError(
+      'absolute paths are not accepted: give a path relative to the baseline data folder (BASELINE_DATA_DIR)',
+    );
   }
   const root = realpathSync(resolve(allowedDir));
   const real = realpathOfDeepestExisting(resolve(root, path));
@@ -157,7 +158,10 @@ const CSV_RULES: Array<[RegExp, (match: RegExpMatchArray) => string]> = [
   [/^empty header line: expected column names$/, (m) => m[0]],
   [/^empty file: expected a header row with columns [a-z_,]+$/, (m) => m[0]],
   [/^column appears twice in the header$/, (m) => m[0]],
-  [/^missing column "([a-z_]+)" in the header/, (m) => (KNOWN_COLUMNS.has(m[1]) ? `missing column "${m[1]}" in the header` : 'missing a required column in the header')],
+  [
+    /^missing column "([a-z_]+)" in the header/,
+    (m) => (KNOWN_COLUMNS.has(m[1]) ? `missing column "${m[1]}" in the header` : 'missing a required column in the header'),
+  ],
   [/^expected \d+ fields as in the header, found (?:more|\d+)$/, (m) => m[0]],
   [/^empty value, expected a number$/, (m) => m[0]],
   [/ is not a finite number$/, () => 'not a finite number'],
@@ -181,14 +185,10 @@ export function describeCsvError(name: string, error: CsvError): string {
 }
 
 /** Logged applications and their predictions from a time window [from, to). */
-export async function readPredictionLogRows(manager: EntityManager, from: Date, to: Date, maxRows: number): Promise<LoadedRows> {
-  const rows: Array<Record<string, number>> = await manager.query(
-    `SELECT ${PREDICTION_LOG_FEATURE_SELECT}, probability
-     FROM prediction_logs WHERE created_at >= $1 AND created_at < $2 ORDER BY id LIMIT $3`,
-    [from, to, maxRows],
-  );
-  if (rows.length === 0) {
+export async function readPredictionLogRows(logs: PredictionLogsRepository, from: Date, to: Date, maxRows: number): Promise<LoadedRows> {
+  const logged = await logs.scoredFeatureRows(from, to, maxRows);
+  if (logged.rowCount === 0) {
     throw new BaselineSourceError('from', `no prediction logs between ${from.toISOString()} and ${to.toISOString()}`);
   }
-  return { features: featureColumnsFromRows(rows), predictions: Float64Array.from(rows, (row) => row.probability), rowCount: rows.length };
+  return { features: logged.columns, predictions: logged.probabilities, rowCount: logged.rowCount };
 }

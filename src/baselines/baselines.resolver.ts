@@ -1,14 +1,14 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Caller } from '../security/caller';
 import { CurrentCaller } from '../security/security.decorators';
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { BaselineReinitializationService } from './baseline-reinitialization.service';
 import { NoActiveBaselineError } from './baselines.errors';
+import { BaselineSummary } from './baselines.repository';
 import { BaselinesService } from './baselines.service';
 import { ActivateBaselineInput, ReinitializeBaselineInput } from './dto/reinitialize-baseline.input';
-import { BaselineEntity } from './entities/baseline.entity';
 import { Baseline } from './models/baseline.model';
 
-function toBaseline(entity: BaselineEntity): Baseline {
+function toBaseline(entity: BaselineSummary): Baseline {
   return {
     id: entity.id,
     version: entity.version,

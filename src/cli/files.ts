@@ -8,7 +8,10 @@ import { CliFailure } from './command';
  * works from any working directory.
  */
 export const DEFAULT_MODEL_PATH = ((): string => {
-  const candidates = [resolve(__dirname, '..', '..', 'artifacts', 'model.json'), resolve(__dirname, '..', '..', '..', 'artifacts', 'model.json')];
+  const candidates = [
+    resolve(__dirname, '..', '..', 'artifacts', 'model.json'),
+    resolve(__dirname, '..', '..', '..', 'artifacts', 'model.json'),
+  ];
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
 })();
 
@@ -50,7 +53,9 @@ export class TextFileWriter {
 
   async close(): Promise<void> {
     await new Promise<void>((resolveClose, reject) => {
-      this.stream.end((error?: Error | null) => (error ? reject(new CliFailure(`cannot write ${this.path}: ${error.message}`)) : resolveClose()));
+      this.stream.end((error?: Error | null) =>
+        error ? reject(new CliFailure(`cannot write ${this.path}: ${error.message}`)) : resolveClose(),
+      );
     });
     if (this.failure) throw new CliFailure(`cannot write ${this.path}: ${this.failure.message}`);
   }

@@ -14,7 +14,13 @@ export function formatHelp(path: CliCommand[], commands: ReadonlyArray<CommandSu
   const name = [PROGRAM, ...path.map((entry) => entry.name)].join(' ');
   const lines: string[] = [];
   if (!command) {
-    lines.push(`Usage: ${PROGRAM} <command> [options]`, '', 'Credit model tools: train, score, evaluate, drift between CSV files, synthetic and real datasets.', '', 'Commands:');
+    lines.push(
+      `Usage: ${PROGRAM} <command> [options]`,
+      '',
+      'Credit model tools: train, score, evaluate, drift between CSV files, synthetic and real datasets.',
+      '',
+      'Commands:',
+    );
     for (const entry of commands) lines.push(`  ${entry.name.padEnd(12)}${entry.summary}`);
     lines.push('', `Run "${PROGRAM} <command> --help" for a command's options.`);
     return `${lines.join('\n')}\n`;

@@ -8,7 +8,9 @@ export function parseOptions(command: CliCommand, argv: string[]): CliValues {
   try {
     parsed = <typeof parsed>(<unknown>parseArgs({
       args: argv,
-      options: Object.fromEntries(specs.map((spec) => [spec.name, { type: spec.value ? 'string' : 'boolean', multiple: spec.multiple === true }] as const)),
+      options: Object.fromEntries(
+        specs.map((spec) => [spec.name, { type: spec.value ? 'string' : 'boolean', multiple: spec.multiple === true }] as const),
+      ),
       allowPositionals: true,
       strict: true,
     }));
@@ -47,7 +49,11 @@ export function requiredString(values: CliValues, name: string): string {
 }
 
 /** A number option with bounds, e.g. --holdout 0.25. */
-export function numberOption(values: CliValues, name: string, bounds: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+export function numberOption(
+  values: CliValues,
+  name: string,
+  bounds: { min?: number; max?: number; integer?: boolean } = {},
+): number | undefined {
   const text = stringOption(values, name);
   if (text === undefined) return undefined;
   const value = Number(text);

@@ -1,7 +1,7 @@
 import { CliCommand, CliIo, CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './command';
 import { formatHelp, PROGRAM } from './help';
 import { parseOptions } from './options';
-import { COMMANDS, CommandEntry } from './registry';
+import { CommandEntry, COMMANDS } from './registry';
 
 /**
  * Errors that mean bad input or environment (the message is enough) rather than a bug (stack
@@ -16,7 +16,9 @@ export async function runCli(argv: string[], io: CliIo, commands: CommandEntry[]
   // Walk down command / subcommand names until an option or the end.
   while (rest.length > 0 && !rest[0].startsWith('-')) {
     const parent = path[path.length - 1];
-    const next = parent ? parent.subcommands?.find((command) => command.name === rest[0]) : commands.find((entry) => entry.name === rest[0])?.load();
+    const next = parent
+      ? parent.subcommands?.find((command) => command.name === rest[0])
+      : commands.find((entry) => entry.name === rest[0])?.load();
     if (!next) {
       const where = path.length > 0 ? `${path.map((c) => c.name).join(' ')} ` : '';
       io.stderr(`${PROGRAM}: unknown ${path.length > 0 ? 'subcommand' : 'command'} "${where}${rest[0]}"\n\n${formatHelp(path, commands)}`);

@@ -145,7 +145,9 @@ export class AppConfig {
     this.security = {
       oidc: parseOidc(env),
       rateLimits: parseRateLimits(env.RATE_LIMITS),
-      wsAllowedOrigins: env.WS_ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+      wsAllowedOrigins: env.WS_ALLOWED_ORIGINS.split(',')
+        .map((o) => o.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
       wsMaxConnectionsPerPrincipal: env.WS_MAX_CONNECTIONS_PER_PRINCIPAL,
       wsCredentialRecheckMs: env.WS_CREDENTIAL_RECHECK_MS,
     };
@@ -224,8 +226,10 @@ function parseRateLimits(json: string): Record<string, RateLimitConfig> {
     const v = (value ?? {}) as Record<string, unknown>;
     const capacity = v.capacity ?? DEFAULT_RATE_LIMITS[role].capacity;
     const refill = v.refillPerSecond ?? DEFAULT_RATE_LIMITS[role].refillPerSecond;
-    if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 1) throw invalid(name, `${role}.capacity must be a positive integer`);
-    if (typeof refill !== 'number' || !(refill > 0) || !Number.isFinite(refill)) throw invalid(name, `${role}.refillPerSecond must be a positive number`);
+    if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 1)
+      throw invalid(name, `${role}.capacity must be a positive integer`);
+    if (typeof refill !== 'number' || !(refill > 0) || !Number.isFinite(refill))
+      throw invalid(name, `${role}.refillPerSecond must be a positive number`);
     limits[role] = { capacity, refillPerSecond: refill };
   }
   return limits;
@@ -260,11 +264,19 @@ function parseDriftWindows(json: string): DriftWindowConfig[] {
     if (kinds.has(kind)) throw invalid(name, `[${i}].kind "${kind}" appears twice`);
     kinds.add(kind);
     const length = w.lengthMinutes;
-    if (typeof length !== 'number' || !Number.isInteger(length) || length < 1) throw invalid(name, `[${i}].lengthMinutes must be a positive integer`);
+    if (typeof length !== 'number' || !Number.isInteger(length) || length < 1)
+      throw invalid(name, `[${i}].lengthMinutes must be a positive integer`);
     const align = w.alignMinutes ?? length;
-    if (typeof align !== 'number' || !Number.isInteger(align) || align < 1) throw invalid(name, `[${i}].alignMinutes must be a positive integer`);
+    if (typeof align !== 'number' || !Number.isInteger(align) || align < 1)
+      throw invalid(name, `[${i}].alignMinutes must be a positive integer`);
     if (typeof w.cron !== 'string') throw invalid(name, `[${i}].cron must be a cron expression`);
     if (w.enabled !== undefined && typeof w.enabled !== 'boolean') throw invalid(name, `[${i}].enabled must be true or false`);
-    return { kind, cron: checkCron(`${name}[${i}].cron`, w.cron), lengthMinutes: length, alignMinutes: align, enabled: w.enabled !== false };
+    return {
+      kind,
+      cron: checkCron(`${name}[${i}].cron`, w.cron),
+      lengthMinutes: length,
+      alignMinutes: align,
+      enabled: w.enabled !== false,
+    };
   });
 }

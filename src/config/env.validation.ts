@@ -1,16 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
@@ -26,7 +15,9 @@ export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @IsInt() @Min(0) @Max(65535)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   @IsString()
@@ -40,25 +31,33 @@ export class EnvironmentVariables {
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
 
-  @IsInt() @Min(1024) @Max(65535)
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
   EMBEDDED_PG_PORT = 54329;
 
-  @IsInt() @Min(1) @Max(200)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DB_POOL_SIZE = 10;
 
   @IsString()
   MODEL_PATH = 'artifacts/model.json';
 
-  @IsInt() @Min(1) @Max(1_000_000)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   MAX_BATCH_SIZE = 50_000;
 
   @IsIn(['error', 'warn', 'info', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'info' | 'debug' = 'info';
 
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   DEMO = false;
 
-  @IsInt() @Min(100)
+  @IsInt()
+  @Min(100)
   DEMO_INTERVAL_MS = 3000;
 
   @IsString()
@@ -67,45 +66,62 @@ export class EnvironmentVariables {
   @IsString()
   BASELINE_SEED_PATH = 'datasets/baseline-sample.csv';
 
-  @IsInt() @Min(2)
+  @IsInt()
+  @Min(2)
   DRIFT_MIN_SAMPLE_SIZE = 30;
 
-  @IsNumber() @Min(0.0001) @Max(0.5)
+  @IsNumber()
+  @Min(0.0001)
+  @Max(0.5)
   DRIFT_ALPHA = 0.05;
 
   /** Materiality gate on noise-corrected PSI (0.1 = the credit-risk "moderate shift" band). */
-  @IsNumber() @Min(0)
+  @IsNumber()
+  @Min(0)
   DRIFT_PSI_THRESHOLD = 0.1;
 
   /** Materiality gate on noise-corrected Wasserstein distance, in baseline standard deviations. */
-  @IsNumber() @Min(0)
+  @IsNumber()
+  @Min(0)
   DRIFT_WASSERSTEIN_THRESHOLD = 0.1;
 
   /** Materiality gate on noise-corrected Jensen–Shannon distance for discrete features. */
-  @IsNumber() @Min(0) @Max(1)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   DRIFT_JS_THRESHOLD = 0.1;
 
   /** JSON object: { "<feature>": { "alpha"?, "psiThreshold"?, "wassersteinThreshold"?, "enabled"? } } */
   @IsString()
   DRIFT_FEATURE_OVERRIDES = '{}';
 
-  @IsNumber() @Min(0)
+  @IsNumber()
+  @Min(0)
   ALERT_PSI_MODERATE = 0.1;
 
-  @IsNumber() @Min(0)
+  @IsNumber()
+  @Min(0)
   ALERT_PSI_SIGNIFICANT = 0.25;
 
-  @IsNumber() @Min(0) @Max(1)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   ALERT_DUPLICATE_SHARE_THRESHOLD = 0.05;
 
-  @IsNumber() @Min(0) @Max(1)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   ALERT_INVALID_SHARE_THRESHOLD = 0.01;
 
-  @IsNumber() @Min(0) @Max(1)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   ALERT_MIN_ROC_AUC = 0.65;
 
   /** Consecutive clear WINDOW checks after which a live alert resolves itself. */
-  @IsInt() @Min(1) @Max(100)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   ALERT_AUTO_RESOLVE_CHECKS = 3;
 
   /** Scheduled jobs (window re-checks, retraining reconciliation). auto: on, except with NODE_ENV=test. */
@@ -121,44 +137,59 @@ export class EnvironmentVariables {
     '[{"kind":"HOURLY","cron":"*/15 * * * *","lengthMinutes":60,"alignMinutes":15},{"kind":"DAILY","cron":"0 0 * * *","lengthMinutes":1440,"alignMinutes":1440}]';
 
   /** Most prediction rows one window check reads (the newest are kept beyond this). */
-  @IsInt() @Min(100) @Max(5_000_000)
+  @IsInt()
+  @Min(100)
+  @Max(5_000_000)
   MONITORING_WINDOW_MAX_ROWS = 500_000;
 
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   RETRAIN_RECONCILE_ENABLED = true;
 
   @IsString()
   RETRAIN_RECONCILE_CRON = '*/15 * * * *';
 
   /** Consecutive DRIFT window reports (same window kind) that raise a DRIFT retraining event. */
-  @IsInt() @Min(1) @Max(100)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   RETRAIN_DRIFT_WINDOWS = 3;
 
   /** Labelled rows needed before a realized ROC AUC feeds alerts and retraining (fewer: not evaluated). */
-  @IsInt() @Min(2)
+  @IsInt()
+  @Min(2)
   PERFORMANCE_MIN_LABELS = 100;
 
   /** Rows needed before a label-free estimate feeds alerts. */
-  @IsInt() @Min(2)
+  @IsInt()
+  @Min(2)
   PERFORMANCE_MIN_ROWS = 100;
 
   /** Realized ROC AUC this far below the model card's holdout figure raises a PERFORMANCE retraining event. */
-  @IsNumber() @Min(0) @Max(1)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   PERFORMANCE_MAX_ROC_AUC_DROP = 0.05;
 
   /** Labelled prediction rows retrainModel needs (both classes present). */
-  @IsInt() @Min(20)
+  @IsInt()
+  @Min(20)
   RETRAIN_MIN_LABELLED_ROWS = 200;
 
   /** Stratified share of the labelled logs on which challenger and champion are both evaluated. */
-  @IsNumber() @Min(0.05) @Max(0.5)
+  @IsNumber()
+  @Min(0.05)
+  @Max(0.5)
   RETRAIN_HOLDOUT_FRACTION = 0.25;
 
   /** Cross-validation folds for the challenger (0 skips it: training blocks the event loop meanwhile). */
-  @IsInt() @Min(0) @Max(20)
+  @IsInt()
+  @Min(0)
+  @Max(20)
   RETRAIN_CV_FOLDS = 0;
 
-  @IsInt() @Min(0)
+  @IsInt()
+  @Min(0)
   RETRAIN_SEED = 42;
 
   /** Labelled CSV added to the logs when retrainModel is called with includeTrainingData: true. */
@@ -166,37 +197,53 @@ export class EnvironmentVariables {
   RETRAIN_TRAINING_DATA_PATH = 'datasets/baseline-sample.csv';
 
   /** Events a slow alertChanged subscriber may have queued before it is closed (it resumes with afterEventId). */
-  @IsInt() @Min(10) @Max(1_000_000)
+  @IsInt()
+  @Min(10)
+  @Max(1_000_000)
   ALERT_SUBSCRIBER_BUFFER = 10_000;
 
   /** Largest graphql-ws message accepted from a client; larger ones close the socket with 1009. */
-  @IsInt() @Min(1024) @Max(10_485_760)
+  @IsInt()
+  @Min(1024)
+  @Max(10_485_760)
   GRAPHQL_WS_MAX_MESSAGE_BYTES = 65_536;
 
-  @IsInt() @Min(1) @Max(50)
+  @IsInt()
+  @Min(1)
+  @Max(50)
   GRAPHQL_MAX_DEPTH = 10;
 
-  @IsInt() @Min(10)
+  @IsInt()
+  @Min(10)
   GRAPHQL_MAX_COMPLEXITY = 100_000;
 
   /** Tokens one GraphQL document may have; parsing stops beyond it (100,000 aliases never reach validation). */
-  @IsInt() @Min(500) @Max(1_000_000)
+  @IsInt()
+  @Min(500)
+  @Max(1_000_000)
   GRAPHQL_MAX_TOKENS = 10_000;
 
   /** Root fields (aliases count) in one query or subscription; a mutation operation always has exactly one. */
-  @IsInt() @Min(1) @Max(1000)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   GRAPHQL_MAX_ROOT_FIELDS = 20;
 
   // --- Security: principals, limits ---
 
   /** OpenID Connect issuer (iss) of console JWTs; with OIDC_AUDIENCE and OIDC_JWKS_URL enables single sign-on. */
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   OIDC_ISSUER?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   OIDC_AUDIENCE?: string;
 
-  @Transform(emptyToUndefined) @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @Matches(/^https?:\/\//, { message: 'OIDC_JWKS_URL must be an http(s) URL' })
   OIDC_JWKS_URL?: string;
 
@@ -205,9 +252,12 @@ export class EnvironmentVariables {
   OIDC_ROLE_CLAIM = 'roles';
 
   /** Comma-separated JWS algorithms accepted (never "none"; HS* needs a shared secret and is refused). */
-  @Matches(/^(RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA)(,(RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA))*$/, {
-    message: 'OIDC_ALGORITHMS must be a comma-separated list of asymmetric JWS algorithms',
-  })
+  @Matches(
+    /^(RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA)(,(RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA))*$/,
+    {
+      message: 'OIDC_ALGORITHMS must be a comma-separated list of asymmetric JWS algorithms',
+    },
+  )
   OIDC_ALGORITHMS = 'RS256,ES256';
 
   /**
@@ -221,36 +271,50 @@ export class EnvironmentVariables {
   @IsString()
   WS_ALLOWED_ORIGINS = '';
 
-  @IsInt() @Min(1) @Max(10_000)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   WS_MAX_CONNECTIONS_PER_PRINCIPAL = 20;
 
   /** How often each instance re-checks the keys behind its open sockets (revocation, expiry). */
-  @IsInt() @Min(200) @Max(60_000)
+  @IsInt()
+  @Min(200)
+  @Max(60_000)
   WS_CREDENTIAL_RECHECK_MS = 2000;
 
   /** PostgreSQL statement_timeout for the service's pool (a 50,000-record batch needs about 2 s). */
-  @IsInt() @Min(100) @Max(3_600_000)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
   DB_STATEMENT_TIMEOUT_MS = 60_000;
 
-  @IsInt() @Min(100) @Max(3_600_000)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 
   // --- Input plausibility ---
 
   /** Largest annualIncome accepted (plausibility; larger is rejected as BAD_USER_INPUT). */
-  @IsNumber() @Min(1)
+  @IsNumber()
+  @Min(1)
   MAX_ANNUAL_INCOME = 100_000_000;
 
   /** Largest loanAmount accepted. */
-  @IsNumber() @Min(1)
+  @IsNumber()
+  @Min(1)
   MAX_LOAN_AMOUNT = 100_000_000;
 
   /** Largest batch metadata, as UTF-8 JSON bytes. */
-  @IsInt() @Min(16) @Max(1_048_576)
+  @IsInt()
+  @Min(16)
+  @Max(1_048_576)
   METADATA_MAX_BYTES = 16_384;
 
   /** Deepest nesting of batch metadata (an object holding an object holding a value is depth 2). */
-  @IsInt() @Min(1) @Max(100)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   METADATA_MAX_DEPTH = 8;
 }
 

@@ -1,8 +1,8 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomBytes } from 'node:crypto';
-import { renderDashboardPage } from './dashboard.page';
 import { Public } from '../security/security.decorators';
+import { renderDashboardPage } from './dashboard.page';
 
 @Controller('dashboard')
 export class DashboardController {
@@ -22,7 +22,10 @@ export class DashboardController {
     response
       .status(200)
       .setHeader('content-type', 'text/html; charset=utf-8')
-      .setHeader('content-security-policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`)
+      .setHeader(
+        'content-security-policy',
+        `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      )
       .send(renderDashboardPage(nonce));
   }
 }

@@ -24,9 +24,9 @@ export async function lockForTransaction(manager: EntityManager, key: number): P
 
 /** Takes a named transaction-scoped lock if it is free (scheduled jobs: one runner per tick). */
 export async function tryNamedLockForTransaction(manager: EntityManager, name: string): Promise<boolean> {
-  const [{ locked }]: Array<{ locked: boolean }> = await manager.query(
-    `SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`,
-    [NAMED_LOCK_CLASS, name],
-  );
+  const [{ locked }]: Array<{ locked: boolean }> = await manager.query(`SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`, [
+    NAMED_LOCK_CLASS,
+    name,
+  ]);
   return locked;
 }

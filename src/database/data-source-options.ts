@@ -25,7 +25,9 @@ export function dataSourceOptions(
       connectionTimeoutMillis: 10_000,
       // Bounds what one request can hold: a runaway statement or a transaction left idle (a
       // client that vanished mid-request) is ended by PostgreSQL instead of holding a connection.
-      ...(timeouts ? { statement_timeout: timeouts.statementTimeoutMs, idle_in_transaction_session_timeout: timeouts.idleInTransactionTimeoutMs } : {}),
+      ...(timeouts
+        ? { statement_timeout: timeouts.statementTimeoutMs, idle_in_transaction_session_timeout: timeouts.idleInTransactionTimeoutMs }
+        : {}),
     },
   };
 }

@@ -17,7 +17,10 @@ import { runMigrationsWithLock } from './migration-runner';
       useFactory: (config: AppConfig): TypeOrmModuleOptions => {
         if (!config.databaseUrl) throw new Error('DATABASE_URL is not set and no embedded PostgreSQL was started');
         // Each owning module registers its entities (TypeOrmModule.forFeature).
-        return { ...dataSourceOptions(config.databaseUrl, config.dbPoolSize, config.database), autoLoadEntities: true } as TypeOrmModuleOptions;
+        return {
+          ...dataSourceOptions(config.databaseUrl, config.dbPoolSize, config.database),
+          autoLoadEntities: true,
+        } as TypeOrmModuleOptions;
       },
       dataSourceFactory: async (options?: DataSourceOptions) => {
         const logger = new Logger('Database');

@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
 import { LOCK_KEYS } from './advisory-locks';
 
-
 /**
  * Runs pending migrations under a session-level advisory lock, so several instances starting at
  * once on an empty database apply each migration exactly once: the first holds the lock and

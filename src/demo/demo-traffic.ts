@@ -46,7 +46,12 @@ export class DemoTraffic {
   }
 
   start(): void {
-    this.logger.log({ msg: 'demo traffic started', intervalMs: this.intervalMs, batchSize: this.batchSize, graphql: `${this.url}/graphql` });
+    this.logger.log({
+      msg: 'demo traffic started',
+      intervalMs: this.intervalMs,
+      batchSize: this.batchSize,
+      graphql: `${this.url}/graphql`,
+    });
     const tick = async (): Promise<void> => {
       try {
         await this.sendOne();
@@ -112,7 +117,10 @@ export class DemoTraffic {
         variables: { input: { batchId: `demo-${runId}-${index}`, metadata: { demo: true, scenario: phase.scenario ?? 'none' }, records } },
       }),
     });
-    const body = (await response.json()) as { data?: { ingestBatch: { drift: { status: string } | null } }; errors?: Array<{ message: string }> };
+    const body = (await response.json()) as {
+      data?: { ingestBatch: { drift: { status: string } | null } };
+      errors?: Array<{ message: string }>;
+    };
     if (body.errors) throw new Error(body.errors[0].message);
     this.pendingOutcomes.push({
       batchId: `demo-${runId}-${index}`,

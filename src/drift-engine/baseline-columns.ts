@@ -1,5 +1,5 @@
-import { ColumnKind, defaultColumnKinds, PREDICTION_COLUMN } from './columns';
 import { FEATURE_NAMES, FeatureColumns } from '../model/features';
+import { ColumnKind, defaultColumnKinds, PREDICTION_COLUMN } from './columns';
 
 /** The columns a baseline profiles: the eight features and the model output. */
 export type BaselineColumns = Record<string, Float64Array>;

@@ -16,7 +16,7 @@
  * weighing 2 and each feature 1 — a drifting score matters more than any single input.
  */
 import { countNonFinite, sortFloat64InPlace } from '../stats/sorting';
-import { countCategories, toProportions, countIntoHistogram } from './binning';
+import { countCategories, countIntoHistogram, toProportions } from './binning';
 import { ColumnKind, DRIFT_COLUMNS, PREDICTION_COLUMN } from './columns';
 import { ColumnComparison } from './comparison-types';
 import { columnSettings, DriftConfig, resolveDriftConfig } from './config';

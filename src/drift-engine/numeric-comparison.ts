@@ -3,10 +3,10 @@
  * PSI for materiality, plus the binned and ECDF views for reports. Works on the sorted current
  * column, so every statistic is a linear merge with the sorted baseline sample.
  */
+import { quantileSorted } from '../stats/descriptive';
 import { jensenShannonDistance } from '../stats/jensen-shannon';
 import { ksTwoSampleSorted } from '../stats/ks';
 import { populationStabilityIndex, psiNoiseExpectation } from '../stats/psi';
-import { quantileSorted } from '../stats/descriptive';
 import { upperBound } from '../stats/sorting';
 import { wassersteinSorted } from '../stats/wasserstein';
 import { countIntoHistogram, countSortedIntoEdges, toProportions } from './binning';

@@ -19,7 +19,7 @@
  */
 import { moments, quantilesSorted } from '../stats/descriptive';
 import { sortFloat64InPlace } from '../stats/sorting';
-import { histogramEdges, psiBinsFromSorted, countCategories, histogramFromSorted } from './binning';
+import { countCategories, histogramEdges, histogramFromSorted, psiBinsFromSorted } from './binning';
 import { ColumnKind } from './columns';
 import {
   BASELINE_PROFILE_VERSION,
@@ -103,9 +103,8 @@ export function buildBaselineProfile(
     rowCount = Math.max(rowCount, values.length);
     const { sorted, nonFinite } = finiteSorted(values);
     if (sorted.length === 0) throw new RangeError(`Baseline column "${name}" has no finite values`);
-    profiles[name] = (kinds[name] ?? 'numeric') === 'discrete'
-      ? discreteProfile(sorted, nonFinite)
-      : numericProfile(sorted, nonFinite, sampleLimit);
+    profiles[name] =
+      (kinds[name] ?? 'numeric') === 'discrete' ? discreteProfile(sorted, nonFinite) : numericProfile(sorted, nonFinite, sampleLimit);
   }
   return { version: BASELINE_PROFILE_VERSION, rowCount, sampleLimit, columns: profiles };
 }

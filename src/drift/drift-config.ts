@@ -1,6 +1,6 @@
 import { AppConfig } from '../config/app-config';
-import { DriftConfig } from '../drift-engine/config';
 import { PREDICTION_COLUMN } from '../drift-engine/columns';
+import { DriftConfig } from '../drift-engine/config';
 
 /**
  * Engine configuration from the service configuration. Prediction drift is switched off when the

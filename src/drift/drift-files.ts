@@ -1,11 +1,11 @@
-import { readFeatureCsvTable } from '../model/csv';
-import { Scorer } from '../model/scorer';
 import { baselineColumnKinds, baselineColumns } from '../drift-engine/baseline-columns';
 import { checkDrift } from '../drift-engine/check';
 import { DriftConfig } from '../drift-engine/config';
 import { buildBaselineProfile } from '../drift-engine/profile';
 import { BaselineProfile } from '../drift-engine/profile-types';
 import { DriftCheckResult } from '../drift-engine/result-types';
+import { readFeatureCsvTable } from '../model/csv';
+import { Scorer } from '../model/scorer';
 
 /**
  * File-to-file drift, for the CLI: the reference CSV becomes a baseline profile exactly as a
@@ -17,7 +17,12 @@ export async function profileFromCsv(path: string, scorer: Scorer): Promise<Base
   return buildBaselineProfile(baselineColumns(table.columns, scorer.score(table.columns)), baselineColumnKinds());
 }
 
-export async function checkCsv(profile: BaselineProfile, path: string, scorer: Scorer, config: Partial<DriftConfig> = {}): Promise<DriftCheckResult> {
+export async function checkCsv(
+  profile: BaselineProfile,
+  path: string,
+  scorer: Scorer,
+  config: Partial<DriftConfig> = {},
+): Promise<DriftCheckResult> {
   const table = await readFeatureCsvTable(path, { requireCustomerId: false });
   return checkDrift(profile, baselineColumns(table.columns, scorer.score(table.columns)), config);
 }

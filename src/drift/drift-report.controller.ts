@@ -2,11 +2,12 @@ import { Controller, Get, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from '../common/errors/domain-error';
 import { UUID_PATTERN } from '../common/pagination/connection';
+import { GuardedBy } from '../security/security.decorators';
 import { DriftQueryService } from './drift-query.service';
 import { renderDriftReportHtml } from './report/drift-report.html';
-import { GuardedBy } from '../security/security.decorators';
 
-const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const REPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 @Controller('reports')
 export class DriftReportController {

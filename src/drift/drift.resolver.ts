@@ -25,7 +25,7 @@ export class DriftResolver {
   }
 
   @Query(() => [FeatureMetricPoint], {
-    description: 'One feature\'s statistics over time (oldest first, at most 5,000 points)',
+    description: "One feature's statistics over time (oldest first, at most 5,000 points)",
     // Reads up to 5,000 metric rows: costed as that many rows times the fields selected.
     complexity: ({ childComplexity }: { childComplexity: number }) => 5_000 * Math.max(1, childComplexity / 10),
   })

@@ -1,15 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AlertsService } from '../alerts/alerts.service';
-import { baselineColumns } from '../drift-engine/baseline-columns';
 import { ActiveBaseline, BaselinesService } from '../baselines/baselines.service';
-import { DataQualityFacts, DriftReportCreated } from '../common/events/domain-events';
+import { DataQualityFacts } from '../common/events/domain-events';
 import { AppConfig } from '../config/app-config';
-import { FeatureColumns } from '../model/features';
-import { driftConfigFor } from './drift-config';
-import { DriftReportRow, writeDriftReport } from './drift-report.writer';
+import { baselineColumns } from '../drift-engine/baseline-columns';
 import { checkDrift } from '../drift-engine/check';
 import { DriftCheckResult } from '../drift-engine/result-types';
+import { FeatureColumns } from '../model/features';
+import { driftConfigFor } from './drift-config';
+import { driftReportCreated, DriftReportSource, newDriftReport } from './drift-report.mapper';
+import { DriftReportsRepository } from './drift-reports.repository';
 
 export interface BatchDriftInput {
   batchUuid: string;
@@ -41,14 +42,18 @@ export class DriftService {
     private readonly config: AppConfig,
     private readonly baselines: BaselinesService,
     private readonly alerts: AlertsService,
+    private readonly driftReports: DriftReportsRepository,
   ) {}
 
+  /**
+   * Returns the report it stored (null: not checked); the batch's link to it (batches owns that
+   * column) is stored by the caller.
+   */
   async checkBatch(manager: EntityManager, input: BatchDriftInput): Promise<CheckedReport | null> {
     const row = { kind: 'BATCH' as const, batchUuid: input.batchUuid, modelVersion: input.modelVersion };
     const checked = await this.check(manager, row, input.baseline, input.columns, input.probabilities);
     if (!checked) return null;
-    await manager.query(`UPDATE batches SET drift_report_id = $1 WHERE id = $2`, [checked.id, input.batchUuid]);
-    await this.alerts.onDriftReport(manager, this.event(checked, 'BATCH', input.batchUuid, input.modelVersion, input.dataQuality));
+    await this.alerts.onDriftReport(manager, driftReportCreated(checked, 'BATCH', input.batchUuid, input.modelVersion, input.dataQuality));
     return checked;
   }
 
@@ -64,14 +69,14 @@ export class DriftService {
   ): Promise<CheckedReport | null> {
     const row = { kind: 'WINDOW' as const, batchUuid: null, ...window };
     const checked = await this.check(manager, row, await this.baselines.active(manager), columns, probabilities);
-    if (checked) await this.alerts.onDriftReport(manager, this.event(checked, 'WINDOW', null, window.modelVersion, null));
+    if (checked) await this.alerts.onDriftReport(manager, driftReportCreated(checked, 'WINDOW', null, window.modelVersion, null));
     return checked;
   }
 
   /** The shared path for batch and window checks. */
   private async check(
     manager: EntityManager,
-    row: Omit<DriftReportRow, 'baselineId' | 'baselineVersion'>,
+    row: Omit<DriftReportSource, 'baselineId' | 'baselineVersion'>,
     baseline: ActiveBaseline | null,
     columns: FeatureColumns,
     probabilities: Float64Array,
@@ -83,44 +88,9 @@ export class DriftService {
     const current = baselineColumns(columns, probabilities);
     const baselineModel = (baseline.profile as { modelVersion?: string | null }).modelVersion ?? null;
     const result = checkDrift(baseline.profile, current, driftConfigFor(this.config, baselineModel === row.modelVersion));
-    const written = await writeDriftReport(manager, { ...row, baselineId: baseline.id, baselineVersion: baseline.version }, result);
+    const { report, metrics } = newDriftReport({ ...row, baselineId: baseline.id, baselineVersion: baseline.version }, result);
+    const written = await this.driftReports.insert(manager, report, metrics);
     if (!written) return null;
     return { ...written, baselineVersion: baseline.version, result };
-  }
-
-  private event(
-    checked: CheckedReport,
-    kind: 'BATCH' | 'WINDOW',
-    batchUuid: string | null,
-    modelVersion: string,
-    dataQuality: DataQualityFacts | null,
-  ): DriftReportCreated {
-    const { result } = checked;
-    return {
-      reportId: checked.id,
-      kind,
-      batchId: batchUuid,
-      modelVersion,
-      status: result.status,
-      globalScore: result.globalScore,
-      driftedShare: result.driftedShare,
-      rowCount: result.rowCount,
-      dataQuality,
-      occurredAt: checked.createdAt,
-      features: result.features.map((f) => ({
-        feature: f.feature,
-        kind: f.kind,
-        method: f.method,
-        statistic: f.statistic,
-        pValue: f.pValue,
-        adjustedPValue: f.adjustedPValue,
-        threshold: f.threshold,
-        psi: f.psi,
-        wassersteinNormalized: f.wassersteinNormalized,
-        jensenShannon: f.jensenShannon,
-        drifted: f.drifted,
-        evaluated: f.evaluated,
-      })),
-    };
   }
 }

@@ -27,7 +27,7 @@ export class HealthController {
     }
     // Follow the registry like ingestion does, so a promotion made on another instance shows here
     // at once (falls back to the loaded model when the database is down).
-    const scorer = reachable ? await this.scoring.refreshActive().catch(() => this.scoring.current) : this.scoring.current;
+    const scorer = reachable ? await this.scoring.activeScorer().catch(() => this.scoring.current) : this.scoring.current;
     response.status(reachable ? 200 : 503).json({
       status: reachable ? 'ok' : 'degraded',
       database: { reachable },

@@ -1,29 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/domain-error';
-import { Connection, decodeIdCursor, decodeNumberCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
+import { Connection, decodeNumberCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
 import { DriftQueryService } from '../drift/drift-query.service';
+import { BatchesRepository } from '../prediction-logs/batches.repository';
 import { BatchEntity } from '../prediction-logs/entities/batch.entity';
+import { PredictionLogsRepository, StoredPrediction } from '../prediction-logs/prediction-logs.repository';
 import { Batch, IngestBatchPayload, Prediction, RiskLabelValue, ScoredWith } from './models/ingestion.models';
-
-interface PredictionRow {
-  row_index: number;
-  customer_id: string;
-  probability: number;
-  risk_label: string;
-}
 
 /** Read side of ingestion: batches, their stored predictions, and idempotent replays. */
 @Injectable()
 export class BatchQueryService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly batches: BatchesRepository,
+    private readonly predictionLogs: PredictionLogsRepository,
     private readonly driftQueries: DriftQueryService,
   ) {}
 
   findEntity(batchId: string): Promise<BatchEntity | null> {
-    return this.dataSource.getRepository(BatchEntity).findOne({ where: { batchId } });
+    return this.batches.findByKey(batchId);
   }
 
   async getBatch(batchId: string): Promise<Batch> {
@@ -34,10 +28,7 @@ export class BatchQueryService {
 
   /** The original ingestBatch result, rebuilt from the database for a replayed request. */
   async storedResult(batch: BatchEntity): Promise<Omit<IngestBatchPayload, 'replayed'>> {
-    const rows: PredictionRow[] = await this.dataSource.query(
-      `SELECT row_index, customer_id, probability, risk_label FROM prediction_logs WHERE batch_id = $1 ORDER BY row_index`,
-      [batch.id],
-    );
+    const rows = await this.predictionLogs.predictionsOf(batch.id);
     return {
       batchId: batch.batchId,
       size: batch.size,
@@ -53,16 +44,8 @@ export class BatchQueryService {
   }
 
   async listBatches(first: number | null | undefined, after: string | null | undefined): Promise<Connection<Batch>> {
-    const size = pageSize(first);
-    const repo = this.dataSource.getRepository(BatchEntity);
-    const query = repo.createQueryBuilder('b').orderBy('b.received_at', 'DESC').addOrderBy('b.id', 'DESC').limit(size + 1);
-    if (after) {
-      // The cursor holds only the id; its timestamp is read back at full (microsecond) precision.
-      const id = decodeIdCursor(after);
-      query.where('(b.received_at, b.id) < ((SELECT received_at FROM batches WHERE id = :id), :id)', { id });
-    }
-    const [rows, totalCount] = await Promise.all([query.getMany(), repo.count()]);
-    return toConnection(rows, size, totalCount, (b) => encodeCursor([b.id]), toBatch);
+    const page = await this.batches.newestFirst(first, after);
+    return toConnection(page.rows, page.size, page.totalCount, (b) => encodeCursor([b.id]), toBatch);
   }
 
   async listPredictions(
@@ -74,17 +57,13 @@ export class BatchQueryService {
     if (!batch) throw new NotFoundError('Batch', batchId);
     const size = pageSize(first, 100);
     const afterIndex = after ? decodeNumberCursor(after) : -1;
-    const rows: PredictionRow[] = await this.dataSource.query(
-      `SELECT row_index, customer_id, probability, risk_label FROM prediction_logs
-       WHERE batch_id = $1 AND row_index > $2 ORDER BY row_index LIMIT $3`,
-      [batch.id, afterIndex, size + 1],
-    );
-    return toConnection(rows, size, batch.size, (r) => encodeCursor([r.row_index]), toPrediction);
+    const rows = await this.predictionLogs.predictionsPage(batch.id, afterIndex, size + 1);
+    return toConnection(rows, size, batch.size, (r) => encodeCursor([r.rowIndex]), toPrediction);
   }
 }
 
-function toPrediction(row: PredictionRow): Prediction {
-  return { customerId: row.customer_id, probability: row.probability, riskLabel: row.risk_label as RiskLabelValue };
+function toPrediction(row: StoredPrediction): Prediction {
+  return { customerId: row.customerId, probability: row.probability, riskLabel: row.riskLabel as RiskLabelValue };
 }
 
 function toBatch(entity: BatchEntity): Batch {

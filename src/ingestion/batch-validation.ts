@@ -83,7 +83,12 @@ export function validateBatch(input: IngestBatchInput, limits: BatchLimits): voi
   if (!Array.isArray(records) || records.length === 0) {
     report({ index: null, field: 'records', rule: 'must contain at least one record' });
   } else if (records.length > limits.maxBatchSize) {
-    report({ index: null, field: 'records', rule: `must contain at most ${limits.maxBatchSize} records (MAX_BATCH_SIZE)`, value: records.length });
+    report({
+      index: null,
+      field: 'records',
+      rule: `must contain at most ${limits.maxBatchSize} records (MAX_BATCH_SIZE)`,
+      value: records.length,
+    });
   } else {
     const maxima = configuredMaxima(limits);
     for (let index = 0; index < records.length; index++) validateRecord(records[index], index, maxima, report);
@@ -112,6 +117,7 @@ function validateRecord(
   for (const { name, max, text } of maxima) {
     const value = record[name];
     // Only values that passed the base rule: one problem per field.
-    if (typeof value === 'number' && value > max && !breaksRule(value, FEATURE_RULES[name])) report({ index, field: name, rule: text, value });
+    if (typeof value === 'number' && value > max && !breaksRule(value, FEATURE_RULES[name]))
+      report({ index, field: name, rule: text, value });
   }
 }

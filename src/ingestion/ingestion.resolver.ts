@@ -1,11 +1,11 @@
-import type { Caller } from '../security/caller';
-import { CurrentCaller } from '../security/security.decorators';
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { ConnectionType } from '../common/pagination/connection';
 import { DriftQueryService } from '../drift/drift-query.service';
 import { DriftReport } from '../drift/models/drift-report.model';
-import { ConnectionType } from '../common/pagination/connection';
 import { Performance } from '../performance/models/performance.model';
 import { PerformanceQueryService } from '../performance/performance-query.service';
+import type { Caller } from '../security/caller';
+import { CurrentCaller } from '../security/security.decorators';
 import { BatchQueryService } from './batch-query.service';
 import { IngestBatchInput } from './dto/ingest-batch.input';
 import { IngestionService } from './ingestion.service';
@@ -23,7 +23,7 @@ export class IngestionResolver {
     private readonly performanceQueries: PerformanceQueryService,
   ) {}
 
-  @ResolveField('drift', () => DriftReport, { nullable: true, description: 'The batch\'s drift report (null before a baseline exists)' })
+  @ResolveField('drift', () => DriftReport, { nullable: true, description: "The batch's drift report (null before a baseline exists)" })
   drift(@Parent() batch: Batch): Promise<DriftReport> | null {
     return batch.driftReportId ? this.driftQueries.report(batch.driftReportId) : null;
   }
@@ -41,16 +41,13 @@ export class IngestionResolver {
     return this.ingestion.ingest(input, caller);
   }
 
-  @Query(() => Batch, { description: 'A batch by the caller\'s batchId' })
+  @Query(() => Batch, { description: "A batch by the caller's batchId" })
   batch(@Args('batchId') batchId: string): Promise<Batch> {
     return this.batchQueries.getBatch(batchId);
   }
 
   @Query(() => BatchConnection, { description: 'Batches, newest first' })
-  batches(
-    @Args('first', { type: () => Int, nullable: true }) first?: number,
-    @Args('after', { nullable: true }) after?: string,
-  ) {
+  batches(@Args('first', { type: () => Int, nullable: true }) first?: number, @Args('after', { nullable: true }) after?: string) {
     return this.batchQueries.listBatches(first, after);
   }
 

@@ -2,25 +2,50 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { ActiveBaseline, BaselinesService } from '../baselines/baselines.service';
+import { PhaseTimer } from '../common/logging/phase-timer';
 import { AppConfig } from '../config/app-config';
-import { toColumns } from '../model/features';
-import { BaselinesService } from '../baselines/baselines.service';
-import { ScoringService } from '../scoring/scoring.service';
+import { DriftService } from '../drift/drift.service';
+import { checkedToDriftReport } from '../drift/drift-report.mapper';
+import { DriftReport } from '../drift/models/drift-report.model';
+import { FeatureColumns, toColumns } from '../model/features';
+import { Scorer } from '../model/scorer';
+import { PerformanceService } from '../performance/performance.service';
+import { BatchesRepository, InsertedBatch } from '../prediction-logs/batches.repository';
+import { BatchEntity } from '../prediction-logs/entities/batch.entity';
+import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
+import { ScoredBatch, ScoringService } from '../scoring/scoring.service';
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { BatchQueryService } from './batch-query.service';
 import { validateBatch } from './batch-validation';
-import { summarizeDataQuality, supportOf } from './data-quality';
+import { DataQualityResult, summarizeDataQuality, supportOf } from './data-quality';
 import { IngestBatchInput } from './dto/ingest-batch.input';
-import { BatchEntity } from '../prediction-logs/entities/batch.entity';
 import { BatchConflictError, ModelVersionMismatchError } from './ingestion.errors';
 import { IngestBatchPayload, RiskLabelValue, ScoredWith } from './models/ingestion.models';
 import { payloadHash } from './payload-hash';
-import { checkedToDriftReport } from '../drift/drift-report.mapper';
-import { DriftService } from '../drift/drift.service';
-import { PerformanceService } from '../performance/performance.service';
-import { PredictionLogWriter } from '../prediction-logs/prediction-log.writer';
-import { PhaseTimer } from '../common/logging/phase-timer';
-import { AuditService } from '../security/audit.service';
-import type { Caller } from '../security/caller';
+
+/** A validated request: its idempotency key, columns and payload hash, and the scorer it gets. */
+interface PreparedBatch {
+  batchId: string;
+  columns: FeatureColumns;
+  hash: string;
+  scorer: Scorer;
+  cardRocAuc: number | null;
+}
+
+/** What is computed before the transaction: the scores and the data quality against the active baseline. */
+interface JudgedBatch {
+  scored: ScoredBatch;
+  baseline: ActiveBaseline | null;
+  quality: DataQualityResult;
+}
+
+/** What the transaction stored (null from it: a concurrent request stored this batchId first). */
+interface StoredBatch {
+  batch: InsertedBatch;
+  drift: DriftReport | null;
+}
 
 /**
  * The ingestBatch use case: validate, score, then write the batch, its prediction logs and
@@ -34,8 +59,9 @@ export class IngestionService {
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scoring: ScoringService,
-    private readonly writer: PredictionLogWriter,
-    private readonly batches: BatchQueryService,
+    private readonly batches: BatchesRepository,
+    private readonly predictionLogs: PredictionLogsRepository,
+    private readonly batchQueries: BatchQueryService,
     private readonly drift: DriftService,
     private readonly baselines: BaselinesService,
     private readonly performance: PerformanceService,
@@ -44,89 +70,135 @@ export class IngestionService {
 
   async ingest(input: IngestBatchInput, caller: Caller): Promise<IngestBatchPayload> {
     const phases = new PhaseTimer();
+    const prepared = await this.prepare(input);
+    phases.mark('validate');
+
+    // Fast path for retries: answer from what is stored without scoring again.
+    const existing = await this.batchQueries.findEntity(prepared.batchId);
+    if (existing) return this.replay(existing, prepared.hash, caller);
+
+    const judged = await this.scoreAndJudge(input, prepared);
+    phases.mark('score');
+
+    const stored = await this.dataSource.transaction((manager) => this.store(manager, input, prepared, judged, caller, phases));
+    if (!stored) return this.replayWinner(prepared, caller);
+    phases.mark('commit');
+    this.logger.debug({ msg: 'batch ingested', batchId: prepared.batchId, size: input.records.length, phasesMs: phases.durations() });
+    return this.payload(input, prepared, judged, stored);
+  }
+
+  private async prepare(input: IngestBatchInput): Promise<PreparedBatch> {
     validateBatch(input, { maxBatchSize: this.config.maxBatchSize, ...this.config.inputLimits });
     // Follows the registry's ACTIVE version, so a promotion switches scoring on every instance.
-    const scorer = await this.scoring.refreshActive();
+    const scorer = await this.scoring.activeScorer();
     const cardRocAuc = this.scoring.currentArtifact?.metrics.holdout?.rocAuc ?? null;
     if (input.modelVersion && input.modelVersion !== scorer.modelVersion) {
       throw new ModelVersionMismatchError(input.modelVersion, scorer.modelVersion);
     }
     const batchId = input.batchId ?? randomUUID();
     const columns = toColumns(input.records);
-    const hash = payloadHash(input, columns);
-    phases.mark('validate');
+    return { batchId, columns, hash: payloadHash(input, columns), scorer, cardRocAuc };
+  }
 
-    // Fast path for retries: answer from what is stored without scoring again.
-    const existing = await this.batches.findEntity(batchId);
-    if (existing) return this.replay(existing, hash, caller);
-
-    const scored = this.scoring.score(columns, scorer);
+  private async scoreAndJudge(input: IngestBatchInput, prepared: PreparedBatch): Promise<JudgedBatch> {
+    const scored = this.scoring.score(prepared.columns, prepared.scorer);
     // One read of the active baseline: data quality and the drift check judge against the same version.
     const baseline = await this.baselines.active();
-    const quality = summarizeDataQuality(input.records, columns, supportOf(baseline));
-    phases.mark('score');
+    const quality = summarizeDataQuality(input.records, prepared.columns, supportOf(baseline));
+    return { scored, baseline, quality };
+  }
 
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      const batch = await this.insertBatchRow(manager, {
-        batchId,
-        payloadHash: hash,
-        modelVersion: scored.modelVersion,
-        scoredWith: scored.scoredWith,
-        size: input.records.length,
-        metadata: input.metadata ?? null,
-        dataQuality: quality.summary,
-        warnings: quality.warnings,
-        labelledCount: quality.summary.rowCount - quality.summary.missingValues,
-      });
-      // Another request (possibly on another instance) committed this batchId first: the unique
-      // index made our INSERT wait for it, then do nothing.
-      if (!batch) return null;
-      await this.writer.write(manager, {
-        batchUuid: batch.id,
-        records: input.records,
-        columns,
-        probabilities: scored.probabilities,
-        riskLabels: scored.riskLabels,
-        modelVersion: scored.modelVersion,
-        scoredWith: scored.scoredWith,
-      });
-      phases.mark('write');
-      const checked = await this.drift.checkBatch(manager, {
-        batchUuid: batch.id,
-        modelVersion: scored.modelVersion,
-        baseline,
-        columns,
-        probabilities: scored.probabilities,
-        dataQuality: quality.summary,
-      });
-      const drift = checked ? checkedToDriftReport(checked, 'BATCH', scored.modelVersion, batchId) : null;
-      phases.mark('drift');
-      await this.performance.recordBatch(manager, {
-        batchUuid: batch.id,
-        modelVersion: scored.modelVersion,
-        probabilities: scored.probabilities,
-        threshold: scored.threshold,
-        cardRocAuc,
-        labels: input.records.map((r) => r.actualDefault),
-      });
-      phases.mark('performance');
-      await this.audit.record(manager, caller, {
-        action: 'Mutation.ingestBatch',
-        target: { batchId, batchUuid: batch.id },
-        summary: { records: input.records.length, labelled: batch.labelledCount, modelVersion: scored.modelVersion, driftStatus: drift?.status ?? null },
-      });
-      return { batch, drift };
+  /** The batch transaction: batch row, prediction logs, drift, performance and audit, all or nothing. */
+  private async store(
+    manager: EntityManager,
+    input: IngestBatchInput,
+    prepared: PreparedBatch,
+    judged: JudgedBatch,
+    caller: Caller,
+    phases: PhaseTimer,
+  ): Promise<StoredBatch | null> {
+    const { scored, quality } = judged;
+    const batch = await this.batches.insertIfAbsent(manager, {
+      batchId: prepared.batchId,
+      payloadHash: prepared.hash,
+      modelVersion: scored.modelVersion,
+      scoredWith: scored.scoredWith,
+      size: input.records.length,
+      metadata: input.metadata ?? null,
+      dataQuality: quality.summary,
+      warnings: quality.warnings,
+      labelledCount: quality.summary.rowCount - quality.summary.missingValues,
     });
+    // Another request (possibly on another instance) committed this batchId first: the unique
+    // index made our INSERT wait for it, then do nothing.
+    if (!batch) return null;
+    await this.predictionLogs.write(manager, {
+      batchUuid: batch.id,
+      records: input.records,
+      columns: prepared.columns,
+      probabilities: scored.probabilities,
+      riskLabels: scored.riskLabels,
+      modelVersion: scored.modelVersion,
+      scoredWith: scored.scoredWith,
+    });
+    phases.mark('write');
+    const drift = await this.checkDrift(manager, prepared, judged, batch.id);
+    phases.mark('drift');
+    await this.performance.recordBatch(manager, {
+      batchUuid: batch.id,
+      modelVersion: scored.modelVersion,
+      probabilities: scored.probabilities,
+      threshold: scored.threshold,
+      cardRocAuc: prepared.cardRocAuc,
+      labels: input.records.map((r) => r.actualDefault),
+    });
+    phases.mark('performance');
+    await this.audit.record(manager, caller, {
+      action: 'Mutation.ingestBatch',
+      target: { batchId: prepared.batchId, batchUuid: batch.id },
+      summary: {
+        records: input.records.length,
+        labelled: batch.labelledCount,
+        modelVersion: scored.modelVersion,
+        driftStatus: drift?.status ?? null,
+      },
+    });
+    return { batch, drift };
+  }
 
-    if (!outcome) {
-      const winner = await this.batches.findEntity(batchId);
-      if (!winner) throw new Error(`batch '${batchId}' vanished after a concurrent insert`);
-      return this.replay(winner, hash, caller);
-    }
-    phases.mark('commit');
-    this.logger.debug({ msg: 'batch ingested', batchId, size: input.records.length, phasesMs: phases.durations() });
+  /** Drift computes and stores its report; linking the batch to it is the batch owner's write. */
+  private async checkDrift(
+    manager: EntityManager,
+    prepared: PreparedBatch,
+    judged: JudgedBatch,
+    batchUuid: string,
+  ): Promise<DriftReport | null> {
+    const { scored } = judged;
+    const checked = await this.drift.checkBatch(manager, {
+      batchUuid,
+      modelVersion: scored.modelVersion,
+      baseline: judged.baseline,
+      columns: prepared.columns,
+      probabilities: scored.probabilities,
+      dataQuality: judged.quality.summary,
+    });
+    if (!checked) return null;
+    await this.batches.setDriftReport(manager, batchUuid, checked.id);
+    return checkedToDriftReport(checked, 'BATCH', scored.modelVersion, prepared.batchId);
+  }
+
+  /** A concurrent request committed this batchId first: answer as its replay. */
+  private async replayWinner(prepared: PreparedBatch, caller: Caller): Promise<IngestBatchPayload> {
+    const winner = await this.batchQueries.findEntity(prepared.batchId);
+    if (!winner) throw new Error(`batch '${prepared.batchId}' vanished after a concurrent insert`);
+    return this.replay(winner, prepared.hash, caller);
+  }
+
+  /** The response, built after COMMIT from what this request computed. */
+  private payload(input: IngestBatchInput, prepared: PreparedBatch, judged: JudgedBatch, stored: StoredBatch): IngestBatchPayload {
+    const { scored, quality } = judged;
     return {
-      batchId,
+      batchId: prepared.batchId,
       size: input.records.length,
       modelVersion: scored.modelVersion,
       scoredWith: scored.scoredWith as ScoredWith,
@@ -137,35 +209,11 @@ export class IngestionService {
       })),
       dataQuality: quality.summary,
       warnings: quality.warnings,
-      performanceTracked: outcome.batch.labelledCount > 0,
+      performanceTracked: stored.batch.labelledCount > 0,
       replayed: false,
-      receivedAt: outcome.batch.receivedAt,
-      drift: outcome.drift,
+      receivedAt: stored.batch.receivedAt,
+      drift: stored.drift,
     };
-  }
-
-  private async insertBatchRow(
-    manager: EntityManager,
-    row: Omit<BatchEntity, 'id' | 'receivedAt' | 'driftReportId'>,
-  ): Promise<{ id: string; receivedAt: Date; labelledCount: number } | null> {
-    const inserted: Array<{ id: string; received_at: Date }> = await manager.query(
-      `INSERT INTO batches (batch_id, payload_hash, model_version, scored_with, size, metadata, data_quality, warnings, labelled_count)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (batch_id) DO NOTHING
-       RETURNING id, received_at`,
-      [
-        row.batchId,
-        row.payloadHash,
-        row.modelVersion,
-        row.scoredWith,
-        row.size,
-        row.metadata === null ? null : JSON.stringify(row.metadata),
-        JSON.stringify(row.dataQuality),
-        JSON.stringify(row.warnings),
-        row.labelledCount,
-      ],
-    );
-    return inserted.length ? { id: inserted[0].id, receivedAt: inserted[0].received_at, labelledCount: row.labelledCount } : null;
   }
 
   private async replay(batch: BatchEntity, hash: string, caller: Caller): Promise<IngestBatchPayload> {
@@ -175,6 +223,6 @@ export class IngestionService {
       target: { batchId: batch.batchId, batchUuid: batch.id },
       summary: { records: batch.size, replayed: true },
     });
-    return { ...(await this.batches.storedResult(batch)), replayed: true };
+    return { ...(await this.batchQueries.storedResult(batch)), replayed: true };
   }
 }

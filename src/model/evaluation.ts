@@ -1,4 +1,4 @@
-import { binaryMetrics, BinaryMetrics, rocAuc } from '../stats/classification-metrics';
+import { BinaryMetrics, binaryMetrics, rocAuc } from '../stats/classification-metrics';
 
 /** The metric set reported by `train` (holdout) and `evaluate`. */
 export interface EvaluationMetrics extends BinaryMetrics {

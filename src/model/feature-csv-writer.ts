@@ -1,5 +1,5 @@
-import { FEATURE_CSV_COLUMNS, FEATURE_NAMES, FeatureColumns } from './features';
 import { CUSTOMER_ID_COLUMN, LABEL_COLUMN } from './csv';
+import { FEATURE_CSV_COLUMNS, FEATURE_NAMES, FeatureColumns } from './features';
 
 /**
  * Writes feature CSV text in the layout csv.ts reads. Numbers use JavaScript's shortest

@@ -32,10 +32,7 @@ export const FEATURE_CSV_COLUMNS: Record<FeatureName, string> = {
  * Discrete features are small counts with heavy ties: drift tests treat them as categories
  * (chi-square, categorical PSI) instead of KS, which misleads on ties.
  */
-export const DISCRETE_FEATURES: ReadonlySet<FeatureName> = new Set<FeatureName>([
-  'numOpenAccounts',
-  'delinquencyCount',
-]);
+export const DISCRETE_FEATURES: ReadonlySet<FeatureName> = new Set<FeatureName>(['numOpenAccounts', 'delinquencyCount']);
 
 /** One application as the model sees it. */
 export type FeatureRecord = Record<FeatureName, number>;

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { calibrationTable } from '../stats/classification-metrics';
 import { ARTIFACT_SCHEMA_VERSION, ArtifactMetrics, CrossValidationSummary, ModelArtifact } from './artifact';
-import { EvaluationMetrics, evaluatePredictions, METRIC_NAMES, MetricName, summarize } from './evaluation';
+import { evaluatePredictions, EvaluationMetrics, METRIC_NAMES, MetricName, summarize } from './evaluation';
 import { FEATURE_NAMES, FeatureColumns } from './features';
-import { DEFAULT_FIT_TOLERANCE, DEFAULT_MAX_STEPS, fitLogistic, LogisticFit, LogisticFitOptions } from './logistic-fit';
 import { fitStandardization, LinearModel, predictProbabilities, rowCount, standardize } from './linear-model';
+import { DEFAULT_FIT_TOLERANCE, DEFAULT_MAX_STEPS, fitLogistic, LogisticFit, LogisticFitOptions } from './logistic-fit';
 import { foldSplit, stratifiedFolds, stratifiedHoldout } from './splits';
 import { chooseThreshold, THRESHOLD_RULE } from './threshold';
 
@@ -136,7 +136,9 @@ function crossValidate(
     }
     progress(`cross-validation shuffle ${repeat + 1}/${repeats}: mean ROC AUC so far ${summarize(perFold.rocAuc).mean.toFixed(4)}`);
   }
-  const metrics = Object.fromEntries(METRIC_NAMES.map((name) => [name, summarize(perFold[name])])) as unknown as CrossValidationReport['metrics'];
+  const metrics = Object.fromEntries(
+    METRIC_NAMES.map((name) => [name, summarize(perFold[name])]),
+  ) as unknown as CrossValidationReport['metrics'];
   return {
     folds,
     repeats,

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DriftModule } from '../drift/drift.module';
 import { PerformanceModule } from '../performance/performance.module';
+import { PredictionLogsModule } from '../prediction-logs/prediction-logs.module';
 import { RetrainingModule } from '../retraining/retraining.module';
+import { ScoringModule } from '../scoring/scoring.module';
 import { MonitoringJobsResolver } from './monitoring-jobs.resolver';
 import { MonitoringSchedulerService } from './monitoring-scheduler.service';
 import { RetrainingReconciliationService } from './retraining-reconciliation.service';
@@ -13,7 +15,7 @@ import { WindowDriftCheckService } from './window-drift-check.service';
  * reconciliation. The only place ScheduleModule.forRoot() is registered.
  */
 @Module({
-  imports: [ScheduleModule.forRoot(), DriftModule, PerformanceModule, RetrainingModule],
+  imports: [ScheduleModule.forRoot(), DriftModule, PerformanceModule, RetrainingModule, ScoringModule, PredictionLogsModule],
   providers: [WindowDriftCheckService, RetrainingReconciliationService, MonitoringSchedulerService, MonitoringJobsResolver],
   exports: [WindowDriftCheckService],
 })

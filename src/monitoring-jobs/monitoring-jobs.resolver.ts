@@ -1,6 +1,6 @@
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import type { Caller } from '../security/caller';
 import { CurrentCaller } from '../security/security.decorators';
-import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { RunDriftCheckInput } from './dto/run-drift-check.input';
 import { DriftCheckRun } from './models/drift-check-run.model';
 import { WindowDriftCheckService } from './window-drift-check.service';

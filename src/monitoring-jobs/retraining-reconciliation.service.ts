@@ -1,9 +1,11 @@
-import { tryNamedLockForTransaction } from '../database/advisory-locks';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { tryNamedLockForTransaction } from '../database/advisory-locks';
+import { DriftQueryService } from '../drift/drift-query.service';
 import { RetrainingEventsService } from '../retraining/retraining-events.service';
+import { ModelVersionsRepository } from '../scoring/model-versions.repository';
 
 export const RECONCILE_LOCK = 'monitoring:retraining-reconciliation';
 
@@ -21,13 +23,15 @@ export class RetrainingReconciliationService {
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly retraining: RetrainingEventsService,
+    private readonly driftQueries: DriftQueryService,
+    private readonly modelVersions: ModelVersionsRepository,
   ) {}
 
   /** The scheduled job: every configured window kind for the ACTIVE model, once across instances. */
   async reconcileAll(): Promise<{ acquired: boolean; raised: number }> {
     return this.dataSource.transaction(async (manager) => {
       if (!(await tryNamedLockForTransaction(manager, RECONCILE_LOCK))) return { acquired: false, raised: 0 };
-      const [active]: Array<{ version: string }> = await manager.query(`SELECT version FROM model_versions WHERE status = 'ACTIVE'`);
+      const active = await this.modelVersions.findActive(manager);
       let raised = 0;
       if (active) {
         for (const window of this.config.monitoringJobs.driftWindows) {
@@ -41,12 +45,7 @@ export class RetrainingReconciliationService {
   /** Returns true when a new DRIFT event was raised. */
   async reconcile(manager: EntityManager, modelVersion: string, windowKind: string): Promise<boolean> {
     const needed = this.config.retraining.driftWindows;
-    const recent: Array<{ id: string; status: string; window_end: Date; drifted_share: number | null }> = await manager.query(
-      `SELECT id, status, window_end, drifted_share FROM drift_reports
-       WHERE kind = 'WINDOW' AND model_version = $1 AND window_kind = $2
-       ORDER BY window_end DESC LIMIT $3`,
-      [modelVersion, windowKind, needed],
-    );
+    const recent = await this.driftQueries.recentWindowReports(manager, modelVersion, windowKind, needed);
     if (recent.length < needed || recent.some((r) => r.status !== 'DRIFT')) return false;
     const { created } = await this.retraining.raise(manager, {
       modelVersion,
@@ -55,8 +54,8 @@ export class RetrainingReconciliationService {
       details: {
         windowKind,
         reportIds: recent.map((r) => r.id),
-        windowEnds: recent.map((r) => r.window_end),
-        driftedShares: recent.map((r) => r.drifted_share),
+        windowEnds: recent.map((r) => r.windowEnd),
+        driftedShares: recent.map((r) => r.driftedShare),
       },
     });
     if (created) this.logger.log({ msg: 'retraining signal raised', cause: 'DRIFT', modelVersion, windowKind });

@@ -1,18 +1,18 @@
-import { tryNamedLockForTransaction } from '../database/advisory-locks';
-import { AuditService } from '../security/audit.service';
-import type { Caller } from '../security/caller';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, DriftWindowConfig } from '../config/app-config';
-import { DriftQueryService } from '../drift/drift-query.service';
+import { tryNamedLockForTransaction } from '../database/advisory-locks';
 import { DriftService } from '../drift/drift.service';
+import { DriftQueryService } from '../drift/drift-query.service';
 import { PerformanceService } from '../performance/performance.service';
-import { UnknownWindowError } from './monitoring-jobs.errors';
+import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { DriftCheckRun } from './models/drift-check-run.model';
+import { UnknownWindowError } from './monitoring-jobs.errors';
 import { RetrainingReconciliationService } from './retraining-reconciliation.service';
 import { alignWindowEnd, WindowBounds, windowBounds } from './window-clock';
-import { loadWindowRows, windowModelVersions } from './window-rows';
 
 interface RunOutcome {
   acquired: boolean;
@@ -39,13 +39,18 @@ export class WindowDriftCheckService {
     private readonly drift: DriftService,
     private readonly driftQueries: DriftQueryService,
     private readonly performance: PerformanceService,
+    private readonly predictionLogs: PredictionLogsRepository,
     private readonly reconciliation: RetrainingReconciliationService,
     private readonly audit: AuditService,
   ) {}
 
   windowConfig(kind: string): DriftWindowConfig {
     const window = this.config.monitoringJobs.driftWindows.find((w) => w.kind === kind);
-    if (!window) throw new UnknownWindowError(kind, this.config.monitoringJobs.driftWindows.map((w) => w.kind));
+    if (!window)
+      throw new UnknownWindowError(
+        kind,
+        this.config.monitoringJobs.driftWindows.map((w) => w.kind),
+      );
     return window;
   }
 
@@ -85,16 +90,13 @@ export class WindowDriftCheckService {
     const outcome: RunOutcome = { acquired: false, checked: [], already: [], reportIds: [] };
     if (!(await tryNamedLockForTransaction(manager, `monitoring:drift-window:${window.kind}`))) return outcome;
     outcome.acquired = true;
-    for (const modelVersion of await windowModelVersions(manager, bounds.start, bounds.end)) {
-      const done: unknown[] = await manager.query(
-        `SELECT 1 FROM drift_reports WHERE kind = 'WINDOW' AND model_version = $1 AND window_kind = $2 AND window_end = $3`,
-        [modelVersion, window.kind, bounds.end],
-      );
-      if (done.length) {
+    for (const modelVersion of await this.predictionLogs.modelVersionsIn(manager, bounds.start, bounds.end)) {
+      if (await this.driftQueries.windowAlreadyChecked(manager, modelVersion, window.kind, bounds.end)) {
         outcome.already.push(modelVersion);
         continue;
       }
-      const rows = await loadWindowRows(manager, modelVersion, bounds.start, bounds.end, this.config.monitoringJobs.windowMaxRows);
+      const maxRows = this.config.monitoringJobs.windowMaxRows;
+      const rows = await this.predictionLogs.windowRows(manager, modelVersion, bounds.start, bounds.end, maxRows);
       const checked = await this.drift.checkWindow(
         manager,
         { modelVersion, windowKind: window.kind, windowStart: bounds.start, windowEnd: bounds.end },

@@ -1,25 +1,33 @@
-import { AuditService } from '../security/audit.service';
-import type { Caller } from '../security/caller';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { InputProblem, InputValidationError } from '../common/errors/domain-error';
 import { unsafeTextReason } from '../common/validation/text-safety';
 import { AppConfig } from '../config/app-config';
+import { MatchedPrediction, OutcomeUpdate, PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { SubmitOutcomesInput } from './dto/submit-outcomes.input';
 import { OutcomeConflict, SubmitOutcomesPayload, UnknownOutcome } from './models/submit-outcomes.model';
 import { PerformanceService } from './performance.service';
 
 const MAX_LISTED = 1_000;
 
-interface MatchedRow {
-  ord: number;
-  id: string;
-  batch_uuid: string;
-  batch_key: string;
-  customer_id: string;
-  stored: boolean | null;
-  stored_at: Date | null;
+type SubmittedOutcome = SubmitOutcomesInput['outcomes'][number];
+
+/** The outcome each matched prediction gets (the first one submitted for it). */
+type SubmittedByRow = Map<string, { value: boolean; observedAt: Date }>;
+
+/** How the matched predictions are settled: what is written, and what the caller is told. */
+interface OutcomeDecision {
+  updates: OutcomeUpdate[];
+  conflicts: OutcomeConflict[];
+  /** Batch uuid to the caller's batch key, for every batch with a changed row. */
+  changedBatches: Map<string, string>;
+  matchedRows: number;
+  labelledRows: number;
+  unchangedRows: number;
+  overwrittenRows: number;
 }
 
 /**
@@ -33,6 +41,7 @@ export class OutcomesService {
   constructor(
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly predictionLogs: PredictionLogsRepository,
     private readonly performance: PerformanceService,
     private readonly audit: AuditService,
   ) {}
@@ -40,88 +49,51 @@ export class OutcomesService {
   async submit(input: SubmitOutcomesInput, caller: Caller): Promise<SubmitOutcomesPayload> {
     const outcomes = this.validate(input);
     return this.dataSource.transaction(async (manager) => {
-      // Locks the matched rows (in id order, so concurrent submissions cannot deadlock) until
-      // COMMIT: two submissions for the same row are decided one after the other.
-      const matched: MatchedRow[] = await manager.query(
-        `WITH input AS (
-           SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::timestamptz[]) AS i(ord, customer_id, batch_key, observed_at))
-         SELECT i.ord, p.id, p.batch_id AS batch_uuid, b.batch_id AS batch_key, p.customer_id, p.actual_default AS stored,
-                p.outcome_observed_at AS stored_at
-         FROM input i
-         JOIN prediction_logs p ON p.customer_id = i.customer_id
-         JOIN batches b ON b.id = p.batch_id
-         WHERE CASE WHEN i.batch_key IS NULL THEN p.created_at <= i.observed_at ELSE b.batch_id = i.batch_key END
-         ORDER BY p.id
-         FOR UPDATE OF p`,
-        [outcomes.map((_, i) => i), outcomes.map((o) => o.customerId), outcomes.map((o) => o.batchId ?? null), outcomes.map((o) => o.observedAt)],
+      // The matched rows stay locked until COMMIT: two submissions for one row are decided one after the other.
+      const matched = await this.predictionLogs.lockMatchingPredictions(
+        manager,
+        outcomes.map((o) => ({ customerId: o.customerId, batchKey: o.batchId ?? null, observedAt: o.observedAt })),
       );
-
-      const submittedByRow = new Map<string, { value: boolean; observedAt: Date }>();
-      const problems: InputProblem[] = [];
-      for (const row of matched) {
-        const outcome = outcomes[row.ord];
-        const earlier = submittedByRow.get(row.id);
-        if (earlier && earlier.value !== outcome.actualDefault) {
-          problems.push({ index: row.ord, field: 'actualDefault', rule: `contradicts another outcome in this request for ${row.customer_id} in batch ${row.batch_key}` });
-        }
-        if (!earlier) submittedByRow.set(row.id, { value: outcome.actualDefault, observedAt: outcome.observedAt });
+      const decision = decide(matched, submittedByRow(outcomes, matched), !!input.overwrite);
+      if (decision.updates.length) {
+        await this.predictionLogs.setOutcomes(manager, decision.updates);
+        await this.performance.recomputeBatches(manager, [...decision.changedBatches.keys()]);
       }
-      if (problems.length) throw new InputValidationError(problems);
-
-      const updates: Array<{ id: string; value: boolean; observedAt: Date }> = [];
-      const conflicts: OutcomeConflict[] = [];
-      const changedBatches = new Map<string, string>();
-      let labelledRows = 0;
-      let unchangedRows = 0;
-      let overwrittenRows = 0;
-      const seen = new Set<string>();
-      for (const row of matched) {
-        if (seen.has(row.id)) continue;
-        seen.add(row.id);
-        const submitted = submittedByRow.get(row.id)!;
-        if (row.stored === submitted.value) {
-          unchangedRows++;
-          continue;
-        }
-        if (row.stored !== null && !input.overwrite) {
-          conflicts.push({ customerId: row.customer_id, batchId: row.batch_key, storedDefault: row.stored, submittedDefault: submitted.value, storedObservedAt: row.stored_at });
-          continue;
-        }
-        if (row.stored === null) labelledRows++;
-        else overwrittenRows++;
-        updates.push({ id: row.id, ...submitted });
-        changedBatches.set(row.batch_uuid, row.batch_key);
-      }
-      if (updates.length) {
-        await manager.query(
-          `UPDATE prediction_logs p SET actual_default = u.value, outcome_observed_at = u.observed_at
-           FROM unnest($1::bigint[], $2::boolean[], $3::timestamptz[]) AS u(id, value, observed_at) WHERE p.id = u.id`,
-          [updates.map((u) => u.id), updates.map((u) => u.value), updates.map((u) => u.observedAt)],
-        );
-        await this.performance.recomputeBatches(manager, [...changedBatches.keys()]);
-      }
-
-      const matchedOrds = new Set(matched.map((row) => row.ord));
-      const unknown: UnknownOutcome[] = outcomes
-        .filter((_, i) => !matchedOrds.has(i))
-        .map((o) => ({ customerId: o.customerId, batchId: o.batchId ?? null }));
-      await this.audit.record(manager, caller, {
-        action: 'Mutation.submitOutcomes',
-        target: { batches: [...changedBatches.values()].sort().slice(0, 50) },
-        summary: { received: input.outcomes.length, labelledRows, overwrittenRows, conflicts: conflicts.length, unknown: unknown.length, overwrite: !!input.overwrite },
-      });
+      const unknown = unknownOutcomes(outcomes, matched);
+      await this.recordAudit(manager, caller, input, decision, unknown);
       return {
         received: input.outcomes.length,
-        matchedRows: seen.size,
-        labelledRows,
-        unchangedRows,
-        overwrittenRows,
-        conflictCount: conflicts.length,
-        conflicts: conflicts.slice(0, MAX_LISTED),
+        matchedRows: decision.matchedRows,
+        labelledRows: decision.labelledRows,
+        unchangedRows: decision.unchangedRows,
+        overwrittenRows: decision.overwrittenRows,
+        conflictCount: decision.conflicts.length,
+        conflicts: decision.conflicts.slice(0, MAX_LISTED),
         unknownCount: unknown.length,
         unknown: unknown.slice(0, MAX_LISTED),
-        batchesRecomputed: [...changedBatches.values()].sort(),
+        batchesRecomputed: [...decision.changedBatches.values()].sort(),
       };
+    });
+  }
+
+  private async recordAudit(
+    manager: EntityManager,
+    caller: Caller,
+    input: SubmitOutcomesInput,
+    decision: OutcomeDecision,
+    unknown: UnknownOutcome[],
+  ): Promise<void> {
+    await this.audit.record(manager, caller, {
+      action: 'Mutation.submitOutcomes',
+      target: { batches: [...decision.changedBatches.values()].sort().slice(0, 50) },
+      summary: {
+        received: input.outcomes.length,
+        labelledRows: decision.labelledRows,
+        overwrittenRows: decision.overwrittenRows,
+        conflicts: decision.conflicts.length,
+        unknown: unknown.length,
+        overwrite: !!input.overwrite,
+      },
     });
   }
 
@@ -131,22 +103,97 @@ export class OutcomesService {
     const problems: InputProblem[] = [];
     if (outcomes.length === 0) problems.push({ index: null, field: 'outcomes', rule: 'must contain at least one outcome' });
     if (outcomes.length > this.config.maxBatchSize) {
-      problems.push({ index: null, field: 'outcomes', rule: `at most ${this.config.maxBatchSize} outcomes per call`, value: outcomes.length });
+      problems.push({
+        index: null,
+        field: 'outcomes',
+        rule: `at most ${this.config.maxBatchSize} outcomes per call`,
+        value: outcomes.length,
+      });
     }
     outcomes.forEach((o, index) => {
       // Before the lengths: a NUL fails the lookup query inside PostgreSQL (a 500, no index), and a
       // lone surrogate reaches it as U+FFFD, matching some other id or none.
       const unsafeId = unsafeTextReason(o.customerId);
       if (unsafeId) problems.push({ index, field: 'customerId', rule: unsafeId });
-      else if (o.customerId.length < 1 || o.customerId.length > 64) problems.push({ index, field: 'customerId', rule: 'must be 1–64 characters' });
+      else if (o.customerId.length < 1 || o.customerId.length > 64)
+        problems.push({ index, field: 'customerId', rule: 'must be 1–64 characters' });
       if (o.batchId !== null && o.batchId !== undefined) {
         const unsafeBatch = unsafeTextReason(o.batchId);
         if (unsafeBatch) problems.push({ index, field: 'batchId', rule: unsafeBatch });
-        else if (o.batchId.length < 1 || o.batchId.length > 128) problems.push({ index, field: 'batchId', rule: 'must be 1–128 characters' });
+        else if (o.batchId.length < 1 || o.batchId.length > 128)
+          problems.push({ index, field: 'batchId', rule: 'must be 1–128 characters' });
       }
       if (Number.isNaN(o.observedAt.getTime())) problems.push({ index, field: 'observedAt', rule: 'must be a valid time' });
     });
     if (problems.length) throw new InputValidationError(problems);
     return outcomes;
   }
+}
+
+/**
+ * The outcome each matched prediction gets. Two outcomes in one request that match the same
+ * prediction with different values are refused together (BAD_USER_INPUT), before anything is written.
+ */
+function submittedByRow(outcomes: ReadonlyArray<SubmittedOutcome>, matched: ReadonlyArray<MatchedPrediction>): SubmittedByRow {
+  const submitted: SubmittedByRow = new Map();
+  const problems: InputProblem[] = [];
+  for (const row of matched) {
+    const outcome = outcomes[row.ord];
+    const earlier = submitted.get(row.id);
+    if (earlier && earlier.value !== outcome.actualDefault) {
+      const rule = `contradicts another outcome in this request for ${row.customerId} in batch ${row.batchKey}`;
+      problems.push({ index: row.ord, field: 'actualDefault', rule });
+    }
+    if (!earlier) submitted.set(row.id, { value: outcome.actualDefault, observedAt: outcome.observedAt });
+  }
+  if (problems.length) throw new InputValidationError(problems);
+  return submitted;
+}
+
+/**
+ * Same outcome again: unchanged; a different stored outcome: a conflict, kept unless overwrite;
+ * otherwise the row is labelled (or overwritten) and its batch recomputed.
+ */
+function decide(matched: ReadonlyArray<MatchedPrediction>, submitted: SubmittedByRow, overwrite: boolean): OutcomeDecision {
+  const decision: OutcomeDecision = {
+    updates: [],
+    conflicts: [],
+    changedBatches: new Map(),
+    matchedRows: 0,
+    labelledRows: 0,
+    unchangedRows: 0,
+    overwrittenRows: 0,
+  };
+  const seen = new Set<string>();
+  for (const row of matched) {
+    if (seen.has(row.id)) continue;
+    seen.add(row.id);
+    const outcome = submitted.get(row.id)!;
+    if (row.storedDefault === outcome.value) {
+      decision.unchangedRows++;
+      continue;
+    }
+    if (row.storedDefault !== null && !overwrite) {
+      decision.conflicts.push({
+        customerId: row.customerId,
+        batchId: row.batchKey,
+        storedDefault: row.storedDefault,
+        submittedDefault: outcome.value,
+        storedObservedAt: row.storedObservedAt,
+      });
+      continue;
+    }
+    if (row.storedDefault === null) decision.labelledRows++;
+    else decision.overwrittenRows++;
+    decision.updates.push({ id: row.id, ...outcome });
+    decision.changedBatches.set(row.batchUuid, row.batchKey);
+  }
+  decision.matchedRows = seen.size;
+  return decision;
+}
+
+/** Outcomes that matched no logged prediction. */
+function unknownOutcomes(outcomes: ReadonlyArray<SubmittedOutcome>, matched: ReadonlyArray<MatchedPrediction>): UnknownOutcome[] {
+  const matchedOrds = new Set(matched.map((row) => row.ord));
+  return outcomes.filter((_, i) => !matchedOrds.has(i)).map((o) => ({ customerId: o.customerId, batchId: o.batchId ?? null }));
 }

@@ -1,5 +1,5 @@
-import { finiteOrNull } from '../stats/finite';
 import { BinaryMetrics, binaryMetrics, rocAuc } from '../stats/classification-metrics';
+import { finiteOrNull } from '../stats/finite';
 import { estimatePerformance } from './cbpe';
 
 /**
@@ -38,7 +38,11 @@ export interface PerformanceFigures {
 /** Outcome per row: true = defaulted, false = repaid, null/undefined = not known yet. */
 export type OutcomeLabel = boolean | null | undefined;
 
-export function computePerformance(probabilities: ArrayLike<number>, labels: ArrayLike<OutcomeLabel>, threshold: number): PerformanceFigures {
+export function computePerformance(
+  probabilities: ArrayLike<number>,
+  labels: ArrayLike<OutcomeLabel>,
+  threshold: number,
+): PerformanceFigures {
   const n = probabilities.length;
   if (labels.length !== n) throw new RangeError(`${labels.length} labels for ${n} probabilities`);
   const labelledProbabilities: number[] = [];

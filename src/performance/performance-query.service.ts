@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { modelFacts } from './model-facts';
-import { computePerformance, OutcomeLabel, StoredEstimate, StoredRealized } from './performance-metrics';
-import { HistoryRangeTooLargeError, PerformanceInputError } from './performance.errors';
+import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
+import { ModelVersionsRepository } from '../scoring/model-versions.repository';
 import { Performance, PerformancePoint, PerformanceWindow } from './models/performance.model';
+import { HistoryRangeTooLargeError, PerformanceInputError } from './performance.errors';
+import { computePerformance, OutcomeLabel, StoredEstimate, StoredRealized } from './performance-metrics';
+import { PerformanceMetricsRepository } from './performance-metrics.repository';
 
 const WINDOW_MS: Record<PerformanceWindow, number> = {
   [PerformanceWindow.HOUR]: 3_600_000,
@@ -31,20 +33,23 @@ export function performanceHistoryCost(options: { args: Record<string, unknown>;
   const from = options.args.from instanceof Date ? options.args.from.getTime() : Date.parse(String(options.args.from));
   const to = options.args.to instanceof Date ? options.args.to.getTime() : Date.parse(String(options.args.to));
   const window = (options.args.window as PerformanceWindow | undefined) ?? PerformanceWindow.DAY;
-  const buckets = Number.isFinite(from) && Number.isFinite(to) && to > from ? Math.min(MAX_BUCKETS, Math.ceil((to - from) / WINDOW_MS[window])) : 1;
+  const buckets =
+    Number.isFinite(from) && Number.isFinite(to) && to > from ? Math.min(MAX_BUCKETS, Math.ceil((to - from) / WINDOW_MS[window])) : 1;
   return 10_000 + buckets * Math.max(1, options.childComplexity);
 }
 
 /** Read side: a batch's stored performance and the performance history over time buckets. */
 @Injectable()
 export class PerformanceQueryService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly modelVersions: ModelVersionsRepository,
+    private readonly metrics: PerformanceMetricsRepository,
+    private readonly predictionLogs: PredictionLogsRepository,
+  ) {}
 
   async forBatch(batchUuid: string): Promise<Performance | null> {
-    const [row]: Array<{ row_count: number; labelled_count: number; realized: StoredRealized | null; estimated: StoredEstimate; computed_at: Date }> =
-      await this.dataSource.query(`SELECT row_count, labelled_count, realized, estimated, computed_at FROM performance_metrics WHERE batch_id = $1`, [
-        batchUuid,
-      ]);
+    const row = await this.metrics.findForBatch(batchUuid);
     return row ? toPerformance(row.row_count, row.labelled_count, row.realized, row.estimated, row.computed_at) : null;
   }
 
@@ -55,35 +60,39 @@ export class PerformanceQueryService {
   async history(from: Date, to: Date, window: PerformanceWindow): Promise<PerformancePoint[]> {
     if (!(from < to)) throw new PerformanceInputError('to', 'must be after from');
     if ((to.getTime() - from.getTime()) / WINDOW_MS[window] > MAX_BUCKETS) {
-      throw new PerformanceInputError('window', `the range spans more than ${MAX_BUCKETS} ${window} buckets; use a larger window or a shorter range`);
+      throw new PerformanceInputError(
+        'window',
+        `the range spans more than ${MAX_BUCKETS} ${window} buckets; use a larger window or a shorter range`,
+      );
     }
-    const rows: Array<{ bucket: Date; model_version: string; probability: number; actual_default: boolean | null }> = await this.dataSource.query(
-      `SELECT date_bin($3::interval, created_at, $4::timestamptz) AS bucket, model_version, probability, actual_default
-       FROM prediction_logs WHERE created_at >= $1 AND created_at < $2
-       ORDER BY bucket, model_version LIMIT $5`,
-      [from, to, INTERVAL[window], BUCKET_ORIGIN, MAX_HISTORY_ROWS + 1],
-    );
+    const rows = await this.predictionLogs.bucketedScores({
+      from,
+      to,
+      bucket: INTERVAL[window],
+      origin: BUCKET_ORIGIN,
+      limit: MAX_HISTORY_ROWS + 1,
+    });
     if (rows.length > MAX_HISTORY_ROWS) throw new HistoryRangeTooLargeError(rows.length, MAX_HISTORY_ROWS);
-    const facts = await modelFacts(this.dataSource.manager, [...new Set(rows.map((r) => r.model_version))]);
+    const facts = await this.modelVersions.modelFacts(this.dataSource.manager, [...new Set(rows.map((r) => r.modelVersion))]);
     const points: PerformancePoint[] = [];
     const now = new Date();
     let start = 0;
     while (start < rows.length) {
       let end = start;
       const key = rows[start];
-      while (end < rows.length && rows[end].bucket.getTime() === key.bucket.getTime() && rows[end].model_version === key.model_version) end++;
+      while (end < rows.length && rows[end].bucket.getTime() === key.bucket.getTime() && rows[end].modelVersion === key.modelVersion) end++;
       const slice = rows.slice(start, end);
-      const labels: OutcomeLabel[] = slice.map((r) => r.actual_default);
+      const labels: OutcomeLabel[] = slice.map((r) => r.actualDefault);
       const figures = computePerformance(
         slice.map((r) => r.probability),
         labels,
-        facts.get(key.model_version)!.threshold,
+        facts.get(key.modelVersion)!.threshold,
       );
       points.push({
         ...toPerformance(figures.rowCount, figures.labelledCount, figures.realized, figures.estimated, now),
         windowStart: key.bucket,
         windowEnd: new Date(key.bucket.getTime() + WINDOW_MS[window]),
-        modelVersion: key.model_version,
+        modelVersion: key.modelVersion,
       });
       start = end;
     }
@@ -98,6 +107,7 @@ export function toPerformance(
   estimated: StoredEstimate,
   computedAt: Date,
 ): Performance {
-  const gap = realized?.rocAuc !== null && realized?.rocAuc !== undefined && estimated.rocAuc !== null ? realized.rocAuc - estimated.rocAuc : null;
+  const gap =
+    realized?.rocAuc !== null && realized?.rocAuc !== undefined && estimated.rocAuc !== null ? realized.rocAuc - estimated.rocAuc : null;
   return { rowCount, labelledCount, realized, estimated, rocAucGap: gap, computedAt };
 }

@@ -4,8 +4,8 @@ import { AlertsService } from '../alerts/alerts.service';
 import { PerformanceUpdated } from '../common/events/domain-events';
 import { AppConfig } from '../config/app-config';
 import { RetrainingEventsService } from '../retraining/retraining-events.service';
+import type { ModelFacts } from '../scoring/model-versions.repository';
 import { rocAucStandardError } from './auc-standard-error';
-import { ModelFacts } from './model-facts';
 import { PerformanceFigures } from './performance-metrics';
 
 export interface PerformanceScope {
@@ -80,7 +80,8 @@ export class PerformanceSignalsService {
     const margin = 2 * standardError;
     const floor = this.config.alerts.minRocAuc;
     const auc = realizedRocAuc.toFixed(3);
-    if (realizedRocAuc + margin < floor) return `realized ROC AUC ${auc} (±${standardError.toFixed(3)}) is below the floor ${floor.toFixed(3)}`;
+    if (realizedRocAuc + margin < floor)
+      return `realized ROC AUC ${auc} (±${standardError.toFixed(3)}) is below the floor ${floor.toFixed(3)}`;
     const drop = facts.cardRocAuc === null ? 0 : facts.cardRocAuc - realizedRocAuc;
     if (drop > this.config.performance.maxRocAucDrop + margin) {
       return `realized ROC AUC ${auc} (±${standardError.toFixed(3)}) is ${drop.toFixed(3)} below the model card's ${facts.cardRocAuc!.toFixed(3)}`;

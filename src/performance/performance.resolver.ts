@@ -1,11 +1,11 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Caller } from '../security/caller';
 import { CurrentCaller } from '../security/security.decorators';
-import { performanceHistoryCost } from './performance-query.service';
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { SubmitOutcomesInput } from './dto/submit-outcomes.input';
 import { PerformancePoint, PerformanceWindow } from './models/performance.model';
 import { SubmitOutcomesPayload } from './models/submit-outcomes.model';
 import { OutcomesService } from './outcomes.service';
+import { performanceHistoryCost } from './performance-query.service';
 import { PerformanceQueryService } from './performance-query.service';
 
 @Resolver()

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { modelFacts } from './model-facts';
+import { BatchesRepository } from '../prediction-logs/batches.repository';
+import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
+import { ModelVersionsRepository } from '../scoring/model-versions.repository';
 import { computePerformance, OutcomeLabel, PerformanceFigures } from './performance-metrics';
+import { PerformanceMetricsRepository } from './performance-metrics.repository';
 import { PerformanceSignalsService } from './performance-signals.service';
 
 export interface BatchPerformanceInput {
@@ -30,12 +33,18 @@ export interface WindowPerformanceInput {
  */
 @Injectable()
 export class PerformanceService {
-  constructor(private readonly signals: PerformanceSignalsService) {}
+  constructor(
+    private readonly signals: PerformanceSignalsService,
+    private readonly metrics: PerformanceMetricsRepository,
+    private readonly modelVersions: ModelVersionsRepository,
+    private readonly batches: BatchesRepository,
+    private readonly predictionLogs: PredictionLogsRepository,
+  ) {}
 
   /** Called by ingestion inside the batch transaction, after drift. */
   async recordBatch(manager: EntityManager, input: BatchPerformanceInput): Promise<PerformanceFigures> {
     const figures = computePerformance(input.probabilities, input.labels, input.threshold);
-    await this.upsertBatches(manager, [{ batchUuid: input.batchUuid, modelVersion: input.modelVersion, figures }]);
+    await this.metrics.upsertBatches(manager, [{ batchUuid: input.batchUuid, modelVersion: input.modelVersion, figures }]);
     // The model card's ROC AUC is the reference both realized and estimated figures are judged
     // against; ingestion has it in memory, so the registry is not read again per batch.
     const facts = { threshold: input.threshold, cardRocAuc: input.cardRocAuc };
@@ -49,32 +58,32 @@ export class PerformanceService {
    */
   async recomputeBatches(manager: EntityManager, batchUuids: string[]): Promise<void> {
     if (!batchUuids.length) return;
-    const rows: Array<{ batch_id: string; model_version: string; probability: number; actual_default: boolean | null }> = await manager.query(
-      `SELECT p.batch_id, b.model_version, p.probability, p.actual_default
-       FROM prediction_logs p JOIN batches b ON b.id = p.batch_id
-       WHERE p.batch_id = ANY($1::uuid[]) ORDER BY p.batch_id, p.row_index`,
-      [batchUuids],
-    );
+    const rows = await this.predictionLogs.batchScores(manager, batchUuids);
     const grouped = new Map<string, { modelVersion: string; probabilities: number[]; labels: OutcomeLabel[] }>();
     for (const row of rows) {
-      let group = grouped.get(row.batch_id);
-      if (!group) grouped.set(row.batch_id, (group = { modelVersion: row.model_version, probabilities: [], labels: [] }));
+      let group = grouped.get(row.batchUuid);
+      if (!group) grouped.set(row.batchUuid, (group = { modelVersion: row.modelVersion, probabilities: [], labels: [] }));
       group.probabilities.push(row.probability);
-      group.labels.push(row.actual_default);
+      group.labels.push(row.actualDefault);
     }
-    const facts = await modelFacts(manager, [...new Set([...grouped.values()].map((g) => g.modelVersion))]);
+    const facts = await this.modelVersions.modelFacts(manager, [...new Set([...grouped.values()].map((g) => g.modelVersion))]);
     const computed = [...grouped].map(([batchUuid, g]) => ({
       batchUuid,
       modelVersion: g.modelVersion,
       figures: computePerformance(g.probabilities, g.labels, facts.get(g.modelVersion)!.threshold),
     }));
-    await this.upsertBatches(manager, computed);
-    await manager.query(
-      `UPDATE batches b SET labelled_count = u.n FROM unnest($1::uuid[], $2::int[]) AS u(id, n) WHERE b.id = u.id`,
-      [computed.map((c) => c.batchUuid), computed.map((c) => c.figures.labelledCount)],
+    await this.metrics.upsertBatches(manager, computed);
+    await this.batches.setLabelledCounts(
+      manager,
+      computed.map((c) => ({ batchUuid: c.batchUuid, labelledCount: c.figures.labelledCount })),
     );
     for (const c of computed) {
-      await this.signals.publish(manager, { modelVersion: c.modelVersion, scope: 'BATCH', batchUuid: c.batchUuid }, c.figures, facts.get(c.modelVersion)!);
+      await this.signals.publish(
+        manager,
+        { modelVersion: c.modelVersion, scope: 'BATCH', batchUuid: c.batchUuid },
+        c.figures,
+        facts.get(c.modelVersion)!,
+      );
     }
   }
 
@@ -83,25 +92,11 @@ export class PerformanceService {
    * exists (another instance or an earlier run wrote it), so a double run publishes nothing twice.
    */
   async recordWindow(manager: EntityManager, input: WindowPerformanceInput): Promise<PerformanceFigures | null> {
-    const facts = (await modelFacts(manager, [input.modelVersion])).get(input.modelVersion)!;
+    const facts = (await this.modelVersions.modelFacts(manager, [input.modelVersion])).get(input.modelVersion)!;
     const figures = computePerformance(input.probabilities, input.labels, facts.threshold);
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO performance_metrics (scope, model_version, window_kind, window_start, window_end, row_count, labelled_count, realized, estimated)
-       VALUES ('WINDOW', $1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (model_version, window_kind, window_end) WHERE scope = 'WINDOW' DO NOTHING
-       RETURNING id`,
-      [
-        input.modelVersion,
-        input.windowKind,
-        input.windowStart,
-        input.windowEnd,
-        figures.rowCount,
-        figures.labelledCount,
-        figures.realized ? JSON.stringify(figures.realized) : null,
-        JSON.stringify(figures.estimated),
-      ],
-    );
-    if (!inserted.length) return null;
+    const { modelVersion, windowKind, windowStart, windowEnd } = input;
+    const written = await this.metrics.insertWindowOnce(manager, { modelVersion, windowKind, windowStart, windowEnd, figures });
+    if (!written) return null;
     await this.signals.publish(
       manager,
       { modelVersion: input.modelVersion, scope: 'WINDOW', batchUuid: null, windowKind: input.windowKind, windowEnd: input.windowEnd },
@@ -109,25 +104,5 @@ export class PerformanceService {
       facts,
     );
     return figures;
-  }
-
-  private async upsertBatches(manager: EntityManager, rows: Array<{ batchUuid: string; modelVersion: string; figures: PerformanceFigures }>): Promise<void> {
-    await manager.query(
-      `INSERT INTO performance_metrics (scope, batch_id, model_version, row_count, labelled_count, realized, estimated)
-       SELECT 'BATCH', u.batch_id, u.model_version, u.row_count, u.labelled_count, u.realized, u.estimated
-       FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::jsonb[], $6::jsonb[])
-         AS u(batch_id, model_version, row_count, labelled_count, realized, estimated)
-       ON CONFLICT (batch_id) WHERE batch_id IS NOT NULL DO UPDATE
-         SET row_count = EXCLUDED.row_count, labelled_count = EXCLUDED.labelled_count, realized = EXCLUDED.realized,
-             estimated = EXCLUDED.estimated, computed_at = now()`,
-      [
-        rows.map((r) => r.batchUuid),
-        rows.map((r) => r.modelVersion),
-        rows.map((r) => r.figures.rowCount),
-        rows.map((r) => r.figures.labelledCount),
-        rows.map((r) => (r.figures.realized ? JSON.stringify(r.figures.realized) : null)),
-        rows.map((r) => JSON.stringify(r.figures.estimated)),
-      ],
-    );
   }
 }

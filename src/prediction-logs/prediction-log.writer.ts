@@ -4,8 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
-import { PREDICTION_LOG_FEATURE_SELECT } from './prediction-log-columns';
 import { FeatureColumns } from '../model/features';
+import { PREDICTION_LOG_FEATURE_SELECT } from './prediction-log-columns';
 
 export interface PredictionRows {
   batchUuid: string;

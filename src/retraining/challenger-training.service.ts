@@ -1,5 +1,3 @@
-import { AuditService } from '../security/audit.service';
-import type { Caller } from '../security/caller';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
@@ -7,18 +5,22 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { parseArtifact } from '../model/artifact';
 import { readFeatureCsvTable } from '../model/csv';
-import { EvaluationMetrics, evaluatePredictions } from '../model/evaluation';
-import { artifactScorer, fallbackScorer, Scorer } from '../model/scorer';
+import { evaluatePredictions, EvaluationMetrics } from '../model/evaluation';
+import { artifactScorer } from '../model/scorer';
 import { stratifiedHoldout } from '../model/splits';
 import { selectRows, trainModel } from '../model/training';
+import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
+import { ModelVersionsRepository } from '../scoring/model-versions.repository';
+import { ScoringService } from '../scoring/scoring.service';
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { calibrationTable } from '../stats/classification-metrics';
 import { RetrainModelInput } from './dto/retrain-model.input';
-import { ModelVersion } from './models/model-version.model';
 import { ModelRegistryService } from './model-registry.service';
-import { concatRows, countPositives, LabelledRows, loadLabelledLogs } from './retraining-data';
-import { InsufficientTrainingDataError, NoActiveModelError, RetrainingInputError } from './retraining.errors';
+import { ModelVersion } from './models/model-version.model';
+import { InsufficientTrainingDataError, RetrainingInputError } from './retraining.errors';
+import { concatRows, countPositives, LabelledRows, MAX_RETRAINING_ROWS } from './retraining-data';
 
 /** Each class needs this many rows in the holdout for an evaluation worth comparing. */
 const MIN_HOLDOUT_PER_CLASS = 5;
@@ -39,7 +41,10 @@ export class ChallengerTrainingService {
   constructor(
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scoring: ScoringService,
+    private readonly versions: ModelVersionsRepository,
     private readonly registry: ModelRegistryService,
+    private readonly predictionLogs: PredictionLogsRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -49,7 +54,13 @@ export class ChallengerTrainingService {
       throw new RetrainingInputError('toDate', 'must be after fromDate');
     }
     const settings = this.config.retraining;
-    const [logs, champion] = await Promise.all([loadLabelledLogs(this.dataSource.manager, fromDate, toDate), this.champion()]);
+    // The champion is the model as it scores today (scoring's answer, also for a fallback or broken ACTIVE row).
+    // Labelled logs whatever model version scored them: the challenger learns from the applicants
+    // and outcomes, not from the old model's scores.
+    const [logs, champion] = await Promise.all([
+      this.predictionLogs.labelledFeatureRows(fromDate, toDate, MAX_RETRAINING_ROWS),
+      this.scoring.activeScorer(),
+    ]);
     this.checkEnough(logs, settings.minLabelledRows, settings.holdoutFraction);
 
     const split = stratifiedHoldout(logs.labels, settings.holdoutFraction, settings.seed);
@@ -76,8 +87,17 @@ export class ChallengerTrainingService {
     // The candidate's model card: its holdout is the logs' holdout (trainModel saw none of it).
     const artifact = {
       ...trained.artifact,
-      training: { ...trained.artifact.training, rows: training.labels.length + split.test.length, holdoutRows: split.test.length, holdoutFraction: settings.holdoutFraction },
-      metrics: { ...trained.artifact.metrics, holdout: challengerMetrics, holdoutCalibration: calibrationTable(holdoutLabels, challengerProbabilities) },
+      training: {
+        ...trained.artifact.training,
+        rows: training.labels.length + split.test.length,
+        holdoutRows: split.test.length,
+        holdoutFraction: settings.holdoutFraction,
+      },
+      metrics: {
+        ...trained.artifact.metrics,
+        holdout: challengerMetrics,
+        holdoutCalibration: calibrationTable(holdoutLabels, challengerProbabilities),
+      },
     };
     const metrics = {
       challenger: finiteMetrics(challengerMetrics),
@@ -89,22 +109,25 @@ export class ChallengerTrainingService {
       fromDate: fromDate.toISOString(),
       toDate: toDate.toISOString(),
       includeTrainingData: input.includeTrainingData,
-      crossValidation: trained.crossValidation ? { folds: trained.crossValidation.folds, rocAuc: trained.crossValidation.metrics.rocAuc } : null,
+      crossValidation: trained.crossValidation
+        ? { folds: trained.crossValidation.folds, rocAuc: trained.crossValidation.metrics.rocAuc }
+        : null,
     };
     // Same data, seed and settings give the same version id: a repeated request returns the
     // stored candidate instead of a duplicate.
     // The first principal to train a version stays its trainer (four-eyes: someone else promotes).
     await this.dataSource.transaction(async (manager) => {
-      const inserted: unknown[] = await manager.query(
-        `INSERT INTO model_versions (version, kind, status, artifact, metrics, trained_by) VALUES ($1, 'artifact', 'CANDIDATE', $2, $3, $4)
-         ON CONFLICT (version) DO NOTHING RETURNING version`,
-        [artifact.modelVersion, JSON.stringify(artifact), JSON.stringify(metrics), caller.principal.name],
-      );
+      const created = await this.versions.insertCandidate(manager, {
+        version: artifact.modelVersion,
+        artifact,
+        metrics,
+        trainedBy: caller.principal.name,
+      });
       await this.audit.record(manager, caller, {
         action: 'Mutation.retrainModel',
         target: { modelVersion: artifact.modelVersion },
         summary: {
-          created: inserted.length > 0,
+          created,
           fromDate: fromDate.toISOString(),
           toDate: toDate.toISOString(),
           trainingRows: training.labels.length,
@@ -128,20 +151,17 @@ export class ChallengerTrainingService {
     const negatives = logs.labels.length - positives;
     const details = { labelledRows: logs.labels.length, defaults: positives, repaid: negatives, required: minRows };
     if (logs.labels.length < minRows) {
-      throw new InsufficientTrainingDataError(`${logs.labels.length} labelled prediction rows in the range; retraining needs at least ${minRows}`, details);
+      throw new InsufficientTrainingDataError(
+        `${logs.labels.length} labelled prediction rows in the range; retraining needs at least ${minRows}`,
+        details,
+      );
     }
     if (Math.min(positives, negatives) * holdoutFraction < MIN_HOLDOUT_PER_CLASS) {
-      throw new InsufficientTrainingDataError(`too few defaults (${positives}) or repayments (${negatives}) in the range to train and evaluate`, details);
+      throw new InsufficientTrainingDataError(
+        `too few defaults (${positives}) or repayments (${negatives}) in the range to train and evaluate`,
+        details,
+      );
     }
-  }
-
-  /** The ACTIVE model as it scores today (the fallback rules when no artifact is active). */
-  private async champion(): Promise<Scorer> {
-    const [row]: Array<{ kind: string; artifact: unknown }> = await this.dataSource.query(
-      `SELECT kind, artifact FROM model_versions WHERE status = 'ACTIVE'`,
-    );
-    if (!row) throw new NoActiveModelError();
-    return row.kind === 'artifact' && row.artifact ? artifactScorer(parseArtifact(row.artifact)) : fallbackScorer();
   }
 
   /**

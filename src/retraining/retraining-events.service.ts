@@ -1,14 +1,16 @@
-import { AuditService } from '../security/audit.service';
-import type { Caller } from '../security/caller';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Connection, decodeIdCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
-import { RetrainingCause } from './entities/retraining-event.entity';
+import { Connection, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
+import { ModelVersionsRepository } from '../scoring/model-versions.repository';
+import { AuditService } from '../security/audit.service';
+import type { Caller } from '../security/caller';
 import { TriggerRetrainingInput } from './dto/trigger-retraining.input';
+import { RetrainingCause } from './entities/retraining-event.entity';
 import { RetrainingEvent } from './models/retraining-event.model';
 import { NoActiveModelError, RetrainingInputError } from './retraining.errors';
-import { RetrainingEventRow, toRetrainingEvent } from './retraining.mapper';
+import { toRetrainingEvent } from './retraining.mapper';
+import { RetrainingEventsRepository } from './retraining-events.repository';
 
 export interface RetrainingSignal {
   modelVersion: string;
@@ -34,30 +36,26 @@ const MAX_REASON_LENGTH = 2_000;
 export class RetrainingEventsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: RetrainingEventsRepository,
+    private readonly versions: ModelVersionsRepository,
     private readonly audit: AuditService,
   ) {}
 
   /** Inside the caller's transaction, so the signal commits or rolls back with its cause. */
   async raise(manager: EntityManager, signal: RetrainingSignal): Promise<RaisedSignal> {
-    const inserted: RetrainingEventRow[] = await manager.query(
-      `INSERT INTO retraining_events (model_version, cause, status, reason, details)
-       VALUES ($1, $2, 'OPEN', $3, $4)
-       ON CONFLICT (model_version, cause) WHERE status = 'OPEN' DO NOTHING
-       RETURNING *`,
-      [signal.modelVersion, signal.cause, signal.reason, signal.details ? JSON.stringify(signal.details) : null],
-    );
-    if (inserted.length) {
-      await manager.query(`UPDATE model_versions SET retrain_required = true, retrain_reason = $2 WHERE version = $1`, [
-        signal.modelVersion,
-        `${signal.cause}: ${signal.reason}`,
-      ]);
-      return { event: toRetrainingEvent(inserted[0]), created: true };
+    const inserted = await this.events.insertOpen(manager, {
+      modelVersion: signal.modelVersion,
+      cause: signal.cause,
+      reason: signal.reason,
+      details: signal.details ?? null,
+    });
+    if (inserted) {
+      await this.versions.markRetrainRequired(manager, signal.modelVersion, `${signal.cause}: ${signal.reason}`);
+      return { event: toRetrainingEvent(inserted), created: true };
     }
-    const [open]: RetrainingEventRow[] = await manager.query(
-      `SELECT * FROM retraining_events WHERE model_version = $1 AND cause = $2 AND status = 'OPEN'`,
-      [signal.modelVersion, signal.cause],
-    );
-    return { event: toRetrainingEvent(open), created: false };
+    // The insert was skipped because this OPEN event exists.
+    const open = await this.events.findOpen(manager, signal.modelVersion, signal.cause);
+    return { event: toRetrainingEvent(open!), created: false };
   }
 
   /** The triggerRetraining mutation: a MANUAL signal for the ACTIVE model version. */
@@ -67,7 +65,7 @@ export class RetrainingEventsService {
       throw new RetrainingInputError('reason', `must be 1 to ${MAX_REASON_LENGTH} characters`);
     }
     return this.dataSource.transaction(async (manager) => {
-      const [active]: Array<{ version: string }> = await manager.query(`SELECT version FROM model_versions WHERE status = 'ACTIVE'`);
+      const active = await this.versions.findActive(manager);
       if (!active) throw new NoActiveModelError();
       const raised = await this.raise(manager, { modelVersion: active.version, cause: 'MANUAL', reason });
       await this.audit.record(manager, caller, {
@@ -81,40 +79,17 @@ export class RetrainingEventsService {
 
   /** Closes a model version's OPEN events (its successor was promoted), in the caller's transaction. */
   async resolveForVersion(manager: EntityManager, modelVersion: string, promotedVersion: string): Promise<number> {
-    const resolved: unknown[] = await manager.query(
-      `WITH u AS (
-         UPDATE retraining_events
-         SET status = 'RESOLVED', resolved_at = now(),
-             details = coalesce(details, '{}'::jsonb) || jsonb_build_object('resolvedBy', 'promotion', 'promotedVersion', $2::text)
-         WHERE model_version = $1 AND status = 'OPEN'
-         RETURNING id)
-       SELECT id FROM u`,
-      [modelVersion, promotedVersion],
-    );
-    return resolved.length;
+    return this.events.resolveOpenForVersion(manager, modelVersion, promotedVersion);
   }
 
   /** Newest first, keyset-paged on (created_at, id). */
-  async list(first: number | null | undefined, after: string | null | undefined, status?: string | null): Promise<Connection<RetrainingEvent>> {
+  async list(
+    first: number | null | undefined,
+    after: string | null | undefined,
+    status?: string | null,
+  ): Promise<Connection<RetrainingEvent>> {
     const size = pageSize(first);
-    const params: unknown[] = [status ?? null];
-    let keyset = '';
-    if (after) {
-      const id = decodeIdCursor(after);
-      params.push(id);
-      keyset = `AND (created_at, id) < ((SELECT created_at FROM retraining_events WHERE id = $2::uuid), $2::uuid)`;
-    }
-    params.push(size + 1);
-    const [rows, counted] = await Promise.all([
-      this.dataSource.query(
-        `SELECT * FROM retraining_events WHERE ($1::text IS NULL OR status = $1) ${keyset}
-         ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
-        params,
-      ) as Promise<RetrainingEventRow[]>,
-      this.dataSource.query(`SELECT count(*)::int AS n FROM retraining_events WHERE ($1::text IS NULL OR status = $1)`, [status ?? null]) as Promise<
-        Array<{ n: number }>
-      >,
-    ]);
-    return toConnection(rows, size, counted[0].n, (r) => encodeCursor([r.id]), toRetrainingEvent);
+    const { rows, total } = await this.events.listPage(status ?? null, size, after);
+    return toConnection(rows, size, total, (r) => encodeCursor([r.id]), toRetrainingEvent);
   }
 }

@@ -1,6 +1,7 @@
+import type { ModelVersionRow } from '../scoring/model-versions.repository';
 import { ModelComparison, ModelMetrics, ModelVersion } from './models/model-version.model';
-import { RetrainingEvent } from './models/retraining-event.model';
 import { ModelVersionStatusValue, RetrainingCauseValue, RetrainingStatusValue } from './models/retraining.enums';
+import { RetrainingEvent } from './models/retraining-event.model';
 
 /** Raw rows (snake_case, from manager.query) to API models: the table shape stays out of the API. */
 
@@ -15,25 +16,6 @@ export interface RetrainingEventRow {
   resolved_at: Date | null;
 }
 
-export interface ModelVersionRow {
-  id: string;
-  version: string;
-  kind: string;
-  status: string;
-  artifact: Record<string, unknown> | null;
-  metrics: Record<string, unknown> | null;
-  retrain_required: boolean;
-  retrain_reason: string | null;
-  created_at: Date;
-  promoted_at: Date | null;
-  trained_by: string | null;
-  promoted_by: string | null;
-}
-
-/** Columns of model_versions without the (large) artifact, plus its threshold. */
-export const MODEL_VERSION_COLUMNS = `id, version, kind, status, metrics, retrain_required, retrain_reason, created_at, promoted_at, trained_by, promoted_by,
-  (artifact->>'threshold')::float8 AS threshold`;
-
 export function toRetrainingEvent(row: RetrainingEventRow): RetrainingEvent {
   return {
     id: row.id,
@@ -47,7 +29,7 @@ export function toRetrainingEvent(row: RetrainingEventRow): RetrainingEvent {
   };
 }
 
-export function toModelVersion(row: Omit<ModelVersionRow, 'artifact'> & { threshold?: number | null }): ModelVersion {
+export function toModelVersion(row: ModelVersionRow): ModelVersion {
   const metrics = row.metrics;
   return {
     id: row.id,

@@ -1,19 +1,22 @@
 import { Module } from '@nestjs/common';
-import { ChallengerTrainingService } from './challenger-training.service';
-import { ModelRegistryService } from './model-registry.service';
-import { RetrainingEventsService } from './retraining-events.service';
-import { RetrainingResolver } from './retraining.resolver';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PredictionLogsModule } from '../prediction-logs/prediction-logs.module';
+import { ScoringModule } from '../scoring/scoring.module';
+import { ChallengerTrainingService } from './challenger-training.service';
 import { RetrainingEventEntity } from './entities/retraining-event.entity';
+import { ModelRegistryService } from './model-registry.service';
+import { RetrainingResolver } from './retraining.resolver';
+import { RetrainingEventsRepository } from './retraining-events.repository';
+import { RetrainingEventsService } from './retraining-events.service';
 
 /**
  * Retraining: signals (automatic from drift and performance, manual), challenger training on
- * labelled logs, and promotion. The rightmost module: it imports none of the others; scoring
- * picks up a promotion by reading the registry.
+ * labelled logs, and promotion. It imports scoring, which owns model_versions (the registry);
+ * scoring picks up a promotion by reading the registry before each batch.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([RetrainingEventEntity])],
-  providers: [RetrainingEventsService, ModelRegistryService, ChallengerTrainingService, RetrainingResolver],
+  imports: [TypeOrmModule.forFeature([RetrainingEventEntity]), ScoringModule, PredictionLogsModule],
+  providers: [RetrainingEventsRepository, RetrainingEventsService, ModelRegistryService, ChallengerTrainingService, RetrainingResolver],
   exports: [RetrainingEventsService],
 })
 export class RetrainingModule {}

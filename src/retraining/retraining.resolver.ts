@@ -1,15 +1,15 @@
-import type { Caller } from '../security/caller';
-import { CurrentCaller } from '../security/security.decorators';
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ConnectionType } from '../common/pagination/connection';
+import type { Caller } from '../security/caller';
+import { CurrentCaller } from '../security/security.decorators';
 import { ChallengerTrainingService } from './challenger-training.service';
 import { PromoteModelVersionInput } from './dto/promote-model-version.input';
 import { RetrainModelInput } from './dto/retrain-model.input';
 import { TriggerRetrainingInput } from './dto/trigger-retraining.input';
 import { ModelRegistryService } from './model-registry.service';
 import { ModelVersion } from './models/model-version.model';
-import { RetrainingEvent } from './models/retraining-event.model';
 import { RetrainingStatusValue } from './models/retraining.enums';
+import { RetrainingEvent } from './models/retraining-event.model';
 import { RetrainingEventsService } from './retraining-events.service';
 
 const ModelVersionConnection = ConnectionType(ModelVersion, 'ModelVersion');
@@ -45,12 +45,16 @@ export class RetrainingResolver {
     return this.events.list(first, after, status);
   }
 
-  @Mutation(() => RetrainingEvent, { description: 'Raise a MANUAL retraining signal for the active model (returns the open one if it exists)' })
+  @Mutation(() => RetrainingEvent, {
+    description: 'Raise a MANUAL retraining signal for the active model (returns the open one if it exists)',
+  })
   triggerRetraining(@Args('input') input: TriggerRetrainingInput, @CurrentCaller() caller: Caller): Promise<RetrainingEvent> {
     return this.events.triggerManual(input, caller);
   }
 
-  @Mutation(() => ModelVersion, { description: 'Train a challenger on labelled prediction logs and store it as a CANDIDATE with champion comparison' })
+  @Mutation(() => ModelVersion, {
+    description: 'Train a challenger on labelled prediction logs and store it as a CANDIDATE with champion comparison',
+  })
   retrainModel(@Args('input') input: RetrainModelInput, @CurrentCaller() caller: Caller): Promise<ModelVersion> {
     return this.training.retrain(input, caller);
   }

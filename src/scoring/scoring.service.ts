@@ -1,10 +1,11 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { FeatureColumns } from '../model/features';
-import { artifactScorer, loadScorer, riskLabel, RiskLabel, Scorer } from '../model/scorer';
 import { ArtifactError, ModelArtifact, parseArtifact } from '../model/artifact';
+import { FeatureColumns } from '../model/features';
+import { artifactScorer, loadScorer, RiskLabel, riskLabel, Scorer } from '../model/scorer';
+import { ModelVersionsRepository } from './model-versions.repository';
 
 export interface ScoredBatch {
   modelVersion: string;
@@ -34,6 +35,7 @@ export class ScoringService implements OnModuleInit {
   constructor(
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly versions: ModelVersionsRepository,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -55,19 +57,20 @@ export class ScoringService implements OnModuleInit {
     return this.artifact;
   }
 
-  /** The scorer of the registry's ACTIVE version (switching to it first when it changed). */
-  async refreshActive(): Promise<Scorer> {
-    const [active]: Array<{ version: string; kind: string }> = await this.dataSource.query(
-      `SELECT version, kind FROM model_versions WHERE status = 'ACTIVE'`,
-    );
+  /**
+   * The scorer of the registry's ACTIVE version (switching to it first when it changed): the one
+   * answer to "which model scores now" for ingestion, health, baselines and the retraining
+   * champion. A fallback ACTIVE row, no ACTIVE row, or an unusable stored artifact keep this
+   * instance's current scorer. Pass the caller's manager to read inside its transaction.
+   */
+  async activeScorer(manager: EntityManager = this.dataSource.manager): Promise<Scorer> {
+    const active = await this.versions.findActive(manager);
     // A fallback row is no model to switch to: instances holding an artifact keep it.
     if (!active || active.kind !== 'artifact' || active.version === this.scorer.modelVersion) return this.scorer;
     if (active.version === this.unusableVersion) return this.scorer;
-    const [row]: Array<{ artifact: unknown }> = await this.dataSource.query(`SELECT artifact FROM model_versions WHERE version = $1`, [
-      active.version,
-    ]);
+    const stored = await this.versions.findArtifact(manager, active.version);
     try {
-      const artifact = parseArtifact(row?.artifact);
+      const artifact = parseArtifact(stored);
       const previous = this.scorer.modelVersion;
       this.artifact = artifact;
       this.scorer = artifactScorer(artifact);
@@ -76,7 +79,11 @@ export class ScoringService implements OnModuleInit {
       // Remembered so a broken stored artifact is reported once, not on every batch.
       this.unusableVersion = active.version;
       const detail = error instanceof ArtifactError ? error.message : String(error);
-      this.logger.error({ msg: 'active model version has an unusable artifact; keeping the current model', modelVersion: active.version, detail });
+      this.logger.error({
+        msg: 'active model version has an unusable artifact; keeping the current model',
+        modelVersion: active.version,
+        detail,
+      });
     }
     return this.scorer;
   }
@@ -100,28 +107,18 @@ export class ScoringService implements OnModuleInit {
   private async registerActiveVersion(): Promise<void> {
     const { modelVersion, kind } = this.scorer;
     await this.dataSource.transaction(async (manager) => {
-      // Serialises registry writers (other instances starting, promotions); readers are not blocked.
-      await manager.query(`LOCK TABLE model_versions IN SHARE ROW EXCLUSIVE MODE`);
-      const inserted: unknown[] = await manager.query(
-        `INSERT INTO model_versions (version, kind, status, artifact, metrics)
-         VALUES ($1, $2, 'RETIRED', $3, $4)
-         ON CONFLICT (version) DO NOTHING
-         RETURNING id`,
-        [
-          modelVersion,
-          kind,
-          this.artifact ? JSON.stringify(this.artifact) : null,
-          this.artifact ? JSON.stringify(this.artifact.metrics ?? null) : null,
-        ],
-      );
-      const [active]: Array<{ version: string; kind: string }> = await manager.query(
-        `SELECT version, kind FROM model_versions WHERE status = 'ACTIVE'`,
-      );
-      const activate = kind === 'fallback' || inserted.length > 0 || !active || active.kind === 'fallback';
+      await this.versions.lock(manager);
+      const inserted = await this.versions.insertDeployed(manager, {
+        version: modelVersion,
+        kind,
+        artifact: this.artifact,
+        metrics: this.artifact ? (this.artifact.metrics ?? null) : null,
+      });
+      const active = await this.versions.findActive(manager);
+      const activate = kind === 'fallback' || inserted || !active || active.kind === 'fallback';
       if (!activate || active?.version === modelVersion) return;
-      await manager.query(`UPDATE model_versions SET status = 'RETIRED' WHERE status = 'ACTIVE'`);
-      await manager.query(`UPDATE model_versions SET status = 'ACTIVE', promoted_at = now() WHERE version = $1`, [modelVersion]);
+      await this.versions.activate(manager, modelVersion);
     });
-    if (kind === 'artifact') await this.refreshActive();
+    if (kind === 'artifact') await this.activeScorer();
   }
 }

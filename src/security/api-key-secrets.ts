@@ -29,7 +29,9 @@ export function parseApiKey(key: string): { prefix: string; secret: string } | n
 function scryptAsync(secret: string, salt: Buffer): Promise<Buffer> {
   // Async scrypt runs on libuv's thread pool, off the event loop.
   return new Promise((resolve, reject) =>
-    scrypt(secret, salt, SCRYPT.keyLength, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p }, (error, derived) => (error ? reject(error) : resolve(derived))),
+    scrypt(secret, salt, SCRYPT.keyLength, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p }, (error, derived) =>
+      error ? reject(error) : resolve(derived),
+    ),
   );
 }
 
@@ -45,7 +47,9 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
   const derived = await new Promise<Buffer>((resolve, reject) =>
-    scrypt(secret, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) }, (error, key) => (error ? reject(error) : resolve(key))),
+    scrypt(secret, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
   );
   return derived.length === expected.length && timingSafeEqual(derived, expected);
 }

@@ -36,15 +36,22 @@ export class ApiKeysService {
 
   async create(caller: Caller, input: { name: string; role: string; expiresAt?: Date | null }): Promise<CreatedApiKey> {
     const problems = [];
-    if (!KEY_NAME_PATTERN.test(input.name)) problems.push({ index: null, field: 'name', rule: 'must be 1-100 characters: letters, digits, . _ @ - (starting with a letter or digit)' });
+    if (!KEY_NAME_PATTERN.test(input.name))
+      problems.push({
+        index: null,
+        field: 'name',
+        rule: 'must be 1-100 characters: letters, digits, . _ @ - (starting with a letter or digit)',
+      });
     if (!isRole(input.role)) problems.push({ index: null, field: 'role', rule: `must be one of ${ROLES.join(', ')}` });
     const expiresAt = input.expiresAt ?? null;
-    if (expiresAt && !(expiresAt.getTime() > Date.now())) problems.push({ index: null, field: 'expiresAt', rule: 'must be a time in the future' });
+    if (expiresAt && !(expiresAt.getTime() > Date.now()))
+      problems.push({ index: null, field: 'expiresAt', rule: 'must be a time in the future' });
     if (problems.length) throw new InputValidationError(problems);
     const generated = generateApiKey();
     const secretHash = await generated.secretHash;
     return this.dataSource.transaction(async (manager) => {
-      if (await this.keys.hasLiveName(manager, input.name)) throw new InputValidationError([{ index: null, field: 'name', rule: 'a live key with this name exists (revoke it first)' }]);
+      if (await this.keys.hasLiveName(manager, input.name))
+        throw new InputValidationError([{ index: null, field: 'name', rule: 'a live key with this name exists (revoke it first)' }]);
       const row = await this.keys.insert(manager, {
         name: input.name,
         role: input.role as Role,
@@ -53,7 +60,11 @@ export class ApiKeysService {
         createdBy: caller.principal.name,
         expiresAt,
       });
-      await this.audit.record(manager, caller, { action: 'keys.create', target: { keyId: row.id }, summary: { name: row.name, role: row.role, expiresAt: row.expiresAt } });
+      await this.audit.record(manager, caller, {
+        action: 'keys.create',
+        target: { keyId: row.id },
+        summary: { name: row.name, role: row.role, expiresAt: row.expiresAt },
+      });
       return { row, key: generated.key };
     });
   }
@@ -69,7 +80,12 @@ export class ApiKeysService {
 
   /** Replaces the live keys with these names (the demo makes fresh keys on every start). */
   async replace(caller: Caller, keys: Array<{ name: string; role: Role }>): Promise<Record<string, string>> {
-    await this.dataSource.transaction((manager) => this.keys.revokeByNames(manager, keys.map((k) => k.name)));
+    await this.dataSource.transaction((manager) =>
+      this.keys.revokeByNames(
+        manager,
+        keys.map((k) => k.name),
+      ),
+    );
     const created: Record<string, string> = {};
     for (const key of keys) created[key.name] = (await this.create({ ...caller, audited: false }, key)).key;
     return created;

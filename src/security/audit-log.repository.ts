@@ -54,7 +54,10 @@ export class AuditLogRepository {
 
   async count(filter: AuditFilter): Promise<number> {
     const { where, params } = this.where(filter);
-    const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params);
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+      params,
+    );
     return row.n as number;
   }
 

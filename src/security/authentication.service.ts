@@ -51,7 +51,9 @@ export class AuthenticationService implements OnApplicationBootstrap {
     const apiKey = parseApiKey(token);
     if (apiKey) return this.fromApiKey(apiKey.prefix, apiKey.secret);
     if (this.oidc && looksLikeJwt(token)) return this.oidc.verify(token);
-    throw new UnauthenticatedError(this.oidc ? 'Unrecognised credential: not an API key or a JWT' : 'Unrecognised credential: not an API key');
+    throw new UnauthenticatedError(
+      this.oidc ? 'Unrecognised credential: not an API key or a JWT' : 'Unrecognised credential: not an API key',
+    );
   }
 
   private async fromApiKey(prefix: string, secret: string): Promise<Principal> {

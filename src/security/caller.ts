@@ -13,5 +13,9 @@ export interface Caller {
 
 /** A caller for work the service starts itself (scheduled jobs, start-up seeding, the CLI). */
 export function systemCaller(name = 'system'): Caller {
-  return { principal: { id: `system:${name}`, name, role: 'admin', kind: 'api-key', keyId: null, expiresAt: null }, requestId: null, audited: false };
+  return {
+    principal: { id: `system:${name}`, name, role: 'admin', kind: 'api-key', keyId: null, expiresAt: null },
+    requestId: null,
+    audited: false,
+  };
 }

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
 import type { Context } from 'graphql-ws';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { DomainError } from '../common/errors/domain-error';
 import { AuthenticationService } from './authentication.service';
 import { Principal } from './principal';
-import { DomainError } from '../common/errors/domain-error';
 import { WS_CLOSE, WsConnections } from './ws-connections';
 
 /** `WebSocket.OPEN` of the ws package. */
@@ -36,7 +36,12 @@ export class GraphqlWsSecurity {
     const extra = ctx.extra;
     this.connections.initialised(extra.request);
     const params = ctx.connectionParams ?? {};
-    const authorization = typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : undefined;
+    const authorization =
+      typeof params.authorization === 'string'
+        ? params.authorization
+        : typeof params.Authorization === 'string'
+          ? params.Authorization
+          : undefined;
     let principal: Principal;
     try {
       principal = await this.authentication.authenticate(authorization);

@@ -1,7 +1,7 @@
-import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { Principal } from './principal';
-import { ROLES, Role, isRole } from './roles';
+import { isRole, Role, ROLES } from './roles';
 import { UnauthenticatedError } from './security.errors';
 
 /** Exactly `AppConfig['security']['oidc']` once OIDC is configured. */
@@ -62,7 +62,9 @@ export class OidcVerifier {
   ) {
     const refused = config.algorithms.filter((alg) => !ALLOWED_ALGORITHMS.has(alg));
     if (config.algorithms.length === 0 || refused.length > 0) {
-      throw new Error(`OIDC algorithms must be a non-empty list of asymmetric JWS algorithms (refused: ${refused.join(', ') || 'empty list'})`);
+      throw new Error(
+        `OIDC algorithms must be a non-empty list of asymmetric JWS algorithms (refused: ${refused.join(', ') || 'empty list'})`,
+      );
     }
     this.algorithms = [...config.algorithms];
     const timeout = options.jwksTimeoutMs ?? 5_000;
@@ -129,7 +131,8 @@ function readClaim(payload: JWTPayload, claim: string): unknown {
   if (Object.prototype.hasOwnProperty.call(payload, claim)) return payload[claim];
   let node: unknown = payload;
   for (const part of claim.split('.')) {
-    if (typeof node !== 'object' || node === null || Array.isArray(node) || !Object.prototype.hasOwnProperty.call(node, part)) return undefined;
+    if (typeof node !== 'object' || node === null || Array.isArray(node) || !Object.prototype.hasOwnProperty.call(node, part))
+      return undefined;
     node = (node as Record<string, unknown>)[part];
   }
   return node;

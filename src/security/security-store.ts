@@ -5,8 +5,8 @@ import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { runMigrationsWithLock } from '../database/migration-runner';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
-import { AuditLogRepository } from './audit-log.repository';
 import { AuditService } from './audit.service';
+import { AuditLogRepository } from './audit-log.repository';
 
 export interface SecurityStore {
   keys: ApiKeysService;

@@ -18,7 +18,9 @@ export interface CallerHolder {
 
 export function callerOf(context: ExecutionContext): Caller {
   const holder: CallerHolder =
-    context.getType<string>() === 'graphql' ? GqlExecutionContext.create(context).getContext<CallerHolder>() : context.switchToHttp().getRequest<CallerHolder>();
+    context.getType<string>() === 'graphql'
+      ? GqlExecutionContext.create(context).getContext<CallerHolder>()
+      : context.switchToHttp().getRequest<CallerHolder>();
   if (!holder.caller) throw new Error('No authenticated caller: RoleGuard did not run for this handler');
   return holder.caller;
 }

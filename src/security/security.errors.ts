@@ -10,7 +10,11 @@ export class UnauthenticatedError extends DomainError {
 /** The principal's role does not grant the operation. */
 export class PermissionDeniedError extends DomainError {
   constructor(operation: string, role: string, allowed: readonly string[]) {
-    super('FORBIDDEN', `Role '${role}' may not call ${operation} (allowed: ${allowed.join(', ')})`, { operation, role, allowedRoles: [...allowed] });
+    super('FORBIDDEN', `Role '${role}' may not call ${operation} (allowed: ${allowed.join(', ')})`, {
+      operation,
+      role,
+      allowedRoles: [...allowed],
+    });
   }
 }
 

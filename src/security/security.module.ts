@@ -1,19 +1,19 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { AuditInterceptor } from './audit.interceptor';
-import { AuditLogRepository } from './audit-log.repository';
 import { AuditService } from './audit.service';
+import { AuditLogRepository } from './audit-log.repository';
 import { AuthenticationService } from './authentication.service';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { AuditLogEntity } from './entities/audit-log.entity';
 import { GraphqlWsSecurity } from './graphql-ws-security';
 import { RoleGuard } from './role.guard';
 import { SecurityResolver } from './security.resolver';
 import { WsConnections } from './ws-connections';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ApiKeyEntity } from './entities/api-key.entity';
-import { AuditLogEntity } from './entities/audit-log.entity';
 
 /**
  * Principals (API keys, OIDC), the role guard for every request, rate limits, websocket

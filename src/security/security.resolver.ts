@@ -1,6 +1,15 @@
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { UUID_PATTERN, Connection, ConnectionType, decodeCursor, decodeNumberCursor, encodeCursor, pageSize, toConnection } from '../common/pagination/connection';
 import { InputValidationError, NotFoundError } from '../common/errors/domain-error';
+import {
+  Connection,
+  ConnectionType,
+  decodeCursor,
+  decodeNumberCursor,
+  encodeCursor,
+  pageSize,
+  toConnection,
+  UUID_PATTERN,
+} from '../common/pagination/connection';
 import { ApiKeysRepository } from './api-keys.repository';
 import { apiKeyInfo, ApiKeysService } from './api-keys.service';
 import { AuditLogRepository } from './audit-log.repository';
@@ -52,7 +61,13 @@ export class SecurityResolver {
   ): Promise<Connection<AuditEntry>> {
     const size = pageSize(first);
     const rows = await this.auditTrail.list(filter ?? {}, size + 1, after ? decodeNumberCursor(after) : null);
-    return toConnection(rows, size, await this.auditTrail.count(filter ?? {}), (row) => encodeCursor([Number(row.id)]), (row) => row);
+    return toConnection(
+      rows,
+      size,
+      await this.auditTrail.count(filter ?? {}),
+      (row) => encodeCursor([Number(row.id)]),
+      (row) => row,
+    );
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: 'Create an API key; the secret is in the response only (admin)' })
@@ -61,7 +76,9 @@ export class SecurityResolver {
     return { apiKey: apiKeyInfo(created.row), key: created.key };
   }
 
-  @Mutation(() => ApiKey, { description: "Revoke an API key: refused at once, and its open websockets close within seconds on every instance (admin)" })
+  @Mutation(() => ApiKey, {
+    description: 'Revoke an API key: refused at once, and its open websockets close within seconds on every instance (admin)',
+  })
   async revokeApiKey(@Args('input') input: RevokeApiKeyInput, @CurrentCaller() caller: Caller): Promise<ApiKey> {
     if (!UUID_PATTERN.test(input.id)) throw new NotFoundError('API key', input.id);
     return apiKeyInfo(await this.keysService.revoke(caller, input.id));

@@ -31,8 +31,8 @@ const DOUBLE_EPSILON = 2.220446049250313e-16;
 
 /** Bernoulli-number coefficients B_{2j}/(2j(2j−1)) of Stirling's series, highest order first. */
 const STIRLING_COEFFICIENTS = [
-  -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4,
-  -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
+  -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4, -5.952380952380952381e-4,
+  7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
 ];
 /* eslint-enable no-loss-of-precision */
 
@@ -273,12 +273,7 @@ function kolmogorovPelzGood(n: number, x: number, cdf: boolean): number {
     const m4 = m2 * m2;
     const m6 = m4 * m2;
     const qPower = q ** (8 * k);
-    const coefficients = [
-      1,
-      k1a + k1b * m2,
-      k2a + k2b * m2 + k2c * m4,
-      k3a + k3b * m2 + k3c * m4 + k3d * m6,
-    ];
+    const coefficients = [1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6];
     for (let i = 0; i < 4; i++) K[i] = K[i] * qPower + coefficients[i];
   }
   const divisors = [z, 6 * z4, 72 * z ** 7, 6480 * z ** 10];

@@ -183,7 +183,9 @@ export function ksTwoSampleSorted(a: Float64Array, b: Float64Array, options: KsS
   const tolerance = options.statisticTolerance ?? 0;
   const exactAffordable = options.maxExactCells === undefined || sizeA * sizeB <= options.maxExactCells;
   if (sizeA === a.length && sizeB === b.length && tolerance === 0) {
-    return exactAffordable ? ksPValue(sizeA, sizeB, d) : { statistic: d, pValue: ksAsymptoticPValue(sizeA, sizeB, d), method: 'asymptotic' };
+    return exactAffordable
+      ? ksPValue(sizeA, sizeB, d)
+      : { statistic: d, pValue: ksAsymptoticPValue(sizeA, sizeB, d), method: 'asymptotic' };
   }
   // A sketch stands in for one sample: its ECDF is only known to within `tolerance`, and the
   // lattice of the exact test no longer describes the statistic, so use the asymptotic

@@ -25,11 +25,7 @@ export interface PsiOptions {
 }
 
 /** PSI from per-bin counts or proportions (each side is normalised to sum to 1 first). */
-export function populationStabilityIndex(
-  reference: ArrayLike<number>,
-  current: ArrayLike<number>,
-  options: PsiOptions = {},
-): number {
+export function populationStabilityIndex(reference: ArrayLike<number>, current: ArrayLike<number>, options: PsiOptions = {}): number {
   if (reference.length !== current.length) throw new RangeError('psi: reference and current must have the same bins');
   const epsilon = options.epsilon ?? PSI_DEFAULT_EPSILON;
   let totalReference = 0;

@@ -2,6 +2,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
+import { ingestMutation } from '../support/applications';
 import { launchChromium } from '../support/browser';
 import { generatedRecords } from '../support/generated-data';
 import type { IssuedKey } from '../support/keys';
@@ -36,7 +37,7 @@ describe('live dashboard in headless Chromium', () => {
 
   it('takes the key from the link fragment, shows batches, pushes new alerts live and opens reports, with no errors', async () => {
     const { service } = fixture;
-    await service.gql(`mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { batchId } }`, {
+    await service.gql(ingestMutation('batchId'), {
       input: { batchId: 'dash-healthy', records: generatedRecords(300, 61) },
     });
 
@@ -61,20 +62,25 @@ describe('live dashboard in headless Chromium', () => {
     expect(await page.locator('#auth').isHidden()).toBe(true);
 
     // A drifting batch on the API: its alerts reach the open page over the websocket.
-    await service.gql(`mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { batchId } }`, {
+    await service.gql(ingestMutation('batchId'), {
       input: { batchId: 'dash-drift', records: generatedRecords(400, 62, 'larger_loans', 0.8) },
     });
     await page.locator('#feed li', { hasText: /CREATED Feature drift on loanAmount/ }).waitFor();
     await page.locator('#batches tr', { hasText: 'dash-drift' }).waitFor();
     expect(await page.locator('#batches tr').first().textContent()).toMatch(/dash-drift.*DRIFT.*loanAmount/);
 
-    const screenshot = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', 'docs', 'dashboard.png') : join(mkdtempSync(join(tmpdir(), 'shot-')), 'dashboard.png');
+    const screenshot = process.env.UPDATE_SCREENSHOTS
+      ? join(__dirname, '..', '..', 'docs', 'dashboard.png')
+      : join(mkdtempSync(join(tmpdir(), 'shot-')), 'dashboard.png');
     await page.screenshot({ path: screenshot });
     expect(statSync(screenshot).size).toBeGreaterThan(10_000);
 
     // The report link needs the Authorization header: the page fetches the report and shows it
     // in a new tab from a blob: URL.
-    const [report] = await Promise.all([page.waitForEvent('popup'), page.locator('#batches tr', { hasText: 'dash-drift' }).locator('a[data-report]').click()]);
+    const [report] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.locator('#batches tr', { hasText: 'dash-drift' }).locator('a[data-report]').click(),
+    ]);
     report.on('pageerror', (error) => problems.push(`report ${error.message}`));
     // A CSP violation in the report tab (it inherits the dashboard's policy) is a console error.
     report.on('console', (message) => message.type() === 'error' && problems.push(`report console ${message.text()}`));

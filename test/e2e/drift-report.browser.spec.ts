@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser } from 'playwright-core';
+import { ingestMutation } from '../support/applications';
 import { launchChromium } from '../support/browser';
 import { createTestDatabase } from '../support/database';
 import { generatedCsvFolder, generatedRecords } from '../support/generated-data';
@@ -30,7 +31,7 @@ describe('HTML drift report in headless Chromium', () => {
 
   it('renders a 50,000-row batch report with charts, no failed requests and no console errors', async () => {
     const ingest = await service.gql<{ ingestBatch: { drift: { reportUrl: string; status: string } } }>(
-      `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { drift { reportUrl status } } }`,
+      ingestMutation('drift { reportUrl status }'),
       { input: { batchId: 'browser-1', records: generatedRecords(50_000, 33, 'larger_loans', 0.5) } },
     );
     expect(ingest.data!.ingestBatch.drift.status).toBe('DRIFT');
@@ -62,7 +63,9 @@ describe('HTML drift report in headless Chromium', () => {
     // Self-contained: the only request is the page itself.
     expect(requests).toEqual([`${service.url}${reportUrl}`]);
 
-    const screenshot = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', 'docs', 'drift-report.png') : join(mkdtempSync(join(tmpdir(), 'shot-')), 'report.png');
+    const screenshot = process.env.UPDATE_SCREENSHOTS
+      ? join(__dirname, '..', '..', 'docs', 'drift-report.png')
+      : join(mkdtempSync(join(tmpdir(), 'shot-')), 'report.png');
     await page.screenshot({ path: screenshot, fullPage: false });
     expect(statSync(screenshot).size).toBeGreaterThan(10_000);
     await context.close();

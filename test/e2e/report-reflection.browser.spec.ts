@@ -8,11 +8,7 @@ import { startTestService, TestService } from '../support/service';
 jest.setTimeout(120_000);
 
 /** Markup that runs script when a page parses it as HTML. */
-const INJECTIONS = [
-  '<img src=x onerror=alert(1)>',
-  '<script>alert(1)</script>',
-  '"><svg onload=alert(1)><iframe src=javascript:alert(1)>',
-];
+const INJECTIONS = ['<img src=x onerror=alert(1)>', '<script>alert(1)</script>', '"><svg onload=alert(1)><iframe src=javascript:alert(1)>'];
 
 describe('report URLs in headless Chromium: error bodies are never parsed as HTML', () => {
   let db: { url: string; drop(): Promise<void> };

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { generateRows, loadProfile } from '../../datasets/generator';
-import { applications } from '../support/applications';
+import { applications, ingestMutation } from '../support/applications';
 import { createTestDatabase } from '../support/database';
 import { issueKeys } from '../support/keys';
 import { postGraphql, startTestService } from '../support/service';
@@ -12,7 +12,8 @@ const INGEST_FIELD = `ingestBatch(input: $input) { batchId }`;
 
 async function rowCounts(sql: { query(text: string): Promise<{ rows: Array<{ n: string }> }> }): Promise<number[]> {
   const counts: number[] = [];
-  for (const table of ['batches', 'prediction_logs']) counts.push(Number((await sql.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n));
+  for (const table of ['batches', 'prediction_logs'])
+    counts.push(Number((await sql.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n));
   return counts;
 }
 
@@ -23,7 +24,9 @@ describe('abuse limits (real service, real PostgreSQL)', () => {
   it('one request with 20 aliased ingestBatch fields is BAD_USER_INPUT and writes nothing', async () => {
     const before = await rowCounts(fixture.sql);
     const aliases = Array.from({ length: 20 }, (_, i) => `a${i}: ${INGEST_FIELD}`).join('\n');
-    const response = await fixture.service.gql(`mutation($input: IngestBatchInput!) { ${aliases} }`, { input: { records: applications(100) } });
+    const response = await fixture.service.gql(`mutation($input: IngestBatchInput!) { ${aliases} }`, {
+      input: { records: applications(100) },
+    });
     expect(response.status).toBe(400);
     expect(response.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     expect(response.errors![0].message).toMatch(/exactly one mutation field \(found 20/);
@@ -43,7 +46,8 @@ describe('abuse limits (real service, real PostgreSQL)', () => {
   it('1,000 aliased performanceHistory fields (a 130 KB query) are refused before any SQL runs', async () => {
     const aliases = Array.from(
       { length: 1_000 },
-      (_, i) => `h${i}: performanceHistory(from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", window: DAY) { modelVersion rowCount windowStart }`,
+      (_, i) =>
+        `h${i}: performanceHistory(from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", window: DAY) { modelVersion rowCount windowStart }`,
     ).join('\n');
     const query = `{ ${aliases} }`;
     expect(query.length).toBeGreaterThan(100_000);
@@ -58,17 +62,25 @@ describe('abuse limits (real service, real PostgreSQL)', () => {
     expect(await statementCount()).toBe(statementsBefore);
 
     // The cost reflects the rows a field reads: ten one-year histories alone exceed the budget.
-    const ten = Array.from({ length: 10 }, (_, i) => `h${i}: performanceHistory(from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { modelVersion }`).join(' ');
+    const ten = Array.from(
+      { length: 10 },
+      (_, i) => `h${i}: performanceHistory(from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { modelVersion }`,
+    ).join(' ');
     const costly = await fixture.service.gql(`{ ${ten} }`);
     expect(costly.errors![0].message).toMatch(/complexity \d+ exceeds the maximum/);
-    const one = await fixture.service.gql(`{ performanceHistory(from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { modelVersion } }`);
+    const one = await fixture.service.gql(
+      `{ performanceHistory(from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { modelVersion } }`,
+    );
     expect(one.errors).toBeUndefined();
   });
 
   it('with the token and root-field limits lifted, the row-based cost alone refuses the 1,000 aliases', async () => {
     const lifted = await startTestService(fixture.databaseUrl, { GRAPHQL_MAX_TOKENS: '1000000', GRAPHQL_MAX_ROOT_FIELDS: '1000' });
     try {
-      const aliases = Array.from({ length: 1_000 }, (_, i) => `h${i}: performanceHistory(from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { modelVersion }`).join(' ');
+      const aliases = Array.from(
+        { length: 1_000 },
+        (_, i) => `h${i}: performanceHistory(from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { modelVersion }`,
+      ).join(' ');
       const statementsBefore = await statementCount();
       const response = await lifted.gql(`{ ${aliases} }`);
       expect(response.errors![0].message).toMatch(/complexity \d+ exceeds the maximum of 100000/);
@@ -78,14 +90,27 @@ describe('abuse limits (real service, real PostgreSQL)', () => {
     }
   });
 
-  /** Statements of the service's own pool that touched prediction_logs, per pg_stat_statements-free count: seq/idx scans. */
+  /**
+   * Scans of prediction_logs so far. PostgreSQL publishes backends' table counters with up to a
+   * second's delay, so the count is read until it has stayed the same across a publishing
+   * interval: scans from earlier tests cannot land inside the window a test measures.
+   */
   async function statementCount(): Promise<number> {
-    const { rows } = await fixture.sql.query(
-      `SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS n FROM pg_stat_user_tables WHERE relname = 'prediction_logs'`,
-    );
-    // pg_stat counters are flushed per transaction end; force our backend's view to be current.
-    await fixture.sql.query(`SELECT pg_stat_clear_snapshot()`);
-    return Number(rows[0]?.n ?? 0);
+    const read = async (): Promise<number> => {
+      await fixture.sql.query(`SELECT pg_stat_clear_snapshot()`);
+      const { rows } = await fixture.sql.query(
+        `SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS n FROM pg_stat_user_tables WHERE relname = 'prediction_logs'`,
+      );
+      return Number(rows[0]?.n ?? 0);
+    };
+    let previous = await read();
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const current = await read();
+      if (current === previous) return current;
+      previous = current;
+    }
+    return previous;
   }
 
   it('a document of 100,000 aliases is a 400 at parse time, not an internal error', async () => {
@@ -124,7 +149,9 @@ describe('abuse limits (real service, real PostgreSQL)', () => {
       body: JSON.stringify({ query: `mutation { triggerRetraining(input: { reason: "forged actor check" }) { id } }` }),
     });
     expect(response.status).toBe(200);
-    const { rows } = await fixture.sql.query(`SELECT principal FROM audit_log WHERE action = 'Mutation.triggerRetraining' ORDER BY id DESC LIMIT 1`);
+    const { rows } = await fixture.sql.query(
+      `SELECT principal FROM audit_log WHERE action = 'Mutation.triggerRetraining' ORDER BY id DESC LIMIT 1`,
+    );
     expect(rows[0].principal).toBe(fixture.service.adminKey.name);
   });
 });
@@ -136,8 +163,11 @@ describe('model poisoning: four-eyes promotion', () => {
     const ingest = await fixture.service.issueKey('ingest');
     const mallory = await fixture.service.issueKey('model-admin', { name: 'mallory' });
     const reviewer = await fixture.service.issueKey('model-admin', { name: 'independent-reviewer' });
-    const rows = generateRows(loadProfile(), 400, { seed: 13, idPrefix: 'poison' }).map((row) => ({ ...row, actualDefault: !row.actualDefault }));
-    const ingested = await fixture.service.gql(`mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { batchId } }`, { input: { batchId: 'poison', records: rows } }, ingest);
+    const rows = generateRows(loadProfile(), 400, { seed: 13, idPrefix: 'poison' }).map((row) => ({
+      ...row,
+      actualDefault: !row.actualDefault,
+    }));
+    const ingested = await fixture.service.gql(ingestMutation('batchId'), { input: { batchId: 'poison', records: rows } }, ingest);
     expect(ingested.errors).toBeUndefined();
     const range = { fromDate: new Date(Date.now() - 3_600_000).toISOString(), toDate: new Date(Date.now() + 3_600_000).toISOString() };
 
@@ -157,9 +187,18 @@ describe('model poisoning: four-eyes promotion', () => {
     const active = await fixture.sql.query(`SELECT version FROM model_versions WHERE status = 'ACTIVE'`);
     expect(active.rows[0].version).not.toBe(candidate.version);
 
-    const promoted = await fixture.service.gql<{ promoteModelVersion: Record<string, string> }>(PROMOTE, { input: { version: candidate.version } }, reviewer);
+    const promoted = await fixture.service.gql<{ promoteModelVersion: Record<string, string> }>(
+      PROMOTE,
+      { input: { version: candidate.version } },
+      reviewer,
+    );
     expect(promoted.errors).toBeUndefined();
-    expect(promoted.data!.promoteModelVersion).toEqual({ version: candidate.version, status: 'ACTIVE', trainedBy: 'mallory', promotedBy: 'independent-reviewer' });
+    expect(promoted.data!.promoteModelVersion).toEqual({
+      version: candidate.version,
+      status: 'ACTIVE',
+      trainedBy: 'mallory',
+      promotedBy: 'independent-reviewer',
+    });
 
     const audit = await fixture.sql.query(
       `SELECT principal, action, outcome, target->>'modelVersion' AS version FROM audit_log
@@ -170,9 +209,9 @@ describe('model poisoning: four-eyes promotion', () => {
       { principal: 'mallory', action: 'Mutation.promoteModelVersion', outcome: 'FORBIDDEN', version: null },
       { principal: 'independent-reviewer', action: 'Mutation.promoteModelVersion', outcome: 'OK', version: candidate.version },
     ]);
-    const trail = await fixture.service.gql<{ auditLog: { edges: Array<{ node: { principal: string; action: string; outcome: string } }> } }>(
-      `{ auditLog(first: 10, filter: { action: "Mutation.promoteModelVersion" }) { edges { node { principal action outcome } } } }`,
-    );
+    const trail = await fixture.service.gql<{
+      auditLog: { edges: Array<{ node: { principal: string; action: string; outcome: string } }> };
+    }>(`{ auditLog(first: 10, filter: { action: "Mutation.promoteModelVersion" }) { edges { node { principal action outcome } } } }`);
     expect(trail.data!.auditLog.edges.map((e) => [e.node.principal, e.node.outcome])).toEqual([
       ['independent-reviewer', 'OK'],
       ['mallory', 'FORBIDDEN'],

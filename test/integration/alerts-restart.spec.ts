@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { OwnedPostgres, startOwnedPostgres } from '../support/embedded-server';
 import { startTestService, TestService } from '../support/service';
 import { ALERT_CHANGED, connectWs, ReceivedEvent, WsTestClient } from '../support/ws-client';
-import { reportDrift, MODEL } from '../unit/alerts/drift-report.fixture';
+import { MODEL, reportDrift } from '../unit/alerts/drift-report.fixture';
 
 jest.setTimeout(180_000);
 

@@ -3,9 +3,10 @@ import { DataSource } from 'typeorm';
 import { LISTENER_APPLICATION_NAME } from '../../src/alerts/alert-events.listener';
 import { AlertsService } from '../../src/alerts/alerts.service';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../src/common/graphql/graphql-options';
-import { createTestDatabase, sqlClient } from '../support/database';
+import { ingestMutation } from '../support/applications';
 import { generatedRecords } from '../support/generated-data';
-import { startTestService, TestService } from '../support/service';
+import { TestService } from '../support/service';
+import { useServices } from '../support/services';
 import { ALERT_CHANGED, connectWs, ReceivedEvent, WsTestClient } from '../support/ws-client';
 import { driftReport, insertReportRow, MODEL, reportDrift } from '../unit/alerts/drift-report.fixture';
 
@@ -16,7 +17,6 @@ jest.setTimeout(120_000);
  * PostgreSQL LISTEN/NOTIFY. Waits are on received events, never on time.
  */
 describe('alertChanged across instances (real PostgreSQL, real websocket)', () => {
-  let db: { url: string; drop(): Promise<void> };
   let a: TestService;
   let b: TestService;
   let sql: Client;
@@ -30,21 +30,20 @@ describe('alertChanged across instances (real PostgreSQL, real websocket)', () =
     return client;
   };
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    [a, b] = await Promise.all([startTestService(db.url), startTestService(db.url)]);
-    sql = await sqlClient(db.url);
-  });
-
+  // Declared before useServices: afterAll hooks run in order, so the sockets close before the services.
   afterAll(async () => {
     for (const client of clients) await client.dispose();
-    await sql?.end();
-    await Promise.all([a?.close(), b?.close()]);
-    await db?.drop();
+  });
+  const group = useServices(2);
+  beforeAll(() => {
+    [a, b] = group.services;
+    sql = group.sql;
   });
 
   async function eventIds(): Promise<string[]> {
-    return (await sql.query(`SELECT id::text FROM alert_events ORDER BY id`)).rows.map((r) => r.id);
+    // Ordered by the bigint itself: `SELECT id::text ... ORDER BY id` would sort the text column
+    // ('10' before '2'), which only shows when the ids cross a power of ten.
+    return (await sql.query(`SELECT id::text AS id FROM alert_events ORDER BY alert_events.id`)).rows.map((r) => r.id);
   }
 
   async function lastEventId(): Promise<string> {
@@ -63,7 +62,7 @@ describe('alertChanged across instances (real PostgreSQL, real websocket)', () =
     let modelVersion = '';
     for (const seed of [1, 2]) {
       const ingested = await a.gql<{ ingestBatch: { modelVersion: string; drift: { status: string } } }>(
-        `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { modelVersion drift { status } } }`,
+        ingestMutation('modelVersion drift { status }'),
         { input: { batchId: `older-${seed}`, records: generatedRecords(300, seed, 'older_applicants', 15) } },
       );
       expect(ingested.data!.ingestBatch.drift.status).toBe('DRIFT');
@@ -86,7 +85,12 @@ describe('alertChanged across instances (real PostgreSQL, real websocket)', () =
     });
     expect(ack.errors).toBeUndefined();
     await reportDrift(b.app, { modelVersion, drifted: { age: 0.2 } });
-    const missed = (await sql.query(`SELECT e.id::text FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE e.id > $1 AND a.feature = 'age' ORDER BY e.id`, [lastSeen])).rows.map((r) => r.id);
+    const missed = (
+      await sql.query(
+        `SELECT e.id::text FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE e.id > $1 AND a.feature = 'age' ORDER BY e.id`,
+        [lastSeen],
+      )
+    ).rows.map((r) => r.id);
     expect(missed).toHaveLength(3);
 
     const console2 = connect(b);
@@ -135,7 +139,9 @@ describe('alertChanged across instances (real PostgreSQL, real websocket)', () =
     await reportDrift(a.app, { modelVersion, drifted: { annualIncome: 0.9 } }); // CRITICAL feature
     const [event] = await critical.waitFor(1);
     expect(event.alert).toMatchObject({ feature: 'annualIncome', severity: 'CRITICAL' });
-    await a.gql(`mutation($input: UpdateAlertStatusInput!) { updateAlertStatus(input: $input) { status } }`, { input: { id: event.alert.id, status: 'RESOLVED' } });
+    await a.gql(`mutation($input: UpdateAlertStatusInput!) { updateAlertStatus(input: $input) { status } }`, {
+      input: { id: event.alert.id, status: 'RESOLVED' },
+    });
     const [resolved] = await resolvedOnly.waitFor(1);
     expect(resolved).toMatchObject({ type: 'RESOLVED', alert: { id: event.alert.id, status: 'RESOLVED' } });
     // The RESOLVED event is also CRITICAL, so the first subscriber sees it too, and nothing else.
@@ -166,7 +172,10 @@ describe('alertChanged across instances (real PostgreSQL, real websocket)', () =
     await watcher.waitFor(1);
 
     // Terminate every listener connection (both instances'): the server side of a restart.
-    const killed = await sql.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [LISTENER_APPLICATION_NAME]);
+    const killed = await sql.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+      [LISTENER_APPLICATION_NAME],
+    );
     expect(killed.rowCount).toBe(2);
     for (let i = 0; i < 3; i++) await reportDrift(a.app, { modelVersion, drifted: { delinquencyCount: 0.3 + i / 10 } });
     const received = await watcher.waitFor(4);

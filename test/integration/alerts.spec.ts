@@ -1,9 +1,10 @@
 import { DataSource } from 'typeorm';
 import { AlertsService } from '../../src/alerts/alerts.service';
+import { ingestMutation } from '../support/applications';
 import { generatedRecords } from '../support/generated-data';
+import { IssuedKey, uniqueKeyName } from '../support/keys';
 import { useServiceFixture } from '../support/service-fixture';
 import { driftReport, insertReportRow, MODEL, reportDrift } from '../unit/alerts/drift-report.fixture';
-import { IssuedKey, uniqueKeyName } from '../support/keys';
 
 const ALERT_FIELDS = `id fingerprint kind feature modelVersion severity status message occurrences worstScore
   latestDriftReportId previousAlertId snoozedUntil clearChecks firstSeenAt lastSeenAt resolvedAt`;
@@ -39,7 +40,11 @@ interface AlertNode {
 }
 
 interface AlertsPage {
-  alerts: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ cursor: string; node: AlertNode }> };
+  alerts: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{ cursor: string; node: AlertNode }>;
+  };
 }
 
 describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', () => {
@@ -65,10 +70,20 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     return fixture.service
       .fetch(
         '/graphql',
-        { method: 'POST', headers: { 'content-type': 'application/json', 'x-actor': 'risk-officer' }, body: JSON.stringify({ query: UPDATE_STATUS, variables: { input } }) },
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-actor': 'risk-officer' },
+          body: JSON.stringify({ query: UPDATE_STATUS, variables: { input } }),
+        },
         key,
       )
-      .then((r) => r.json() as Promise<{ data?: { updateAlertStatus: AlertNode }; errors?: Array<{ message: string; extensions: Record<string, unknown> }> }>);
+      .then(
+        (r) =>
+          r.json() as Promise<{
+            data?: { updateAlertStatus: AlertNode };
+            errors?: Array<{ message: string; extensions: Record<string, unknown> }>;
+          }>,
+      );
   }
 
   async function openFeatureAlert(modelVersion: string, featureName = 'age', psi = 0.3): Promise<AlertNode> {
@@ -100,7 +115,7 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     let modelVersion = '';
     for (let i = 0; i < 10; i++) {
       const response = await fixture.service.gql<{ ingestBatch: { modelVersion: string; drift: { status: string } } }>(
-        `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { modelVersion drift { status } } }`,
+        ingestMutation('modelVersion drift { status }'),
         { input: { batchId: `larger-loans-${i}`, records: generatedRecords(400, 500 + i, 'larger_loans', 0.8) } },
       );
       expect(response.data!.ingestBatch.drift.status).toBe('DRIFT');
@@ -113,7 +128,10 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
 
   it('grades severity by PSI band, by how many features drifted, and escalates prediction drift', async () => {
     const modelVersion = nextModel();
-    await reportDrift(fixture.service.app, { modelVersion, drifted: { age: 0.12, loanAmount: 0.3, annualIncome: 0.6, prediction: 0.12, debtToIncome: 0.3 } });
+    await reportDrift(fixture.service.app, {
+      modelVersion,
+      drifted: { age: 0.12, loanAmount: 0.3, annualIncome: 0.6, prediction: 0.12, debtToIncome: 0.3 },
+    });
     const bySubject = Object.fromEntries((await alertsOf(modelVersion)).map((a) => [a.feature ?? a.kind, a.severity]));
     expect(bySubject).toEqual({
       age: 'MEDIUM',
@@ -141,7 +159,14 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     const alerts = fixture.service.app.get(AlertsService);
     await fixture.service.app.get(DataSource).transaction((manager) =>
       alerts.onPerformanceUpdated(manager, {
-        modelVersion, scope: 'WINDOW', batchId: null, realizedRocAuc: 0.58, estimatedRocAuc: 0.7, referenceRocAuc: null, labelledCount: 400, occurredAt: new Date(),
+        modelVersion,
+        scope: 'WINDOW',
+        batchId: null,
+        realizedRocAuc: 0.58,
+        estimatedRocAuc: 0.7,
+        referenceRocAuc: null,
+        labelledCount: 400,
+        occurredAt: new Date(),
       }),
     );
     const [alert] = await alertsOf(modelVersion);
@@ -159,7 +184,18 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     expect(resolved.data!.updateAlertStatus).toMatchObject({ status: 'RESOLVED' });
     expect(resolved.data!.updateAlertStatus.resolvedAt).not.toBeNull();
 
-    const history = (await fixture.service.gql<{ alert: { events: { totalCount: number; edges: Array<{ node: { type: string; actor: string; note: string | null; details: Record<string, unknown>; alert: { status: string } } }> } } }>(ALERT, { id: alert.id })).data!.alert.events;
+    const history = (
+      await fixture.service.gql<{
+        alert: {
+          events: {
+            totalCount: number;
+            edges: Array<{
+              node: { type: string; actor: string; note: string | null; details: Record<string, unknown>; alert: { status: string } };
+            }>;
+          };
+        };
+      }>(ALERT, { id: alert.id })
+    ).data!.alert.events;
     expect(history.totalCount).toBe(3);
     expect(history.edges.map((e) => [e.node.type, e.node.actor, e.node.note, e.node.alert.status])).toEqual([
       ['CREATED', 'system', null, 'OPEN'],
@@ -206,7 +242,11 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
 
     it('a snoozeUntil in the past is BAD_USER_INPUT', async () => {
       const alert = await openFeatureAlert(nextModel());
-      const response = await updateStatus({ id: alert.id, status: 'ACKNOWLEDGED', snoozeUntil: new Date(Date.now() - 60_000).toISOString() });
+      const response = await updateStatus({
+        id: alert.id,
+        status: 'ACKNOWLEDGED',
+        snoozeUntil: new Date(Date.now() - 60_000).toISOString(),
+      });
       expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ field: 'snoozeUntil' }] });
     });
   });
@@ -226,7 +266,10 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     await updateStatus({ id: first.id, status: 'RESOLVED' });
     await reportDrift(fixture.service.app, { modelVersion, drifted: { loanAmount: 0.4 } });
 
-    const live = await fixture.sql.query(`SELECT id, previous_alert_id, status, occurrences FROM alerts WHERE fingerprint = $1 ORDER BY created_at`, [first.fingerprint]);
+    const live = await fixture.sql.query(
+      `SELECT id, previous_alert_id, status, occurrences FROM alerts WHERE fingerprint = $1 ORDER BY created_at`,
+      [first.fingerprint],
+    );
     expect(live.rows).toHaveLength(2);
     expect(live.rows[0]).toMatchObject({ id: first.id, status: 'RESOLVED' });
     expect(live.rows[1]).toMatchObject({ previous_alert_id: first.id, status: 'OPEN', occurrences: 1 });
@@ -251,7 +294,9 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     const resolved = (await alertsOf(modelVersion)).find((a) => a.id === alert.id)!;
     expect(resolved.status).toBe('RESOLVED');
     expect(await eventTypes(alert.id)).toEqual(['CREATED', 'UPDATED', 'AUTO_RESOLVED']);
-    const actor = await fixture.sql.query(`SELECT actor, details FROM alert_events WHERE alert_id = $1 AND type = 'AUTO_RESOLVED'`, [alert.id]);
+    const actor = await fixture.sql.query(`SELECT actor, details FROM alert_events WHERE alert_id = $1 AND type = 'AUTO_RESOLVED'`, [
+      alert.id,
+    ]);
     expect(actor.rows[0]).toMatchObject({ actor: 'system', details: { clearChecks: 3, previousStatus: 'OPEN' } });
 
     // Batch reports never count as drift clear checks (too little power).
@@ -277,9 +322,11 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
   });
 
   it('refuses to change alerts outside a transaction', async () => {
-    await expect(fixture.service.app.get(AlertsService).onDriftReport(fixture.service.app.get(DataSource).manager, driftReport({ drifted: { age: 0.5 } }))).rejects.toThrow(
-      /inside a transaction/,
-    );
+    await expect(
+      fixture.service.app
+        .get(AlertsService)
+        .onDriftReport(fixture.service.app.get(DataSource).manager, driftReport({ drifted: { age: 0.5 } })),
+    ).rejects.toThrow(/inside a transaction/);
   });
 
   describe('queries', () => {
@@ -287,7 +334,10 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     beforeAll(async () => {
       modelVersion = nextModel();
       // 4 feature alerts (2 MEDIUM, 2 HIGH) + 1 dataset alert (CRITICAL, 4 features) + prediction (HIGH).
-      await reportDrift(fixture.service.app, { modelVersion, drifted: { age: 0.12, loanAmount: 0.15, annualIncome: 0.3, debtToIncome: 0.3, prediction: 0.12 } });
+      await reportDrift(fixture.service.app, {
+        modelVersion,
+        drifted: { age: 0.12, loanAmount: 0.15, annualIncome: 0.3, debtToIncome: 0.3, prediction: 0.12 },
+      });
       const ack = (await alertsOf(modelVersion)).find((a) => a.feature === 'age')!;
       await updateStatus({ id: ack.id, status: 'ACKNOWLEDGED' });
     });
@@ -305,11 +355,19 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
       const since = new Date(Date.now() - 3_600_000).toISOString();
 
       expect((await page({ feature: 'loanAmount' })).edges.every((e) => e.node.feature === 'loanAmount')).toBe(true);
-      const mediumFeatures = (await page({ severity: 'MEDIUM', kind: 'FEATURE_DRIFT', from: since })).edges.filter((e) => e.node.fingerprint.startsWith(`${modelVersion}:`));
+      const mediumFeatures = (await page({ severity: 'MEDIUM', kind: 'FEATURE_DRIFT', from: since })).edges.filter((e) =>
+        e.node.fingerprint.startsWith(`${modelVersion}:`),
+      );
       expect(mediumFeatures.map((e) => e.node.feature).sort()).toEqual(['age', 'loanAmount']);
-      const acked = (await page({ status: 'ACKNOWLEDGED', kind: 'FEATURE_DRIFT', severity: 'MEDIUM' })).edges.filter((e) => e.node.fingerprint.startsWith(`${modelVersion}:`));
+      const acked = (await page({ status: 'ACKNOWLEDGED', kind: 'FEATURE_DRIFT', severity: 'MEDIUM' })).edges.filter((e) =>
+        e.node.fingerprint.startsWith(`${modelVersion}:`),
+      );
       expect(acked.map((e) => e.node.feature)).toEqual(['age']);
-      expect((await page({ kind: 'PREDICTION_DRIFT', feature: 'prediction' })).edges.some((e) => e.node.fingerprint === `${modelVersion}:PREDICTION_DRIFT:prediction`)).toBe(true);
+      expect(
+        (await page({ kind: 'PREDICTION_DRIFT', feature: 'prediction' })).edges.some(
+          (e) => e.node.fingerprint === `${modelVersion}:PREDICTION_DRIFT:prediction`,
+        ),
+      ).toBe(true);
       expect((await page({ to: since })).totalCount).toBe(0);
       expect((await page({ from: new Date(Date.now() + 60_000).toISOString() })).totalCount).toBe(0);
     });
@@ -340,14 +398,26 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
     it('alert(id) returns the alert with its history; an unknown id is NOT_FOUND', async () => {
       const [first] = (await page({ kind: 'DATASET_DRIFT' })).edges.filter((e) => e.node.fingerprint.startsWith(`${modelVersion}:`));
       const response = await fixture.service.gql<{ alert: AlertNode & { events: { totalCount: number } } }>(ALERT, { id: first.node.id });
-      expect(response.data!.alert).toMatchObject({ id: first.node.id, kind: 'DATASET_DRIFT', severity: 'CRITICAL', events: { totalCount: 1 } });
-      expect((await fixture.service.gql(ALERT, { id: '00000000-0000-4000-8000-000000000000' })).errors![0].extensions!.code).toBe('NOT_FOUND');
+      expect(response.data!.alert).toMatchObject({
+        id: first.node.id,
+        kind: 'DATASET_DRIFT',
+        severity: 'CRITICAL',
+        events: { totalCount: 1 },
+      });
+      expect((await fixture.service.gql(ALERT, { id: '00000000-0000-4000-8000-000000000000' })).errors![0].extensions!.code).toBe(
+        'NOT_FOUND',
+      );
     });
 
     it('alertSummary counts alerts by status and severity, matching the table', async () => {
-      const response = await fixture.service.gql<{ alertSummary: { total: number; byStatus: Array<{ status: string; count: number }>; liveBySeverity: Array<{ severity: string; count: number }>; counts: Array<{ status: string; severity: string; count: number }> } }>(
-        `{ alertSummary { total byStatus { status count } liveBySeverity { severity count } counts { status severity count } } }`,
-      );
+      const response = await fixture.service.gql<{
+        alertSummary: {
+          total: number;
+          byStatus: Array<{ status: string; count: number }>;
+          liveBySeverity: Array<{ severity: string; count: number }>;
+          counts: Array<{ status: string; severity: string; count: number }>;
+        };
+      }>(`{ alertSummary { total byStatus { status count } liveBySeverity { severity count } counts { status severity count } } }`);
       const summary = response.data!.alertSummary;
       const table = await fixture.sql.query(`SELECT status, severity, count(*)::int AS n FROM alerts GROUP BY 1, 2`);
       const expected = (status?: string, severity?: string) =>
@@ -355,7 +425,10 @@ describe('alerts: rules, deduplication, lifecycle, queries (real PostgreSQL)', (
       expect(summary.total).toBe(expected());
       expect(summary.byStatus).toEqual(['OPEN', 'ACKNOWLEDGED', 'RESOLVED'].map((status) => ({ status, count: expected(status) })));
       expect(summary.liveBySeverity).toEqual(
-        ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].map((severity) => ({ severity, count: expected('OPEN', severity) + expected('ACKNOWLEDGED', severity) })),
+        ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].map((severity) => ({
+          severity,
+          count: expected('OPEN', severity) + expected('ACKNOWLEDGED', severity),
+        })),
       );
       expect(summary.counts).toHaveLength(12);
       expect(summary.counts.reduce((n, c) => n + c.count, 0)).toBe(summary.total);

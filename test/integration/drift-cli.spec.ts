@@ -5,6 +5,7 @@ import { generateColumns, loadProfile } from '../../datasets/generator';
 import { readFeatureCsvTable } from '../../src/model/csv';
 import { featureCsvHeader, featureCsvLines } from '../../src/model/feature-csv-writer';
 import { FEATURE_NAMES } from '../../src/model/features';
+import { ingestMutation } from '../support/applications';
 import { createTestDatabase } from '../support/database';
 import { generatedCsvFolder } from '../support/generated-data';
 import { startTestService, TestService } from '../support/service';
@@ -14,7 +15,10 @@ jest.setTimeout(120_000);
 const ROOT = resolve(__dirname, '..', '..');
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -38,7 +42,10 @@ describe('drift command line (same engine as the service)', () => {
 
   beforeAll(async () => {
     const profile = loadProfile();
-    for (const [path, seed, scenario] of [[current, 405, 'higher_dti'], [stable, 406, undefined]] as const) {
+    for (const [path, seed, scenario] of [
+      [current, 405, 'higher_dti'],
+      [stable, 406, undefined],
+    ] as const) {
       const rows = generateColumns(profile, 800, { seed, scenario, strength: scenario ? 0.3 : undefined, idPrefix: 'cur' });
       writeFileSync(path, featureCsvHeader(false) + featureCsvLines((i) => `cur-${i}`, rows.columns, null));
     }
@@ -55,7 +62,13 @@ describe('drift command line (same engine as the service)', () => {
     const report = join(data.dir, 'report.html');
     const result = cli('drift', '--reference', join(data.dir, data.file), '--current', current, stable, '--report', report, '--json');
     expect(result.status).toBe(0);
-    const verdicts = JSON.parse(result.stdout) as Array<{ file: string; rows: number; status: string; drifted: string[]; features: CliFeature[] }>;
+    const verdicts = JSON.parse(result.stdout) as Array<{
+      file: string;
+      rows: number;
+      status: string;
+      drifted: string[];
+      features: CliFeature[];
+    }>;
     expect(verdicts.map((v) => [v.file, v.rows, v.status])).toEqual([
       [current, 800, 'DRIFT'],
       [stable, 800, 'STABLE'],
@@ -67,17 +80,33 @@ describe('drift command line (same engine as the service)', () => {
   });
 
   it('gives exactly the statistics the service stores for the same rows', async () => {
-    const cliResult = JSON.parse(cli('drift', '--reference', join(data.dir, data.file), '--current', current).stdout) as Array<{ features: CliFeature[] }>;
+    const cliResult = JSON.parse(cli('drift', '--reference', join(data.dir, data.file), '--current', current).stdout) as Array<{
+      features: CliFeature[];
+    }>;
     const table = await readFeatureCsvTable(current);
     const records = table.customerIds.map((customerId, i) => {
       const record: Record<string, unknown> = { customerId };
       for (const name of FEATURE_NAMES) record[name] = table.columns[name][i];
       return record;
     });
-    const response = await service.gql<{ ingestBatch: { drift: { features: Array<{ feature: string; method: string; statistic: number; pValue: number; psi: number; wasserstein: number | null; jensenShannon: number; drifted: boolean }> } } }>(
-      `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { drift { features { feature method statistic pValue psi wasserstein jensenShannon drifted } } } }`,
-      { input: { batchId: 'cli-parity', records } },
-    );
+    const response = await service.gql<{
+      ingestBatch: {
+        drift: {
+          features: Array<{
+            feature: string;
+            method: string;
+            statistic: number;
+            pValue: number;
+            psi: number;
+            wasserstein: number | null;
+            jensenShannon: number;
+            drifted: boolean;
+          }>;
+        };
+      };
+    }>(ingestMutation('drift { features { feature method statistic pValue psi wasserstein jensenShannon drifted } }'), {
+      input: { batchId: 'cli-parity', records },
+    });
     const served = new Map(response.data!.ingestBatch.drift.features.map((f) => [f.feature, f]));
     for (const f of cliResult[0].features) {
       const s = served.get(f.name)!;

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
+import { ingestMutation } from '../support/applications';
 import { generatedCsvFolder, generatedRecords } from '../support/generated-data';
+import { TestService } from '../support/service';
 import { useServiceFixture } from '../support/service-fixture';
+import { withServices } from '../support/services';
 
-const INGEST = `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) {
-  batchId drift { id kind status globalScore driftedShare rowCount baselineVersion reportUrl
+const INGEST = ingestMutation(`batchId drift { id kind status globalScore driftedShare rowCount baselineVersion reportUrl
     features { feature kind method statistic pValue adjustedPValue threshold psi ks { statistic pValue } chiSquare { statistic pValue }
-               wasserstein wassersteinNormalized jensenShannon effectSize drifted evaluated reason } } } }`;
+               wasserstein wassersteinNormalized jensenShannon effectSize drifted evaluated reason } }`);
 
 interface Feature {
   feature: string;
@@ -28,21 +30,26 @@ interface Drift {
   features: Feature[];
 }
 
+async function ingestOn(service: TestService, batchId: string, records: Array<Record<string, unknown>>): Promise<Drift> {
+  const response = await service.gql<{ ingestBatch: { drift: Drift } }>(INGEST, { input: { batchId, records } });
+  expect(response.errors).toBeUndefined();
+  return response.data!.ingestBatch.drift;
+}
+
 describe('drift checks, reports and baselines (real PostgreSQL)', () => {
   const data = generatedCsvFolder(4_000, 101);
+  const env = () => ({ BASELINE_DATA_DIR: data.dir, BASELINE_SEED_PATH: join(data.dir, data.file) });
 
-  async function ingest(batchId: string, records: Array<Record<string, unknown>>): Promise<Drift> {
-    const response = await fixture.service.gql<{ ingestBatch: { drift: Drift } }>(INGEST, { input: { batchId, records } });
-    expect(response.errors).toBeUndefined();
-    return response.data!.ingestBatch.drift;
-  }
+  const ingest = (batchId: string, records: Array<Record<string, unknown>>): Promise<Drift> => ingestOn(fixture.service, batchId, records);
 
-  const fixture = useServiceFixture({ BASELINE_DATA_DIR: data.dir, BASELINE_SEED_PATH: join(data.dir, data.file) });
+  // Tests that list every report or change the active baseline run on a database of their own
+  // (withServices); the rest share this one and read only what they wrote.
+  const fixture = useServiceFixture(env);
 
   it('creates baseline v1 from the seed file on first start', async () => {
-    const response = await fixture.service.gql<{ activeBaseline: { version: number; rowCount: number; isActive: boolean; source: string } }>(
-      `{ activeBaseline { version rowCount isActive source } }`,
-    );
+    const response = await fixture.service.gql<{
+      activeBaseline: { version: number; rowCount: number; isActive: boolean; source: string };
+    }>(`{ activeBaseline { version rowCount isActive source } }`);
     expect(response.data!.activeBaseline).toEqual({ version: 1, rowCount: 4_000, isActive: true, source: 'csv:baseline.csv' });
   });
 
@@ -52,7 +59,17 @@ describe('drift checks, reports and baselines (real PostgreSQL)', () => {
     expect(drift.rowCount).toBe(1_000);
     expect(drift.baselineVersion).toBe(1);
     expect(drift.features.map((f) => f.feature).sort()).toEqual(
-      ['age', 'annualIncome', 'creditUtilization', 'debtToIncome', 'delinquencyCount', 'employmentYears', 'loanAmount', 'numOpenAccounts', 'prediction'].sort(),
+      [
+        'age',
+        'annualIncome',
+        'creditUtilization',
+        'debtToIncome',
+        'delinquencyCount',
+        'employmentYears',
+        'loanAmount',
+        'numOpenAccounts',
+        'prediction',
+      ].sort(),
     );
     for (const f of drift.features) {
       expect(f.evaluated).toBe(true);
@@ -88,45 +105,63 @@ describe('drift checks, reports and baselines (real PostgreSQL)', () => {
     drift.features.forEach((f) => expect(f).toMatchObject({ evaluated: false, drifted: false }));
   });
 
-  it('serves driftReport, driftReports (paged, time-filtered), metricsHistory and batch.drift', async () => {
-    const batch = await fixture.service.gql<{ batch: { drift: { id: string; status: string } } }>(`{ batch(batchId: "income-drop-1") { drift { id status } } }`);
-    const reportId = batch.data!.batch.drift.id;
-    expect(batch.data!.batch.drift.status).toBe('DRIFT');
+  it('serves driftReport, driftReports (paged, time-filtered), metricsHistory and batch.drift', () =>
+    withServices(1, env(), async ({ services: [service] }) => {
+      await ingestOn(service, 'healthy-1', generatedRecords(1_000, 7));
+      await ingestOn(service, 'income-drop-1', generatedRecords(1_000, 8, 'income_drop', 0.3));
+      await ingestOn(service, 'delinquency-1', generatedRecords(1_000, 9, 'more_delinquencies', 0.3));
+      await ingestOn(service, 'tiny-1', generatedRecords(10, 10, 'income_drop', 0.5));
 
-    const one = await fixture.service.gql<{ driftReport: { id: string; batchId: string; features: Feature[] } }>(
-      `query($id: ID!) { driftReport(id: $id) { id batchId features { feature drifted } } }`,
-      { id: reportId },
-    );
-    expect(one.data!.driftReport.batchId).toBe('income-drop-1');
-    expect(one.data!.driftReport.features).toHaveLength(9);
+      const batch = await service.gql<{ batch: { drift: { id: string; status: string } } }>(
+        `{ batch(batchId: "income-drop-1") { drift { id status } } }`,
+      );
+      const reportId = batch.data!.batch.drift.id;
+      expect(batch.data!.batch.drift.status).toBe('DRIFT');
 
-    const page1 = await fixture.service.gql<{ driftReports: { totalCount: number; edges: Array<{ node: { batchId: string } }>; pageInfo: { endCursor: string; hasNextPage: boolean } } }>(
-      `{ driftReports(first: 2) { totalCount edges { node { batchId } } pageInfo { endCursor hasNextPage } } }`,
-    );
-    expect(page1.data!.driftReports.totalCount).toBe(4);
-    expect(page1.data!.driftReports.edges.map((e) => e.node.batchId)).toEqual(['tiny-1', 'delinquency-1']);
-    const page2 = await fixture.service.gql<{ driftReports: { edges: Array<{ node: { batchId: string } }>; pageInfo: { hasNextPage: boolean } } }>(
-      `query($after: String) { driftReports(first: 2, after: $after) { edges { node { batchId } } pageInfo { hasNextPage } } }`,
-      { after: page1.data!.driftReports.pageInfo.endCursor },
-    );
-    expect(page2.data!.driftReports.edges.map((e) => e.node.batchId)).toEqual(['income-drop-1', 'healthy-1']);
-    expect(page2.data!.driftReports.pageInfo.hasNextPage).toBe(false);
+      const one = await service.gql<{ driftReport: { id: string; batchId: string; features: Feature[] } }>(
+        `query($id: ID!) { driftReport(id: $id) { id batchId features { feature drifted } } }`,
+        { id: reportId },
+      );
+      expect(one.data!.driftReport.batchId).toBe('income-drop-1');
+      expect(one.data!.driftReport.features).toHaveLength(9);
 
-    const future = await fixture.service.gql<{ driftReports: { totalCount: number } }>(`{ driftReports(from: "2999-01-01T00:00:00Z") { totalCount } }`);
-    expect(future.data!.driftReports.totalCount).toBe(0);
+      const page1 = await service.gql<{
+        driftReports: {
+          totalCount: number;
+          edges: Array<{ node: { batchId: string } }>;
+          pageInfo: { endCursor: string; hasNextPage: boolean };
+        };
+      }>(`{ driftReports(first: 2) { totalCount edges { node { batchId } } pageInfo { endCursor hasNextPage } } }`);
+      expect(page1.data!.driftReports.totalCount).toBe(4);
+      expect(page1.data!.driftReports.edges.map((e) => e.node.batchId)).toEqual(['tiny-1', 'delinquency-1']);
+      const page2 = await service.gql<{
+        driftReports: { edges: Array<{ node: { batchId: string } }>; pageInfo: { hasNextPage: boolean } };
+      }>(`query($after: String) { driftReports(first: 2, after: $after) { edges { node { batchId } } pageInfo { hasNextPage } } }`, {
+        after: page1.data!.driftReports.pageInfo.endCursor,
+      });
+      expect(page2.data!.driftReports.edges.map((e) => e.node.batchId)).toEqual(['income-drop-1', 'healthy-1']);
+      expect(page2.data!.driftReports.pageInfo.hasNextPage).toBe(false);
 
-    const history = await fixture.service.gql<{ metricsHistory: Array<{ reportId: string; drifted: boolean; evaluated: boolean; psi: number | null }> }>(
-      `{ metricsHistory(feature: "annualIncome") { reportId drifted evaluated psi } }`,
-    );
-    expect(history.data!.metricsHistory.map((p) => p.drifted)).toEqual([false, true, false, false]);
-    expect(history.data!.metricsHistory[3].evaluated).toBe(false);
+      const future = await service.gql<{ driftReports: { totalCount: number } }>(
+        `{ driftReports(from: "2999-01-01T00:00:00Z") { totalCount } }`,
+      );
+      expect(future.data!.driftReports.totalCount).toBe(0);
 
-    const missing = await fixture.service.gql(`{ driftReport(id: "00000000-0000-0000-0000-000000000000") { id } }`);
-    expect(missing.errors![0].extensions!.code).toBe('NOT_FOUND');
-  });
+      const history = await service.gql<{
+        metricsHistory: Array<{ reportId: string; drifted: boolean; evaluated: boolean; psi: number | null }>;
+      }>(`{ metricsHistory(feature: "annualIncome") { reportId drifted evaluated psi } }`);
+      expect(history.data!.metricsHistory.map((p) => p.drifted)).toEqual([false, true, false, false]);
+      expect(history.data!.metricsHistory[3].evaluated).toBe(false);
+
+      const missing = await service.gql(`{ driftReport(id: "00000000-0000-0000-0000-000000000000") { id } }`);
+      expect(missing.errors![0].extensions!.code).toBe('NOT_FOUND');
+    }));
 
   it('GET /reports/:id serves a self-contained HTML report; an unknown id is a JSON 404', async () => {
-    const [row] = (await fixture.sql.query(`SELECT r.id FROM drift_reports r JOIN batches b ON b.id = r.batch_id WHERE b.batch_id = 'income-drop-1'`)).rows;
+    await ingest('income-drop-html', generatedRecords(1_000, 8, 'income_drop', 0.3));
+    const [row] = (
+      await fixture.sql.query(`SELECT r.id FROM drift_reports r JOIN batches b ON b.id = r.batch_id WHERE b.batch_id = 'income-drop-html'`)
+    ).rows;
     const response = await fixture.service.fetch(`/reports/${row.id}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
@@ -143,49 +178,68 @@ describe('drift checks, reports and baselines (real PostgreSQL)', () => {
   describe('baseline versions', () => {
     const REINIT = `mutation($input: ReinitializeBaselineInput!) { reinitializeBaseline(input: $input) { version rowCount isActive source } }`;
 
-    it('refuses CSV paths outside the allowed data folder (FORBIDDEN)', async () => {
-      for (const path of ['/etc/passwd', '../../etc/passwd', `${data.dir}/../x.csv`]) {
-        const response = await fixture.service.gql(REINIT, { input: { source: 'CSV', path } });
-        expect(response.errors![0].extensions!.code).toBe('FORBIDDEN');
-      }
-      expect((await fixture.sql.query(`SELECT count(*)::int AS n FROM baselines`)).rows[0].n).toBe(1);
-    });
+    it('refuses CSV paths outside the allowed data folder (FORBIDDEN)', () =>
+      withServices(1, env(), async ({ services: [service], sql }) => {
+        for (const path of ['/etc/passwd', '../../etc/passwd', `${data.dir}/../x.csv`]) {
+          const response = await service.gql(REINIT, { input: { source: 'CSV', path } });
+          expect(response.errors![0].extensions!.code).toBe('FORBIDDEN');
+        }
+        expect((await sql.query(`SELECT count(*)::int AS n FROM baselines`)).rows[0].n).toBe(1);
+      }));
 
-    it('creates versions from the first N rows, a random N rows, and a prediction-log window; activates atomically', async () => {
-      const first = await fixture.service.gql<{ reinitializeBaseline: { version: number; rowCount: number; isActive: boolean } }>(REINIT, {
-        input: { source: 'CSV_FIRST_ROWS', path: data.file, rows: 1_000 },
-      });
-      expect(first.data!.reinitializeBaseline).toMatchObject({ version: 2, rowCount: 1_000, isActive: true });
+    it('creates versions from the first N rows, a random N rows, and a prediction-log window; activates atomically', () =>
+      withServices(1, env(), async ({ services: [service], sql }) => {
+        // The prediction-log window's rows: 1,010 logged predictions.
+        await ingestOn(service, 'logged-1', generatedRecords(1_000, 7));
+        await ingestOn(service, 'logged-2', generatedRecords(10, 10));
 
-      const random = await fixture.service.gql<{ reinitializeBaseline: { version: number; rowCount: number; source: string } }>(REINIT, {
-        input: { source: 'CSV_RANDOM_ROWS', path: data.file, rows: 500, seed: 3 },
-      });
-      expect(random.data!.reinitializeBaseline).toMatchObject({ version: 3, rowCount: 500, source: 'csv:baseline.csv:random:500:seed:3' });
+        const first = await service.gql<{ reinitializeBaseline: { version: number; rowCount: number; isActive: boolean } }>(REINIT, {
+          input: { source: 'CSV_FIRST_ROWS', path: data.file, rows: 1_000 },
+        });
+        expect(first.data!.reinitializeBaseline).toMatchObject({ version: 2, rowCount: 1_000, isActive: true });
 
-      const logs = await fixture.service.gql<{ reinitializeBaseline: { version: number; rowCount: number } }>(REINIT, {
-        input: { source: 'PREDICTION_LOGS', from: '2000-01-01T00:00:00Z', to: '2999-01-01T00:00:00Z' },
-      });
-      expect(logs.data!.reinitializeBaseline).toMatchObject({ version: 4, rowCount: 3_010 });
+        const random = await service.gql<{ reinitializeBaseline: { version: number; rowCount: number; source: string } }>(REINIT, {
+          input: { source: 'CSV_RANDOM_ROWS', path: data.file, rows: 500, seed: 3 },
+        });
+        expect(random.data!.reinitializeBaseline).toMatchObject({
+          version: 3,
+          rowCount: 500,
+          source: 'csv:baseline.csv:random:500:seed:3',
+        });
 
-      const active = await fixture.sql.query(`SELECT version FROM baselines WHERE is_active`);
-      expect(active.rows).toEqual([{ version: 4 }]);
+        const logs = await service.gql<{ reinitializeBaseline: { version: number; rowCount: number } }>(REINIT, {
+          input: { source: 'PREDICTION_LOGS', from: '2000-01-01T00:00:00Z', to: '2999-01-01T00:00:00Z' },
+        });
+        expect(logs.data!.reinitializeBaseline).toMatchObject({ version: 4, rowCount: 1_010 });
 
-      const bad = await fixture.service.gql(REINIT, { input: { source: 'CSV_FIRST_ROWS', path: data.file } });
-      expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ field: 'rows' }] });
-    });
+        const active = await sql.query(`SELECT version FROM baselines WHERE is_active`);
+        expect(active.rows).toEqual([{ version: 4 }]);
 
-    it('rolls back to an older version; the next batch is checked against it', async () => {
-      const response = await fixture.service.gql<{ activateBaseline: { version: number; isActive: boolean } }>(
-        `mutation { activateBaseline(input: { version: 1 }) { version isActive } }`,
-      );
-      expect(response.data!.activateBaseline).toEqual({ version: 1, isActive: true });
-      const list = await fixture.service.gql<{ baselines: Array<{ version: number; isActive: boolean }> }>(`{ baselines { version isActive } }`);
-      expect(list.data!.baselines).toEqual([4, 3, 2, 1].map((version) => ({ version, isActive: version === 1 })));
-      const drift = await ingest('after-rollback', generatedRecords(200, 11));
-      expect(drift.baselineVersion).toBe(1);
+        const bad = await service.gql(REINIT, { input: { source: 'CSV_FIRST_ROWS', path: data.file } });
+        expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ field: 'rows' }] });
+      }));
 
-      const missing = await fixture.service.gql(`mutation { activateBaseline(input: { version: 99 }) { version } }`);
-      expect(missing.errors![0].extensions!.code).toBe('NOT_FOUND');
-    });
+    it('rolls back to an older version; the next batch is checked against it', () =>
+      withServices(1, env(), async ({ services: [service] }) => {
+        // Versions 2 to 4 to roll back from.
+        for (const input of [
+          { source: 'CSV_FIRST_ROWS', path: data.file, rows: 1_000 },
+          { source: 'CSV_RANDOM_ROWS', path: data.file, rows: 500, seed: 3 },
+          { source: 'CSV_RANDOM_ROWS', path: data.file, rows: 600, seed: 4 },
+        ]) {
+          expect((await service.gql(REINIT, { input })).errors).toBeUndefined();
+        }
+        const response = await service.gql<{ activateBaseline: { version: number; isActive: boolean } }>(
+          `mutation { activateBaseline(input: { version: 1 }) { version isActive } }`,
+        );
+        expect(response.data!.activateBaseline).toEqual({ version: 1, isActive: true });
+        const list = await service.gql<{ baselines: Array<{ version: number; isActive: boolean }> }>(`{ baselines { version isActive } }`);
+        expect(list.data!.baselines).toEqual([4, 3, 2, 1].map((version) => ({ version, isActive: version === 1 })));
+        const drift = await ingestOn(service, 'after-rollback', generatedRecords(200, 11));
+        expect(drift.baselineVersion).toBe(1);
+
+        const missing = await service.gql(`mutation { activateBaseline(input: { version: 99 }) { version } }`);
+        expect(missing.errors![0].extensions!.code).toBe('NOT_FOUND');
+      }));
   });
 });

@@ -1,11 +1,12 @@
+import { TestingModuleBuilder } from '@nestjs/testing';
 import { EntityManager } from 'typeorm';
-import { toColumns, FeatureRecord } from '../../src/model/features';
+import { FeatureRecord, toColumns } from '../../src/model/features';
 import { loadScorer } from '../../src/model/scorer';
-import { PredictionLogWriter, PredictionRows, PREDICTION_INSERT_CHUNK } from '../../src/prediction-logs/prediction-log.writer';
+import { PREDICTION_INSERT_CHUNK, PredictionLogWriter, PredictionRows } from '../../src/prediction-logs/prediction-log.writer';
 import { application, applications, INGEST_MUTATION } from '../support/applications';
-import { createTestDatabase, sqlClient } from '../support/database';
 import { startTestService } from '../support/service';
 import { useServiceFixture } from '../support/service-fixture';
+import { withServices } from '../support/services';
 
 interface IngestResult {
   ingestBatch: {
@@ -22,7 +23,6 @@ interface IngestResult {
 }
 
 describe('ingestBatch (real PostgreSQL)', () => {
-
   const fixture = useServiceFixture({ MAX_BATCH_SIZE: '20000' });
 
   async function counts(): Promise<{ batches: number; predictions: number }> {
@@ -32,17 +32,25 @@ describe('ingestBatch (real PostgreSQL)', () => {
     return result.rows[0];
   }
 
-  it('stores a valid batch and returns the model\'s predictions in request order', async () => {
+  it("stores a valid batch and returns the model's predictions in request order", async () => {
     const records = applications(25);
     records[3].actualDefault = true;
-    const response = await fixture.service.gql<IngestResult>(INGEST_MUTATION, { input: { batchId: 'valid-1', metadata: { source: 'test' }, records } });
+    const response = await fixture.service.gql<IngestResult>(INGEST_MUTATION, {
+      input: { batchId: 'valid-1', metadata: { source: 'test' }, records },
+    });
     expect(response.errors).toBeUndefined();
     const payload = response.data!.ingestBatch;
     expect(payload.batchId).toBe('valid-1');
     expect(payload.size).toBe(25);
     expect(payload.replayed).toBe(false);
     expect(payload.performanceTracked).toBe(true);
-    expect(payload.dataQuality).toMatchObject({ rowCount: 25, duplicateCustomerIds: 0, duplicateRows: 0, missingValues: 24, invalidValues: 0 });
+    expect(payload.dataQuality).toMatchObject({
+      rowCount: 25,
+      duplicateCustomerIds: 0,
+      duplicateRows: 0,
+      missingValues: 24,
+      invalidValues: 0,
+    });
 
     const { scorer } = loadScorer('artifacts/model.json');
     const expected = scorer.score(toColumns(records as unknown as FeatureRecord[]));
@@ -59,7 +67,12 @@ describe('ingestBatch (real PostgreSQL)', () => {
        FROM prediction_logs p JOIN batches b ON b.id = p.batch_id WHERE b.batch_id = 'valid-1' ORDER BY p.row_index`,
     );
     expect(stored.rows).toHaveLength(25);
-    expect(stored.rows[3]).toMatchObject({ customer_id: 'cust-3', actual_default: true, age: records[3].age, annual_income: records[3].annualIncome });
+    expect(stored.rows[3]).toMatchObject({
+      customer_id: 'cust-3',
+      actual_default: true,
+      age: records[3].age,
+      annual_income: records[3].annualIncome,
+    });
     expect(stored.rows[0].actual_default).toBeNull();
     expect(stored.rows.map((r) => r.probability)).toEqual(Array.from(expected));
     expect(stored.rows[0].metadata).toEqual({ source: 'test' });
@@ -77,12 +90,24 @@ describe('ingestBatch (real PostgreSQL)', () => {
     const cases: Array<[string, Record<string, unknown>, { index: number | null; field: string; rule: RegExp }]> = [
       ['an empty batch', { records: [] }, { index: null, field: 'records', rule: /at least one/ }],
       ['an out-of-range age', { records: [application(0), application(1, { age: 17 })] }, { index: 1, field: 'age', rule: /18 to 100/ }],
-      ['a ratio above 1', { records: [application(0, { debtToIncome: 1.5 })] }, { index: 0, field: 'debtToIncome', rule: /between 0 and 1/ }],
+      [
+        'a ratio above 1',
+        { records: [application(0, { debtToIncome: 1.5 })] },
+        { index: 0, field: 'debtToIncome', rule: /between 0 and 1/ },
+      ],
       ['a zero income', { records: [application(0, { annualIncome: 0 })] }, { index: 0, field: 'annualIncome', rule: /greater than 0/ }],
       ['a blank customerId', { records: [application(0, { customerId: '' })] }, { index: 0, field: 'customerId', rule: /1–64/ }],
-      ['an unknown field', { records: [application(0), application(1, { favouriteColour: 'blue' })] }, { index: 1, field: 'favouriteColour', rule: /not a known field/ }],
+      [
+        'an unknown field',
+        { records: [application(0), application(1, { favouriteColour: 'blue' })] },
+        { index: 1, field: 'favouriteColour', rule: /not a known field/ },
+      ],
       ['a wrong type', { records: [application(0, { age: 'forty' })] }, { index: 0, field: 'age', rule: /Int cannot represent/ }],
-      ['a non-integer count', { records: [application(0, { numOpenAccounts: 2.5 })] }, { index: 0, field: 'numOpenAccounts', rule: /Int cannot represent/ }],
+      [
+        'a non-integer count',
+        { records: [application(0, { numOpenAccounts: 2.5 })] },
+        { index: 0, field: 'numOpenAccounts', rule: /Int cannot represent/ },
+      ],
       ['a missing field', { records: [{ ...application(0), loanAmount: undefined }] }, { index: 0, field: 'loanAmount', rule: /required/ }],
       ['a bad batchId', { batchId: 'has spaces!', records: [application(0)] }, { index: null, field: 'batchId', rule: /1–128 characters/ }],
     ];
@@ -101,12 +126,14 @@ describe('ingestBatch (real PostgreSQL)', () => {
 
     it('Infinity (1e400 in JSON) is rejected as a non-finite Float', async () => {
       const before = await counts();
-      const body = JSON.stringify({ query: INGEST_MUTATION, variables: { input: { records: [application(0, { loanAmount: 12345 })] } } }).replace(
-        '"loanAmount":12345',
-        '"loanAmount":1e400',
-      );
+      const body = JSON.stringify({
+        query: INGEST_MUTATION,
+        variables: { input: { records: [application(0, { loanAmount: 12345 })] } },
+      }).replace('"loanAmount":12345', '"loanAmount":1e400');
       const response = await fixture.service.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      const json = (await response.json()) as { errors: Array<{ extensions: { code: string; problems: Array<{ field: string; index: number }> } }> };
+      const json = (await response.json()) as {
+        errors: Array<{ extensions: { code: string; problems: Array<{ field: string; index: number }> } }>;
+      };
       expect(json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
       expect(json.errors[0].extensions.problems[0]).toMatchObject({ index: 0, field: 'loanAmount' });
       expect(await counts()).toEqual(before);
@@ -175,10 +202,19 @@ describe('ingestBatch (real PostgreSQL)', () => {
   });
 
   it('serves batch, batches (cursor pages) and predictions queries', async () => {
+    // Its own batches: the one it reads back, and two more so the listing has several pages.
+    for (const [batchId, records] of [
+      ['queried-1', applications(25)],
+      ['queried-2', applications(3, 200)],
+      ['queried-3', applications(3, 300)],
+    ] as const) {
+      const ingested = await fixture.service.gql(INGEST_MUTATION, { input: { batchId, metadata: { source: 'test' }, records } });
+      expect(ingested.errors).toBeUndefined();
+    }
     const one = await fixture.service.gql<{ batch: { batchId: string; size: number; metadata: unknown } }>(
-      `{ batch(batchId: "valid-1") { batchId size metadata } }`,
+      `{ batch(batchId: "queried-1") { batchId size metadata } }`,
     );
-    expect(one.data!.batch).toEqual({ batchId: 'valid-1', size: 25, metadata: { source: 'test' } });
+    expect(one.data!.batch).toEqual({ batchId: 'queried-1', size: 25, metadata: { source: 'test' } });
 
     const missing = await fixture.service.gql(`{ batch(batchId: "nope") { batchId } }`);
     expect(missing.errors![0].extensions?.code).toBe('NOT_FOUND');
@@ -187,8 +223,18 @@ describe('ingestBatch (real PostgreSQL)', () => {
     let after: string | null = null;
     let total: number;
     for (;;) {
-      const page: { data?: { batches: { totalCount: number; edges: Array<{ node: { batchId: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } } =
-        await fixture.service.gql(`query($after: String) { batches(first: 2, after: $after) { totalCount edges { cursor node { batchId } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const page: {
+        data?: {
+          batches: {
+            totalCount: number;
+            edges: Array<{ node: { batchId: string } }>;
+            pageInfo: { hasNextPage: boolean; endCursor: string };
+          };
+        };
+      } = await fixture.service.gql(
+        `query($after: String) { batches(first: 2, after: $after) { totalCount edges { cursor node { batchId } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
       total = page.data!.batches.totalCount;
       seen.push(...page.data!.batches.edges.map((e) => e.node.batchId));
       if (!page.data!.batches.pageInfo.hasNextPage) break;
@@ -197,13 +243,13 @@ describe('ingestBatch (real PostgreSQL)', () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBe(total);
 
-    const predictions = await fixture.service.gql<{ predictions: { totalCount: number; edges: Array<{ node: { customerId: string } }>; pageInfo: { endCursor: string } } }>(
-      `{ predictions(batchId: "valid-1", first: 10) { totalCount edges { node { customerId } } pageInfo { endCursor } } }`,
-    );
+    const predictions = await fixture.service.gql<{
+      predictions: { totalCount: number; edges: Array<{ node: { customerId: string } }>; pageInfo: { endCursor: string } };
+    }>(`{ predictions(batchId: "queried-1", first: 10) { totalCount edges { node { customerId } } pageInfo { endCursor } } }`);
     expect(predictions.data!.predictions.totalCount).toBe(25);
     expect(predictions.data!.predictions.edges.map((e) => e.node.customerId)).toEqual(applications(10).map((r) => r.customerId));
     const next = await fixture.service.gql<{ predictions: { edges: Array<{ node: { customerId: string } }> } }>(
-      `query($after: String) { predictions(batchId: "valid-1", first: 10, after: $after) { edges { node { customerId } } } }`,
+      `query($after: String) { predictions(batchId: "queried-1", first: 10, after: $after) { edges { node { customerId } } } }`,
       { after: predictions.data!.predictions.pageInfo.endCursor },
     );
     expect(next.data!.predictions.edges[0].node.customerId).toBe('cust-10');
@@ -228,7 +274,10 @@ describe('ingestBatch (real PostgreSQL)', () => {
 
   it('a forged cursor is BAD_USER_INPUT naming the after argument', async () => {
     const forged = Buffer.from(JSON.stringify(['not-a-uuid'])).toString('base64url');
-    for (const query of [`query($after: String) { batches(first: 2, after: $after) { totalCount } }`, `query($after: String) { driftReports(first: 2, after: $after) { totalCount } }`]) {
+    for (const query of [
+      `query($after: String) { batches(first: 2, after: $after) { totalCount } }`,
+      `query($after: String) { driftReports(first: 2, after: $after) { totalCount } }`,
+    ]) {
       const response = await fixture.service.gql(query, { after: forged });
       expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ field: 'after' }] });
     }
@@ -252,17 +301,16 @@ describe('ingestBatch (real PostgreSQL)', () => {
     const response = await fetch(`${fixture.service.url}/health`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { status: string; database: { reachable: boolean }; model: { version: string } };
-    expect(body).toEqual({ status: 'ok', database: { reachable: true }, model: { version: loadScorer('artifacts/model.json').scorer.modelVersion } });
+    expect(body).toEqual({
+      status: 'ok',
+      database: { reachable: true },
+      model: { version: loadScorer('artifacts/model.json').scorer.modelVersion },
+    });
   });
 });
 
 describe('ingestBatch failure handling', () => {
-  let db: { url: string; drop(): Promise<void> };
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => db?.drop());
-
+  // Each test counts every row of its database, so each has a database (and service) of its own.
   it('a failure after half the rows are inserted leaves zero rows', async () => {
     let chunksWritten = 0;
     class FailingWriter extends PredictionLogWriter {
@@ -272,24 +320,25 @@ describe('ingestBatch failure handling', () => {
         chunksWritten++;
       }
     }
-    const service = await startTestService(db.url, {}, (builder) => builder.overrideProvider(PredictionLogWriter).useClass(FailingWriter));
-    const sql = await sqlClient(db.url);
-    try {
-      const response = await service.gql(INGEST_MUTATION, { input: { batchId: 'half', records: applications(2 * PREDICTION_INSERT_CHUNK) } });
-      expect(chunksWritten).toBe(1);
-      expect(response.errors![0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
-      const rows = await sql.query(`SELECT (SELECT count(*) FROM batches)::int AS b, (SELECT count(*) FROM prediction_logs)::int AS p`);
-      expect(rows.rows[0]).toEqual({ b: 0, p: 0 });
-    } finally {
-      await sql.end();
-      await service.close();
-    }
+    const customize = (builder: TestingModuleBuilder) => builder.overrideProvider(PredictionLogWriter).useClass(FailingWriter);
+    await withServices(
+      1,
+      {},
+      async ({ services: [service], sql }) => {
+        const response = await service.gql(INGEST_MUTATION, {
+          input: { batchId: 'half', records: applications(2 * PREDICTION_INSERT_CHUNK) },
+        });
+        expect(chunksWritten).toBe(1);
+        expect(response.errors![0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+        const rows = await sql.query(`SELECT (SELECT count(*) FROM batches)::int AS b, (SELECT count(*) FROM prediction_logs)::int AS p`);
+        expect(rows.rows[0]).toEqual({ b: 0, p: 0 });
+      },
+      { customize },
+    );
   });
 
-  it('scores with the rule-based fallback, and says so, when the artifact is missing', async () => {
-    const service = await startTestService(db.url, { MODEL_PATH: 'artifacts/does-not-exist.json' });
-    const sql = await sqlClient(db.url);
-    try {
+  it('scores with the rule-based fallback, and says so, when the artifact is missing', () =>
+    withServices(1, { MODEL_PATH: 'artifacts/does-not-exist.json' }, async ({ services: [service], sql }) => {
       const response = await service.gql<IngestResult>(INGEST_MUTATION, { input: { batchId: 'fallback-1', records: applications(5) } });
       expect(response.errors).toBeUndefined();
       expect(response.data!.ingestBatch.scoredWith).toBe('FALLBACK');
@@ -298,9 +347,5 @@ describe('ingestBatch failure handling', () => {
       expect(stored.rows).toEqual([{ scored_with: 'fallback', model_version: 'fallback-rules-v1' }]);
       const health = (await (await fetch(`${service.url}/health`)).json()) as { model: { version: string } };
       expect(health.model.version).toBe('fallback-rules-v1');
-    } finally {
-      await sql.end();
-      await service.close();
-    }
-  });
+    }));
 });

@@ -1,12 +1,12 @@
-import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS } from '../../migrations';
 import { applications, INGEST_MUTATION } from '../support/applications';
 import { createTestDatabase, sqlClient } from '../support/database';
-import { spawnService, ServiceProcess } from '../support/process';
 import { issueKeys } from '../support/keys';
+import { ServiceProcess, spawnService } from '../support/process';
 import { postGraphql } from '../support/service';
 
 jest.setTimeout(180_000);
@@ -66,7 +66,12 @@ describe('service processes', () => {
       expect(await portOpen(port)).toBe(false);
 
       const second = await spawnService(env);
-      const batch = await postGraphql<{ batch: { size: number } }>(second.url, `{ batch(batchId: "survives-restart") { size } }`, undefined, viewer);
+      const batch = await postGraphql<{ batch: { size: number } }>(
+        second.url,
+        `{ batch(batchId: "survives-restart") { size } }`,
+        undefined,
+        viewer,
+      );
       expect(batch.data!.batch.size).toBe(10);
       expect(await second.stop()).toBe(0);
       expect(await portOpen(port)).toBe(false);

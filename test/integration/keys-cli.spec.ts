@@ -64,33 +64,38 @@ interface Listed {
 describe('keys CLI (real process, real PostgreSQL)', () => {
   let db: { url: string; drop(): Promise<void> };
   let sql: Client;
-  let service: TestService | undefined;
 
+  // One database for the file; every test creates the keys it reads. The first CLI call
+  // migrates the fresh database, as an administrator's first `keys list` would.
   beforeAll(async () => {
     db = await createTestDatabase();
+    json<Listed[]>(await cli(db.url, 'keys', 'list'));
+    sql = await sqlClient(db.url);
   });
 
   afterAll(async () => {
-    await service?.close();
     await sql?.end();
     await db?.drop();
   });
 
-  let created: Created;
+  /** A new key made with `keys create`. */
+  async function createKey(prefix = 'cli-viewer', role = 'viewer'): Promise<Created> {
+    return json<Created>(await cli(db.url, 'keys', 'create', '--name', uniqueKeyName(prefix), '--role', role));
+  }
 
   it('create prints exactly { id, name, role, key } with the key in its documented format', async () => {
     const name = uniqueKeyName('cli-viewer');
     const result = await cli(db.url, 'keys', 'create', '--name', name, '--role', 'viewer');
-    created = json<Created>(result);
+    const created = json<Created>(result);
     expect(Object.keys(created).sort()).toEqual(['id', 'key', 'name', 'role']);
     expect(created).toEqual({ id: expect.stringMatching(UUID), name, role: 'viewer', key: expect.stringMatching(KEY_PATTERN) });
     // stdout is that JSON and nothing else (the secret on stdout only, never on stderr).
     expect(result.stdout.trim().startsWith('{')).toBe(true);
     expect(result.stderr).not.toContain(created.key);
-    sql = await sqlClient(db.url);
   });
 
   it('stores only a salted scrypt hash, and writes a keys.create audit row naming the CLI user', async () => {
+    const created = await createKey();
     const secret = created.key.split('_').slice(2).join('_');
     const prefix = created.key.split('_')[1];
     const { rows } = await sql.query(`SELECT prefix, secret_hash, created_by FROM api_keys WHERE id = $1`, [created.id]);
@@ -104,17 +109,28 @@ describe('keys CLI (real process, real PostgreSQL)', () => {
     const anywhere = await sql.query(`SELECT count(*)::int AS n FROM api_keys k WHERE k::text LIKE '%' || $1 || '%'`, [secret]);
     expect(anywhere.rows[0].n).toBe(0);
 
-    const audit = await sql.query(`SELECT principal, principal_id, role, action, target, summary, outcome FROM audit_log WHERE action = 'keys.create'`);
+    const audit = await sql.query(
+      `SELECT principal, principal_id, role, action, target, summary, outcome FROM audit_log WHERE action = 'keys.create' AND target->>'keyId' = $1`,
+      [created.id],
+    );
     expect(audit.rows).toHaveLength(1);
     const [row] = audit.rows;
     expect(row.principal).toMatch(/^cli:/);
-    expect(row).toMatchObject({ role: 'admin', outcome: 'OK', target: { keyId: created.id }, summary: { name: created.name, role: 'viewer', expiresAt: null } });
+    expect(row).toMatchObject({
+      role: 'admin',
+      outcome: 'OK',
+      target: { keyId: created.id },
+      summary: { name: created.name, role: 'viewer', expiresAt: null },
+    });
     expect(JSON.stringify(row)).not.toContain(secret);
   });
 
   it('list prints every key as { id, name, role, createdAt, lastUsedAt, expiresAt, revokedAt } and no secret or hash', async () => {
+    const created = await createKey();
     const expiresAt = new Date(Date.now() + 30 * 24 * 3_600_000);
-    const second = json<Created>(await cli(db.url, 'keys', 'create', '--name', uniqueKeyName('cli-ingest'), '--role', 'ingest', '--expires', expiresAt.toISOString()));
+    const second = json<Created>(
+      await cli(db.url, 'keys', 'create', '--name', uniqueKeyName('cli-ingest'), '--role', 'ingest', '--expires', expiresAt.toISOString()),
+    );
     const result = await cli(db.url, 'keys', 'list');
     const listed = json<Listed[]>(result);
     expect(Array.isArray(listed)).toBe(true);
@@ -125,7 +141,15 @@ describe('keys CLI (real process, real PostgreSQL)', () => {
       expect(entry.createdAt).toMatch(ISO_TIME);
     }
     // Newest first.
-    expect(listed[0]).toEqual({ id: second.id, name: second.name, role: 'ingest', createdAt: expect.stringMatching(ISO_TIME), lastUsedAt: null, expiresAt: expiresAt.toISOString(), revokedAt: null });
+    expect(listed[0]).toEqual({
+      id: second.id,
+      name: second.name,
+      role: 'ingest',
+      createdAt: expect.stringMatching(ISO_TIME),
+      lastUsedAt: null,
+      expiresAt: expiresAt.toISOString(),
+      revokedAt: null,
+    });
     expect(listed.find((entry) => entry.id === created.id)).toEqual({
       id: created.id,
       name: created.name,
@@ -169,6 +193,7 @@ describe('keys CLI (real process, real PostgreSQL)', () => {
   });
 
   it('refuses a second live key with the same name, a missing --role and a malformed --id', async () => {
+    const created = await createKey();
     const [duplicate, missing, malformed, unknown] = await Promise.all([
       cli(db.url, 'keys', 'create', '--name', created.name, '--role', 'admin'),
       cli(db.url, 'keys', 'create', '--name', uniqueKeyName('cli-norole')),
@@ -186,13 +211,24 @@ describe('keys CLI (real process, real PostgreSQL)', () => {
   });
 
   it('the created key works against a service on that database, and stops working once revoked', async () => {
-    service = await startTestService(db.url);
+    const created = await createKey();
+    const service = await startTestService(db.url);
+    try {
+      await useAndRevoke(service, created);
+    } finally {
+      await service.close();
+    }
+  });
+
+  async function useAndRevoke(service: TestService, created: Created): Promise<void> {
     const key = asIssued({ id: created.id, name: created.name, role: 'viewer' }, created.key);
     const me = await service.gql<{ me: { name: string; role: string; kind: string } }>(`{ me { name role kind } }`, undefined, key);
     expect(me.errors).toBeUndefined();
     expect(me.data!.me).toEqual({ name: created.name, role: 'viewer', kind: 'api-key' });
 
-    const revoked = json<{ id: string; name: string; role: string; revokedAt: string }>(await cli(db.url, 'keys', 'revoke', '--id', created.id));
+    const revoked = json<{ id: string; name: string; role: string; revokedAt: string }>(
+      await cli(db.url, 'keys', 'revoke', '--id', created.id),
+    );
     expect(revoked).toEqual({ id: created.id, name: created.name, role: 'viewer', revokedAt: expect.stringMatching(ISO_TIME) });
 
     const refused = await service.gql(`{ me { name } }`, undefined, key);
@@ -209,7 +245,10 @@ describe('keys CLI (real process, real PostgreSQL)', () => {
     const again = json<{ revokedAt: string }>(await cli(db.url, 'keys', 'revoke', '--id', created.id));
     expect(again.revokedAt).toBe(revoked.revokedAt);
 
-    const audit = await sql.query(`SELECT principal, action, target FROM audit_log WHERE action = 'keys.revoke' ORDER BY id`);
+    const audit = await sql.query(
+      `SELECT principal, action, target FROM audit_log WHERE action = 'keys.revoke' AND target->>'keyId' = $1 ORDER BY id`,
+      [created.id],
+    );
     expect(audit.rows).toHaveLength(2);
     for (const row of audit.rows) {
       expect(row.principal).toMatch(/^cli:/);
@@ -218,7 +257,11 @@ describe('keys CLI (real process, real PostgreSQL)', () => {
     // Once revoked, the name is free for a new key.
     const replacement = json<Created>(await cli(db.url, 'keys', 'create', '--name', created.name, '--role', 'operator'));
     expect(replacement).toMatchObject({ name: created.name, role: 'operator' });
-    const replacementMe = await service.gql<{ me: { role: string } }>(`{ me { role } }`, undefined, asIssued({ id: replacement.id, name: replacement.name, role: 'operator' }, replacement.key));
+    const replacementMe = await service.gql<{ me: { role: string } }>(
+      `{ me { role } }`,
+      undefined,
+      asIssued({ id: replacement.id, name: replacement.name, role: 'operator' }, replacement.key),
+    );
     expect(replacementMe.data!.me.role).toBe('operator');
-  });
+  }
 });

@@ -5,8 +5,18 @@ import { runMigrationsWithLock } from '../../src/database/migration-runner';
 import { createTestDatabase } from '../support/database';
 
 const TABLES = [
-  'alert_events', 'alerts', 'api_keys', 'audit_log', 'baselines', 'batches', 'drift_reports', 'feature_drift_metrics',
-  'model_versions', 'performance_metrics', 'prediction_logs', 'retraining_events',
+  'alert_events',
+  'alerts',
+  'api_keys',
+  'audit_log',
+  'baselines',
+  'batches',
+  'drift_reports',
+  'feature_drift_metrics',
+  'model_versions',
+  'performance_metrics',
+  'prediction_logs',
+  'retraining_events',
 ];
 
 describe('migrations', () => {
@@ -14,9 +24,11 @@ describe('migrations', () => {
     const db = await createTestDatabase();
     const dataSource = await new DataSource(dataSourceOptions(db.url, 2)).initialize();
     const tables = async (): Promise<string[]> =>
-      (await dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'typeorm_migrations' ORDER BY 1`)).map(
-        (r: { tablename: string }) => r.tablename,
-      );
+      (
+        await dataSource.query(
+          `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'typeorm_migrations' ORDER BY 1`,
+        )
+      ).map((r: { tablename: string }) => r.tablename);
     try {
       expect(await runMigrationsWithLock(dataSource)).toHaveLength(MIGRATIONS.length);
       expect(await tables()).toEqual(TABLES);

@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { RetrainingReconciliationService } from '../../src/monitoring-jobs/retraining-reconciliation.service';
 import { WindowDriftCheckService } from '../../src/monitoring-jobs/window-drift-check.service';
-import { createTestDatabase, sqlClient } from '../support/database';
+import { ingestMutation } from '../support/applications';
 import { generatedCsvFolder, generatedRecords } from '../support/generated-data';
 import { startTestService, TestService } from '../support/service';
+import { useServices } from '../support/services';
 
 jest.setTimeout(120_000);
 
-const INGEST = `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { batchId drift { status rowCount } } }`;
+const INGEST = ingestMutation('batchId drift { status rowCount }');
 const RUN = `mutation($input: RunDriftCheckInput!) { runDriftCheck(input: $input) {
   window windowStart windowEnd acquired checkedModelVersions alreadyCheckedModelVersions
   reports { id kind status rowCount windowKind windowEnd features { feature drifted } } } }`;
@@ -24,7 +25,15 @@ interface Run {
   acquired: boolean;
   checkedModelVersions: string[];
   alreadyCheckedModelVersions: string[];
-  reports: Array<{ id: string; kind: string; status: string; rowCount: number; windowKind: string; windowEnd: string; features: Array<{ feature: string; drifted: boolean }> }>;
+  reports: Array<{
+    id: string;
+    kind: string;
+    status: string;
+    rowCount: number;
+    windowKind: string;
+    windowEnd: string;
+    features: Array<{ feature: string; drifted: boolean }>;
+  }>;
 }
 
 /** Ingests batches, then moves their rows into [end − 1 h, end) so a window check sees them there. */
@@ -55,7 +64,6 @@ async function runCheck(service: TestService, windowEnd: Date | null, window = '
 }
 
 describe('scheduled window re-checks across two instances (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
   let a: TestService;
   let b: TestService;
   let sql: Client;
@@ -63,37 +71,36 @@ describe('scheduled window re-checks across two instances (real PostgreSQL)', ()
   const base = new Date('2030-01-01T00:00:00Z');
   const w1 = new Date(base.getTime() + HOUR);
   const w2 = new Date(base.getTime() + 2 * HOUR);
-  const w3 = new Date(base.getTime() + 3 * HOUR);
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    const env = {
-      BASELINE_DATA_DIR: data.dir,
-      BASELINE_SEED_PATH: join(data.dir, data.file),
-      MONITORING_DRIFT_WINDOWS: WINDOWS,
-      RETRAIN_DRIFT_WINDOWS: '2',
-    };
-    a = await startTestService(db.url, env);
-    b = await startTestService(db.url, env);
-    sql = await sqlClient(db.url);
+  const group = useServices(2, {
+    BASELINE_DATA_DIR: data.dir,
+    BASELINE_SEED_PATH: join(data.dir, data.file),
+    MONITORING_DRIFT_WINDOWS: WINDOWS,
+    RETRAIN_DRIFT_WINDOWS: '2',
   });
-
-  afterAll(async () => {
-    await sql?.end();
-    await a?.close();
-    await b?.close();
-    await db?.drop();
+  beforeAll(() => {
+    [a, b] = group.services;
+    sql = group.sql;
   });
 
   it('200 batches of 10 drifted rows: each alone is INSUFFICIENT_DATA, the window pools them into a DRIFT verdict', async () => {
-    const batches = Array.from({ length: 200 }, (_, i) => ({ batchId: `small-${i}`, records: generatedRecords(10, 1_000 + i, 'income_drop', 0.4) }));
+    const batches = Array.from({ length: 200 }, (_, i) => ({
+      batchId: `small-${i}`,
+      records: generatedRecords(10, 1_000 + i, 'income_drop', 0.4),
+    }));
     const statuses = await ingestInto(a, sql, w1, batches);
     expect(new Set(statuses)).toEqual(new Set(['INSUFFICIENT_DATA']));
 
     const run = await runCheck(b, w1);
     expect(run.acquired).toBe(true);
     expect(run.reports).toHaveLength(1);
-    expect(run.reports[0]).toMatchObject({ kind: 'WINDOW', status: 'DRIFT', rowCount: 2_000, windowKind: 'HOURLY', windowEnd: w1.toISOString() });
+    expect(run.reports[0]).toMatchObject({
+      kind: 'WINDOW',
+      status: 'DRIFT',
+      rowCount: 2_000,
+      windowKind: 'HOURLY',
+      windowEnd: w1.toISOString(),
+    });
     expect(run.reports[0].features.find((f) => f.feature === 'annualIncome')!.drifted).toBe(true);
   });
 
@@ -123,22 +130,34 @@ describe('scheduled window re-checks across two instances (real PostgreSQL)', ()
   });
 
   it('sustained drift over N windows raises one DRIFT retraining signal, deduplicated afterwards', async () => {
+    // Its own run of RETRAIN_DRIFT_WINDOWS (2) drifted hours, a month after the other tests' windows.
+    const month = new Date('2030-03-01T00:00:00Z');
+    const [v1, v2, v3] = [1, 2, 3].map((h) => new Date(month.getTime() + h * HOUR));
+    await ingestInto(a, sql, v1, [{ batchId: 'sustained-1', records: generatedRecords(1_000, 2_101, 'income_drop', 0.4) }]);
+    expect((await runCheck(a, v1)).reports[0].status).toBe('DRIFT');
+    await ingestInto(b, sql, v2, [{ batchId: 'sustained-2', records: generatedRecords(1_000, 2_102, 'income_drop', 0.4) }]);
+    expect((await runCheck(b, v2)).reports[0].status).toBe('DRIFT');
+
     const events = async () =>
       (
-        await a.gql<{ retrainingEvents: { edges: Array<{ node: { cause: string; status: string; modelVersion: string; details: { windowKind: string } } }> } }>(
-          `{ retrainingEvents { edges { node { cause status modelVersion details } } } }`,
-        )
+        await a.gql<{
+          retrainingEvents: {
+            edges: Array<{ node: { cause: string; status: string; modelVersion: string; details: { windowKind: string } } }>;
+          };
+        }>(`{ retrainingEvents { edges { node { cause status modelVersion details } } } }`)
       ).data!.retrainingEvents.edges.map((e) => e.node);
-    expect(await events()).toEqual([expect.objectContaining({ cause: 'DRIFT', status: 'OPEN', details: expect.objectContaining({ windowKind: 'HOURLY' }) })]);
+    expect(await events()).toEqual([
+      expect.objectContaining({ cause: 'DRIFT', status: 'OPEN', details: expect.objectContaining({ windowKind: 'HOURLY' }) }),
+    ]);
 
-    await ingestInto(b, sql, w3, [{ batchId: 'w3-drifted', records: generatedRecords(1_000, 2_003, 'income_drop', 0.4) }]);
-    expect((await runCheck(a, w3)).reports[0].status).toBe('DRIFT');
+    await ingestInto(b, sql, v3, [{ batchId: 'sustained-3', records: generatedRecords(1_000, 2_003, 'income_drop', 0.4) }]);
+    expect((await runCheck(a, v3)).reports[0].status).toBe('DRIFT');
     expect(await a.app.get(RetrainingReconciliationService).reconcileAll()).toEqual({ acquired: true, raised: 0 });
     expect((await events()).filter((e) => e.cause === 'DRIFT')).toHaveLength(1);
 
-    const model = await a.gql<{ modelVersions: { edges: Array<{ node: { status: string; retrainRequired: boolean; retrainReason: string } }> } }>(
-      `{ modelVersions { edges { node { status retrainRequired retrainReason } } } }`,
-    );
+    const model = await a.gql<{
+      modelVersions: { edges: Array<{ node: { status: string; retrainRequired: boolean; retrainReason: string } }> };
+    }>(`{ modelVersions { edges { node { status retrainRequired retrainReason } } } }`);
     expect(model.data!.modelVersions.edges.map((e) => e.node)).toContainEqual({
       status: 'ACTIVE',
       retrainRequired: true,
@@ -157,22 +176,15 @@ describe('scheduled window re-checks across two instances (real PostgreSQL)', ()
 });
 
 describe('auto-resolve and scheduling configuration (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
   let service: TestService;
   let sql: Client;
   const data = generatedCsvFolder(4_000, 402);
   const env = () => ({ BASELINE_DATA_DIR: data.dir, BASELINE_SEED_PATH: join(data.dir, data.file), MONITORING_DRIFT_WINDOWS: WINDOWS });
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    service = await startTestService(db.url, { ...env(), ALERT_AUTO_RESOLVE_CHECKS: '2' });
-    sql = await sqlClient(db.url);
-  });
-
-  afterAll(async () => {
-    await sql?.end();
-    await service?.close();
-    await db?.drop();
+  const group = useServices(1, () => ({ ...env(), ALERT_AUTO_RESOLVE_CHECKS: '2' }));
+  beforeAll(() => {
+    [service] = group.services;
+    sql = group.sql;
   });
 
   it('an alert whose condition is clear for K consecutive window checks resolves itself', async () => {
@@ -182,7 +194,11 @@ describe('auto-resolve and scheduling configuration (real PostgreSQL)', () => {
     await ingestInto(service, sql, ends[1], [{ batchId: 'stable-1', records: generatedRecords(1_000, 3_002) }]);
     await ingestInto(service, sql, ends[2], [{ batchId: 'stable-2', records: generatedRecords(1_000, 3_003) }]);
     const datasetAlert = async () =>
-      (await sql.query(`SELECT id, status, clear_checks FROM alerts WHERE kind = 'DATASET_DRIFT'`)).rows as Array<{ id: string; status: string; clear_checks: number }>;
+      (await sql.query(`SELECT id, status, clear_checks FROM alerts WHERE kind = 'DATASET_DRIFT'`)).rows as Array<{
+        id: string;
+        status: string;
+        clear_checks: number;
+      }>;
 
     expect((await runCheck(service, ends[0])).reports[0].status).toBe('DRIFT');
     expect(await datasetAlert()).toEqual([expect.objectContaining({ status: 'OPEN', clear_checks: 0 })]);
@@ -196,9 +212,12 @@ describe('auto-resolve and scheduling configuration (real PostgreSQL)', () => {
   });
 
   it('jobs are registered from configuration: enabled windows only, and none when disabled', async () => {
-    const enabled = await startTestService(db.url, { ...env(), MONITORING_JOBS_ENABLED: 'true' });
+    const enabled = await startTestService(group.databaseUrl, { ...env(), MONITORING_JOBS_ENABLED: 'true' });
     try {
-      expect([...enabled.app.get(SchedulerRegistry).getCronJobs().keys()].sort()).toEqual(['drift-window:HOURLY', 'retraining-reconciliation']);
+      expect([...enabled.app.get(SchedulerRegistry).getCronJobs().keys()].sort()).toEqual([
+        'drift-window:HOURLY',
+        'retraining-reconciliation',
+      ]);
     } finally {
       await enabled.close();
     }

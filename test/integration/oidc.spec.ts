@@ -1,6 +1,6 @@
+import { exportJWK, generateKeyPair, JWK, JWTPayload, KeyLike, SignJWT, UnsecuredJWT } from 'jose';
 import { createServer, Server } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
-import { exportJWK, generateKeyPair, JWK, JWTPayload, KeyLike, SignJWT, UnsecuredJWT } from 'jose';
 import { WS_CLOSE } from '../../src/security/ws-connections';
 import { GraphqlResponse } from '../support/service';
 import { useServiceFixture } from '../support/service-fixture';
@@ -68,7 +68,12 @@ async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-async function sign(key: TestKey, sub: string, roles: unknown, options: { exp?: number; audience?: string; issuer?: string; claims?: JWTPayload } = {}): Promise<string> {
+async function sign(
+  key: TestKey,
+  sub: string,
+  roles: unknown,
+  options: { exp?: number; audience?: string; issuer?: string; claims?: JWTPayload } = {},
+): Promise<string> {
   return new SignJWT({ roles, ...options.claims })
     .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
     .setIssuer(options.issuer ?? ISSUER)
@@ -114,7 +119,10 @@ describe('OIDC single sign-on (JWTs from an identity provider, real service)', (
   async function openAlert(feature: string): Promise<string> {
     const modelVersion = `${MODEL}-oidc-${++model}`;
     await reportDrift(fixture.service.app, { modelVersion, drifted: { [feature]: 0.3 } });
-    const { rows } = await fixture.sql.query(`SELECT id FROM alerts WHERE model_version = $1 AND feature = $2 AND status = 'OPEN'`, [modelVersion, feature]);
+    const { rows } = await fixture.sql.query(`SELECT id FROM alerts WHERE model_version = $1 AND feature = $2 AND status = 'OPEN'`, [
+      modelVersion,
+      feature,
+    ]);
     expect(rows).toHaveLength(1);
     return rows[0].id as string;
   }
@@ -124,7 +132,12 @@ describe('OIDC single sign-on (JWTs from an identity provider, real service)', (
     const token = bearer(await sign(signing, 'ana.analyst@risk.example', ['offline_access', 'viewer'], { exp }));
     const me = await fixture.service.gql<Me>(ME, undefined, token);
     expect(me.errors).toBeUndefined();
-    expect(me.data!.me).toEqual({ name: 'ana.analyst@risk.example', role: 'viewer', kind: 'oidc', expiresAt: new Date(exp * 1000).toISOString() });
+    expect(me.data!.me).toEqual({
+      name: 'ana.analyst@risk.example',
+      role: 'viewer',
+      kind: 'oidc',
+      expiresAt: new Date(exp * 1000).toISOString(),
+    });
 
     const batches = await fixture.service.gql<{ batches: { edges: unknown[]; pageInfo: { hasNextPage: boolean } } }>(
       `{ batches(first: 5) { edges { node { batchId } } pageInfo { hasNextPage } } }`,
@@ -169,19 +182,32 @@ describe('OIDC single sign-on (JWTs from an identity provider, real service)', (
       `SELECT principal, principal_id, role, outcome, target FROM audit_log WHERE action = 'Mutation.updateAlertStatus' AND target->>'alertId' = $1`,
       [alertId],
     );
-    expect(audit.rows).toEqual([{ principal: subject, principal_id: `oidc:${subject}`, role: 'operator', outcome: 'OK', target: { alertId } }]);
+    expect(audit.rows).toEqual([
+      { principal: subject, principal_id: `oidc:${subject}`, role: 'operator', outcome: 'OK', target: { alertId } },
+    ]);
   });
 
   it('refuses expired, wrong-audience, wrong-issuer, tampered and unsigned tokens with UNAUTHENTICATED', async () => {
     const valid = await sign(signing, 'mallory', ['admin']);
     const [header, payload, signature] = valid.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'someone-else' })).toString('base64url');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'someone-else' }),
+    ).toString('base64url');
     const cases: Array<[string, string, RegExp]> = [
       ['expired', await sign(signing, 'mallory', ['admin'], { exp: nowSeconds() - 120 }), /expired/],
       ['wrong audience', await sign(signing, 'mallory', ['admin'], { audience: 'some-other-app' }), /wrong audience/],
       ['wrong issuer', await sign(signing, 'mallory', ['admin'], { issuer: 'https://evil.example/realms/risk' }), /wrong issuer/],
       ['tampered payload', `${header}.${forgedPayload}.${signature}`, /signature invalid/],
-      ['unsigned (alg none)', new UnsecuredJWT({ roles: ['admin'] }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('mallory').setExpirationTime('10m').encode(), /algorithm not allowed/],
+      [
+        'unsigned (alg none)',
+        new UnsecuredJWT({ roles: ['admin'] })
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setSubject('mallory')
+          .setExpirationTime('10m')
+          .encode(),
+        /algorithm not allowed/,
+      ],
       ['no recognised role', await sign(signing, 'mallory', ['offline_access']), /no role/],
     ];
     for (const [what, token, reason] of cases) {
@@ -191,7 +217,11 @@ describe('OIDC single sign-on (JWTs from an identity provider, real service)', (
       expect(response.data ?? null).toBeNull();
     }
     // The untouched token is fine (the refusals were about the tokens, not the provider).
-    expect((await fixture.service.gql<Me>(ME, undefined, bearer(valid))).data!.me).toMatchObject({ name: 'mallory', role: 'admin', kind: 'oidc' });
+    expect((await fixture.service.gql<Me>(ME, undefined, bearer(valid))).data!.me).toMatchObject({
+      name: 'mallory',
+      role: 'admin',
+      kind: 'oidc',
+    });
   });
 
   it('accepts the same JWT in graphql-ws connection_init (and refuses an expired one with 4401)', async () => {
@@ -204,7 +234,10 @@ describe('OIDC single sign-on (JWTs from an identity provider, real service)', (
     const [event] = await recording.waitFor(1);
     expect(event).toMatchObject({ type: 'CREATED', alert: { id: alertId, feature: 'creditUtilization' } });
 
-    const expired = connectWs(fixture.service.url, bearer(await sign(signing, 'vera.viewer@risk.example', ['viewer'], { exp: nowSeconds() - 120 })));
+    const expired = connectWs(
+      fixture.service.url,
+      bearer(await sign(signing, 'vera.viewer@risk.example', ['viewer'], { exp: nowSeconds() - 120 })),
+    );
     clients.push(expired);
     const refused = expired.subscribe<ReceivedEvent>(ALERT_CHANGED);
     expect(await expired.closed).toBe(WS_CLOSE.unauthorized);
@@ -220,11 +253,32 @@ describe('OIDC single sign-on (JWTs from an identity provider, real service)', (
       void client.closed.then((code) => reject(new Error(`closed with ${code} before connection_ack`)));
     });
     // Re-checked every WS_CREDENTIAL_RECHECK_MS (2 s by default): a deadline of a few seconds past exp.
-    const code = await Promise.race([client.closed, new Promise<string>((resolve) => setTimeout(() => resolve('still open'), 10_000).unref())]);
+    const code = await Promise.race([
+      client.closed,
+      new Promise<string>((resolve) => setTimeout(() => resolve('still open'), 10_000).unref()),
+    ]);
     expect(code).toBe(WS_CLOSE.forbidden);
   });
+});
 
-  // Last: the rotation leaves the original key out of the set.
+// A service and key set of its own: the rotation leaves the original key out of the set, which
+// the tests above must not see.
+describe('OIDC signing-key rotation (real service)', () => {
+  let signing: TestKey;
+  let idp: JwksServer;
+
+  // Declared before the fixture, so the key set is served before the service starts.
+  beforeAll(async () => {
+    signing = await makeKey('idp-key-1');
+    idp = await startJwksServer([signing.jwk]);
+  });
+
+  const fixture = useServiceFixture(() => ({ OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE, OIDC_JWKS_URL: idp.url }));
+
+  afterAll(async () => {
+    await idp?.close();
+  });
+
   it('picks up a rotated signing key (new kid) from the JWKS endpoint, and drops the removed one', async () => {
     const oldToken = bearer(await sign(signing, 'rita.rotation@risk.example', ['viewer']));
     expect((await fixture.service.gql(ME, undefined, oldToken)).errors).toBeUndefined();

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { buildSchema, GraphQLObjectType } from 'graphql';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ROLE_MATRIX } from '../../src/security/role-matrix';
-import { ROLES, Role } from '../../src/security/roles';
-import { applications } from '../support/applications';
+import { Role, ROLES } from '../../src/security/roles';
+import { applications, ingestMutation } from '../support/applications';
 import { IssuedKey } from '../support/keys';
 import { useServiceFixture } from '../support/service-fixture';
 import { ALERT_CHANGED, connectWs } from '../support/ws-client';
-import { reportDrift, MODEL } from '../unit/alerts/drift-report.fixture';
+import { MODEL, reportDrift } from '../unit/alerts/drift-report.fixture';
 
 jest.setTimeout(180_000);
 
@@ -18,7 +18,7 @@ jest.setTimeout(180_000);
  */
 const CALLS: Record<string, () => { query: string; variables?: Record<string, unknown> }> = {
   'Mutation.ingestBatch': () => ({
-    query: `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { batchId } }`,
+    query: ingestMutation('batchId'),
     variables: { input: { batchId: `perm-${randomUUID()}`, records: applications(3) } },
   }),
   'Mutation.submitOutcomes': () => ({
@@ -31,7 +31,9 @@ const CALLS: Record<string, () => { query: string; variables?: Record<string, un
   }),
   'Mutation.runDriftCheck': () => ({ query: `mutation { runDriftCheck(input: { window: "HOURLY" }) { acquired } }` }),
   'Mutation.triggerRetraining': () => ({ query: `mutation { triggerRetraining(input: { reason: "permission test" }) { id } }` }),
-  'Mutation.reinitializeBaseline': () => ({ query: `mutation { reinitializeBaseline(input: { source: CSV, path: "no-such-file.csv" }) { version } }` }),
+  'Mutation.reinitializeBaseline': () => ({
+    query: `mutation { reinitializeBaseline(input: { source: CSV, path: "no-such-file.csv" }) { version } }`,
+  }),
   'Mutation.activateBaseline': () => ({ query: `mutation { activateBaseline(input: { version: 9999 }) { version } }` }),
   'Mutation.retrainModel': () => ({
     query: `mutation { retrainModel(input: { fromDate: "2000-01-01T00:00:00Z", toDate: "2000-01-02T00:00:00Z" }) { version } }`,
@@ -41,7 +43,10 @@ const CALLS: Record<string, () => { query: string; variables?: Record<string, un
     query: `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } } }`,
     variables: { input: { name: `perm-${randomUUID().slice(0, 8)}`, role: 'viewer' } },
   }),
-  'Mutation.revokeApiKey': () => ({ query: `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { id } }`, variables: { input: { id: randomUUID() } } }),
+  'Mutation.revokeApiKey': () => ({
+    query: `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { id } }`,
+    variables: { input: { id: randomUUID() } },
+  }),
   'Query.apiKeys': () => ({ query: `{ apiKeys(first: 1) { totalCount } }` }),
   'Query.auditLog': () => ({ query: `{ auditLog(first: 1) { totalCount } }` }),
   'Query.activeBaseline': () => ({ query: `{ activeBaseline { version } }` }),
@@ -65,14 +70,31 @@ const CALLS: Record<string, () => { query: string; variables?: Record<string, un
 };
 
 /** Tables a refused call must leave untouched (audit_log is expected to grow: refusals are audited). */
-const GUARDED_TABLES = ['api_keys', 'batches', 'prediction_logs', 'drift_reports', 'feature_drift_metrics', 'performance_metrics', 'alerts', 'alert_events', 'baselines', 'model_versions', 'retraining_events'];
+const GUARDED_TABLES = [
+  'api_keys',
+  'batches',
+  'prediction_logs',
+  'drift_reports',
+  'feature_drift_metrics',
+  'performance_metrics',
+  'alerts',
+  'alert_events',
+  'baselines',
+  'model_versions',
+  'retraining_events',
+];
 
 type Credential = { label: string; key: IssuedKey | null; role: Role | null };
 
 describe('permissions generated from the role matrix (every operation x every credential)', () => {
   // Over a hundred refused calls in a few seconds from one address: a generous anonymous bucket
   // keeps this test about permissions (rate limits have a test of their own).
-  const fixture = useServiceFixture({ RATE_LIMITS: JSON.stringify({ anonymous: { capacity: 10_000, refillPerSecond: 1_000 }, viewer: { capacity: 10_000, refillPerSecond: 1_000 } }) });
+  const fixture = useServiceFixture({
+    RATE_LIMITS: JSON.stringify({
+      anonymous: { capacity: 10_000, refillPerSecond: 1_000 },
+      viewer: { capacity: 10_000, refillPerSecond: 1_000 },
+    }),
+  });
   const credentials: Credential[] = [];
   let reportId: string;
 
@@ -86,14 +108,17 @@ describe('permissions generated from the role matrix (every operation x every cr
     // Time passes: the key's expiry is now behind us.
     await fixture.sql.query(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1`, [expired.id]);
     credentials.push({ label: 'an expired key', key: expired, role: null });
-    const forged = { ...revoked, key: `cmk_${'0'.repeat(16)}_${'A'.repeat(43)}`, headers: { authorization: `Bearer cmk_${'0'.repeat(16)}_${'A'.repeat(43)}` } };
+    const forged = {
+      ...revoked,
+      key: `cmk_${'0'.repeat(16)}_${'A'.repeat(43)}`,
+      headers: { authorization: `Bearer cmk_${'0'.repeat(16)}_${'A'.repeat(43)}` },
+    };
     credentials.push({ label: 'an unknown key', key: forged, role: null });
     for (const role of ROLES) credentials.push({ label: `role ${role}`, key: await service.issueKey(role), role });
     await reportDrift(service.app, { modelVersion: `${MODEL}-perm`, drifted: { age: 0.3 } });
-    const ingested = await service.gql<{ ingestBatch: { drift: { id: string } } }>(
-      `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { drift { id } } }`,
-      { input: { batchId: 'perm-report', records: applications(40) } },
-    );
+    const ingested = await service.gql<{ ingestBatch: { drift: { id: string } } }>(ingestMutation('drift { id }'), {
+      input: { batchId: 'perm-report', records: applications(40) },
+    });
     reportId = ingested.data!.ingestBatch.drift.id;
   });
 
@@ -135,7 +160,8 @@ describe('permissions generated from the role matrix (every operation x every cr
         const response = await fixture.service.gql(query, variables, credential.key);
         const code = response.errors?.[0]?.extensions?.code ?? 'OK';
         if (code !== expected) mismatches.push(`${operation} with ${credential.label}: ${code}, expected ${expected}`);
-        if (response.data && Object.values(response.data).some((value) => value !== null)) mismatches.push(`${operation} with ${credential.label} returned data`);
+        if (response.data && Object.values(response.data).some((value) => value !== null))
+          mismatches.push(`${operation} with ${credential.label} returned data`);
         refusals++;
       }
     }
@@ -143,7 +169,9 @@ describe('permissions generated from the role matrix (every operation x every cr
     expect(await counts()).toEqual(before);
     expect((await auditRows()) - auditBefore).toBe(refusals);
     const refusedPromotions = (
-      await fixture.sql.query(`SELECT principal, role FROM audit_log WHERE action = 'Mutation.promoteModelVersion' AND outcome = 'FORBIDDEN' ORDER BY role`)
+      await fixture.sql.query(
+        `SELECT principal, role FROM audit_log WHERE action = 'Mutation.promoteModelVersion' AND outcome = 'FORBIDDEN' ORDER BY role`,
+      )
     ).rows;
     expect(refusedPromotions).toEqual(
       ['ingest', 'operator', 'viewer'].map((role) => ({ role, principal: credentials.find((c) => c.role === role)!.key!.name })),
@@ -180,7 +208,10 @@ describe('permissions generated from the role matrix (every operation x every cr
           expect(recording.received).toEqual([]);
         } else if (expected === 'FORBIDDEN') {
           const error = (await recording.waitForError()) as Array<{ extensions?: { code?: string } }>;
-          expect({ credential: credential.label, code: error[0].extensions?.code }).toEqual({ credential: credential.label, code: 'FORBIDDEN' });
+          expect({ credential: credential.label, code: error[0].extensions?.code }).toEqual({
+            credential: credential.label,
+            code: 'FORBIDDEN',
+          });
           expect(recording.received).toEqual([]);
         } else {
           // afterEventId 0 replays the alert events the fixture's drift report created.

@@ -72,7 +72,13 @@ describe("unauthenticated calls spend the 'anonymous' bucket of their address", 
     const attempts = [
       null,
       { id: 'x', name: 'x', role: 'viewer' as const, key: 'garbage', headers: { authorization: 'Bearer garbage' } },
-      { id: 'y', name: 'y', role: 'viewer' as const, key: 'k', headers: { authorization: `Bearer cmk_${'0'.repeat(16)}_${'A'.repeat(43)}` } },
+      {
+        id: 'y',
+        name: 'y',
+        role: 'viewer' as const,
+        key: 'k',
+        headers: { authorization: `Bearer cmk_${'0'.repeat(16)}_${'A'.repeat(43)}` },
+      },
       null,
     ];
     for (const key of attempts) expect(codeOf(await fixture.service.gql(ME, undefined, key))).toBe('UNAUTHENTICATED');

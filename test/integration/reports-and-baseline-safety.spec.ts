@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { ingestMutation } from '../support/applications';
 import { generatedCsvFolder, generatedRecords } from '../support/generated-data';
 import { GraphqlResponse } from '../support/service';
 import { useServiceFixture } from '../support/service-fixture';
@@ -91,7 +92,15 @@ describe('reports and baseline files: no reflection, no leaks (default data fold
   });
 
   it('refuses paths outside the data folder (FORBIDDEN), naming no server folder', async () => {
-    const outside = ['../package.json', '../README.md', '../datasets/../src/main.ts', `${process.cwd()}/package.json`, '/etc/passwd', '/tmp/x.csv', '../x.csv'];
+    const outside = [
+      '../package.json',
+      '../README.md',
+      '../datasets/../src/main.ts',
+      `${process.cwd()}/package.json`,
+      '/etc/passwd',
+      '/tmp/x.csv',
+      '../x.csv',
+    ];
     for (const path of outside) {
       const response = await fixture.service.gql(REINIT, { input: { source: 'CSV', path } });
       expect(response.errors![0].extensions!.code).toBe('FORBIDDEN');
@@ -144,7 +153,10 @@ describe('reports and baseline files: CSV-only, content-free errors (temporary d
 
   const fixture = useServiceFixture({ BASELINE_DATA_DIR: data.dir, BASELINE_SEED_PATH: join(data.dir, data.file) });
 
-  async function reinit(path: string, source = 'CSV'): Promise<GraphqlResponse<{ reinitializeBaseline: { version: number; rowCount: number; source: string } }>> {
+  async function reinit(
+    path: string,
+    source = 'CSV',
+  ): Promise<GraphqlResponse<{ reinitializeBaseline: { version: number; rowCount: number; source: string } }>> {
     return fixture.service.gql(REINIT, { input: { source, path, rows: 100 } });
   }
 
@@ -210,7 +222,7 @@ describe('reports and baseline files: CSV-only, content-free errors (temporary d
 
   it('stored report data is escaped in the HTML report', async () => {
     const ingest = await fixture.service.gql<{ ingestBatch: { drift: { id: string; reportUrl: string } } }>(
-      `mutation($input: IngestBatchInput!) { ingestBatch(input: $input) { drift { id reportUrl } } }`,
+      ingestMutation('drift { id reportUrl }'),
       { input: { batchId: 'escape-1', records: generatedRecords(300, 5) } },
     );
     expect(ingest.errors).toBeUndefined();
@@ -221,8 +233,15 @@ describe('reports and baseline files: CSV-only, content-free errors (temporary d
     age.feature = INJECTION;
     age.reason = INJECTION;
     age.sampleSize = INJECTION;
-    await fixture.sql.query(`UPDATE drift_reports SET details = $2, model_version = $3 WHERE id = $1`, [id, JSON.stringify(details), INJECTION]);
-    await fixture.sql.query(`UPDATE feature_drift_metrics SET feature = $2, method = $2, feature_kind = $2 WHERE drift_report_id = $1 AND feature = 'age'`, [id, INJECTION]);
+    await fixture.sql.query(`UPDATE drift_reports SET details = $2, model_version = $3 WHERE id = $1`, [
+      id,
+      JSON.stringify(details),
+      INJECTION,
+    ]);
+    await fixture.sql.query(
+      `UPDATE feature_drift_metrics SET feature = $2, method = $2, feature_kind = $2 WHERE drift_report_id = $1 AND feature = 'age'`,
+      [id, INJECTION],
+    );
     await fixture.sql.query(`UPDATE batches SET batch_id = $2 WHERE id = $1`, [row.batch_id, INJECTION]);
 
     const response = await fixture.service.fetch(reportUrl);

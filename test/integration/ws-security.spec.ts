@@ -2,8 +2,9 @@ import { connect as connectTcp } from 'node:net';
 import WebSocket from 'ws';
 import { WS_CLOSE } from '../../src/security/ws-connections';
 import { IssuedKey } from '../support/keys';
-import { startTestService, TestService } from '../support/service';
+import { TestService } from '../support/service';
 import { useServiceFixture } from '../support/service-fixture';
+import { useServices } from '../support/services';
 import { ALERT_CHANGED, connectWs, ReceivedEvent, WsTestClient } from '../support/ws-client';
 import { MODEL, reportDrift } from '../unit/alerts/drift-report.fixture';
 
@@ -44,7 +45,11 @@ interface RawSocket {
 
 function rawSocket(httpUrl: string, options: { origin?: string; protocol?: string | null } = {}): RawSocket {
   const protocol = options.protocol === undefined ? PROTOCOL : options.protocol;
-  const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/graphql`, protocol === null ? [] : [protocol], options.origin ? { origin: options.origin } : {});
+  const ws = new WebSocket(
+    `${httpUrl.replace(/^http/, 'ws')}/graphql`,
+    protocol === null ? [] : [protocol],
+    options.origin ? { origin: options.origin } : {},
+  );
   const messages: string[] = [];
   ws.on('message', (data: Buffer) => messages.push(data.toString()));
   const upgrade = new Promise<Upgrade>((resolve) => {
@@ -77,7 +82,11 @@ describe('graphql-ws security (real service, real websockets)', () => {
   let model = 0;
   const nextModel = (): string => `${MODEL}-ws-security-${++model}`;
 
-  const connect = (service: TestService, key: IssuedKey | { headers: { authorization: string } } | null, options: { origin?: string } = {}): WsTestClient => {
+  const connect = (
+    service: TestService,
+    key: IssuedKey | { headers: { authorization: string } } | null,
+    options: { origin?: string } = {},
+  ): WsTestClient => {
     const client = connectWs(service.url, key, options);
     clients.push(client);
     return client;
@@ -128,7 +137,9 @@ describe('graphql-ws security (real service, real websockets)', () => {
 
     it('closes with 4401 for a revoked key', async () => {
       const viewer = await fixture.service.issueKey('viewer');
-      const revoked = await fixture.service.gql(`mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { revokedAt } }`, { input: { id: viewer.id } });
+      const revoked = await fixture.service.gql(`mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { revokedAt } }`, {
+        input: { id: viewer.id },
+      });
       expect(revoked.errors).toBeUndefined();
       await expectRefused(viewer);
     });
@@ -164,7 +175,10 @@ describe('graphql-ws security (real service, real websockets)', () => {
     it('destroys a socket whose connection_init message itself is oversized (even with a valid key)', async () => {
       const socket = raw();
       expect(await within(socket.upgrade, 'upgrade')).toEqual({ kind: 'open' });
-      const init = { type: 'connection_init', payload: { authorization: fixture.service.adminKey.headers.authorization, padding: 'p'.repeat(2 * 1024 * 1024) } };
+      const init = {
+        type: 'connection_init',
+        payload: { authorization: fixture.service.adminKey.headers.authorization, padding: 'p'.repeat(2 * 1024 * 1024) },
+      };
       socket.ws.send(JSON.stringify(init));
       const code = await within(socket.closed, 'the server cutting the oversized connection_init');
       expect([1006, WS_CLOSE.messageTooBig]).toContain(code);
@@ -178,7 +192,9 @@ describe('graphql-ws security (real service, real websockets)', () => {
       const socket = raw();
       expect(await within(socket.upgrade, 'upgrade')).toEqual({ kind: 'open' });
       const ack = new Promise<string>((resolve) => socket.ws.once('message', (data: Buffer) => resolve(data.toString())));
-      socket.ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: fixture.service.adminKey.headers.authorization } }));
+      socket.ws.send(
+        JSON.stringify({ type: 'connection_init', payload: { authorization: fixture.service.adminKey.headers.authorization } }),
+      );
       expect(JSON.parse(await within(ack, 'connection_ack'))).toEqual({ type: 'connection_ack' });
       socket.ws.close();
     });
@@ -288,7 +304,9 @@ describe('graphql-ws security (real service, real websockets)', () => {
         'two connections for the key',
       );
       if (outcomes.every((outcome) => outcome === 'ack')) break;
-      expect(outcomes.filter((outcome) => outcome !== 'ack')).toEqual(outcomes.filter((outcome) => outcome !== 'ack').map(() => WS_CLOSE.tooManyConnections));
+      expect(outcomes.filter((outcome) => outcome !== 'ack')).toEqual(
+        outcomes.filter((outcome) => outcome !== 'ack').map(() => WS_CLOSE.tooManyConnections),
+      );
       await Promise.all(pair.map((client) => client.dispose()));
       if (Date.now() > deadline) throw new Error(`the departed clients still hold slots: ${JSON.stringify(outcomes)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -297,13 +315,10 @@ describe('graphql-ws security (real service, real websockets)', () => {
 
   describe('revocation across instances', () => {
     let b: TestService;
-
-    beforeAll(async () => {
-      b = await startTestService(fixture.databaseUrl, OVERRIDES);
-    });
-
-    afterAll(async () => {
-      await b?.close();
+    // A second instance on the fixture's database.
+    const second = useServices(1, OVERRIDES, { databaseUrl: () => fixture.databaseUrl });
+    beforeAll(() => {
+      [b] = second.services;
     });
 
     it('closes the key’s sockets on both instances with 4403 and refuses its HTTP requests at once', async () => {

@@ -18,11 +18,20 @@ export function applications(n: number, offset = 0): Array<Record<string, unknow
   return Array.from({ length: n }, (_, i) => application(i + offset));
 }
 
-export const INGEST_MUTATION = `
+/**
+ * The ingestBatch mutation with the selection set a test reads back, e.g.
+ * `ingestMutation('batchId drift { status }')`. One document shape for every test.
+ */
+export function ingestMutation(selection: string): string {
+  return `
   mutation Ingest($input: IngestBatchInput!) {
     ingestBatch(input: $input) {
-      batchId size modelVersion scoredWith replayed performanceTracked warnings receivedAt
-      predictions { customerId probability riskLabel }
-      dataQuality { rowCount duplicateCustomerIds duplicateRows missingValues invalidValues outOfSupportValues }
+      ${selection}
     }
   }`;
+}
+
+/** The full payload: result, predictions and the data-quality summary. */
+export const INGEST_MUTATION = ingestMutation(`batchId size modelVersion scoredWith replayed performanceTracked warnings receivedAt
+      predictions { customerId probability riskLabel }
+      dataQuality { rowCount duplicateCustomerIds duplicateRows missingValues invalidValues outOfSupportValues }`);

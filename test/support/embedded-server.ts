@@ -9,10 +9,14 @@ export interface OwnedPostgres {
 
 /** Starts an embedded PostgreSQL in a child process (see embedded-server-process.ts). */
 export function startOwnedPostgres(dataDir: string, port: number): Promise<OwnedPostgres> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/support/embedded-server-process.ts', dataDir, String(port)], {
-    cwd: resolve(__dirname, '..', '..'),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', 'test/support/embedded-server-process.ts', dataDir, String(port)],
+    {
+      cwd: resolve(__dirname, '..', '..'),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const exited = new Promise<void>((done) => child.on('exit', () => done()));
   return new Promise((resolveStart, reject) => {

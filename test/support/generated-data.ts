@@ -1,4 +1,4 @@
-import { mkdtempSync, chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateColumns, generateRows, loadProfile, ScenarioName } from '../../datasets/generator';

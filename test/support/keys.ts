@@ -30,7 +30,11 @@ export async function issueKeys(
   try {
     const issued: IssuedKey[] = [];
     for (const spec of specs) {
-      const created = await store.keys.create(systemCaller('test-setup'), { name: spec.name ?? uniqueKeyName(spec.role), role: spec.role, expiresAt: spec.expiresAt ?? null });
+      const created = await store.keys.create(systemCaller('test-setup'), {
+        name: spec.name ?? uniqueKeyName(spec.role),
+        role: spec.role,
+        expiresAt: spec.expiresAt ?? null,
+      });
       issued.push(asIssued(created.row, created.key));
     }
     return issued;

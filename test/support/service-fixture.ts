@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { createTestDatabase, sqlClient } from './database';
-import { startTestService, TestService } from './service';
+import { TestService } from './service';
+import { ServiceEnv, useServices } from './services';
 
 export interface ServiceFixture {
   readonly service: TestService;
@@ -11,31 +11,20 @@ export interface ServiceFixture {
 
 /**
  * The usual integration-test setup: a fresh database, one service instance on it and a SQL
- * client, created in beforeAll and torn down in afterAll of the calling describe block.
+ * client, created in beforeAll and torn down in afterAll of the calling describe block
+ * (useServices with one instance).
  */
-export function useServiceFixture(overrides: Record<string, string> | (() => Record<string, string>) = {}): ServiceFixture {
-  let db: { url: string; drop(): Promise<void> } | undefined;
-  let service: TestService | undefined;
-  let sql: Client | undefined;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    service = await startTestService(db.url, typeof overrides === 'function' ? overrides() : overrides);
-    sql = await sqlClient(db.url);
-  });
-  afterAll(async () => {
-    await sql?.end();
-    await service?.close();
-    await db?.drop();
-  });
+export function useServiceFixture(overrides: ServiceEnv | (() => ServiceEnv) = {}): ServiceFixture {
+  const group = useServices(1, overrides);
   return {
     get service(): TestService {
-      return service!;
+      return group.services[0];
     },
     get sql(): Client {
-      return sql!;
+      return group.sql;
     },
     get databaseUrl(): string {
-      return db!.url;
+      return group.databaseUrl;
     },
   };
 }

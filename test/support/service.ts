@@ -44,7 +44,11 @@ export async function startTestService(
   const { app, url } = await listen(nestApp, loadAppConfig(env));
   const keys = app.get(ApiKeysService);
   const issueKey = async (role: Role, options: { name?: string; expiresAt?: Date | null } = {}): Promise<IssuedKey> => {
-    const created = await keys.create(systemCaller('test-setup'), { name: options.name ?? uniqueKeyName(role), role, expiresAt: options.expiresAt ?? null });
+    const created = await keys.create(systemCaller('test-setup'), {
+      name: options.name ?? uniqueKeyName(role),
+      role,
+      expiresAt: options.expiresAt ?? null,
+    });
     return asIssued(created.row, created.key);
   };
   const adminKey = await issueKey('admin', { name: uniqueKeyName('test-admin') });
@@ -68,7 +72,12 @@ export function authorizedFetch(url: string, init: RequestInit, key: IssuedKey |
   return fetch(url, { ...init, headers });
 }
 
-export async function postGraphql<T>(url: string, query: string, variables?: Record<string, unknown>, key?: IssuedKey | null): Promise<GraphqlResponse<T>> {
+export async function postGraphql<T>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  key?: IssuedKey | null,
+): Promise<GraphqlResponse<T>> {
   const response = await authorizedFetch(
     `${url}/graphql`,
     { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) },

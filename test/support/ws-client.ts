@@ -41,7 +41,11 @@ export interface WsTestClient {
  * graphql-ws client on the `ws` package, against a running instance's http(s) URL, sending the
  * key in `connection_init` as a console would (null: no credentials).
  */
-export function connectWs(httpUrl: string, key: { headers: { authorization: string } } | null, options: { origin?: string } = {}): WsTestClient {
+export function connectWs(
+  httpUrl: string,
+  key: { headers: { authorization: string } } | null,
+  options: { origin?: string } = {},
+): WsTestClient {
   let closedWith: (code: number) => void = () => undefined;
   const closed = new Promise<number>((resolve) => (closedWith = resolve));
   const client = createClient({
@@ -71,8 +75,20 @@ export function connectWs(httpUrl: string, key: { headers: { authorization: stri
         received,
         errors,
         completed: false,
-        waitFor: (count, timeoutMs = 20_000) => waitUntil(() => received.length >= count, listeners, timeoutMs, () => `expected ${count} events, got ${received.length}: ${JSON.stringify(received)} errors: ${JSON.stringify(errors)}`).then(() => received),
-        waitForError: (timeoutMs = 20_000) => waitUntil(() => errors.length > 0, listeners, timeoutMs, () => `no error; received ${received.length}`).then(() => errors[0]),
+        waitFor: (count, timeoutMs = 20_000) =>
+          waitUntil(
+            () => received.length >= count,
+            listeners,
+            timeoutMs,
+            () => `expected ${count} events, got ${received.length}: ${JSON.stringify(received)} errors: ${JSON.stringify(errors)}`,
+          ).then(() => received),
+        waitForError: (timeoutMs = 20_000) =>
+          waitUntil(
+            () => errors.length > 0,
+            listeners,
+            timeoutMs,
+            () => `no error; received ${received.length}`,
+          ).then(() => errors[0]),
         dispose: () => unsubscribe(),
       };
       const unsubscribe = client.subscribe<Record<string, T>>(

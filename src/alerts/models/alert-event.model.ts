@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { JSONScalar } from '../../common/graphql/scalars';
-import { AlertEventType } from './alert-enums';
 import { Alert } from './alert.model';
+import { AlertEventType } from './alert-enums';
 
 @ObjectType({ description: 'One change of one alert, from the append-only alert event log' })
 export class AlertEvent {
@@ -14,7 +14,9 @@ export class AlertEvent {
   @Field()
   occurredAt: Date;
 
-  @Field({ description: "Who made the change: the authenticated principal (API key name or OIDC subject), or 'system' for rule evaluation" })
+  @Field({
+    description: "Who made the change: the authenticated principal (API key name or OIDC subject), or 'system' for rule evaluation",
+  })
   actor: string;
 
   @Field(() => String, { nullable: true })

@@ -12,7 +12,10 @@ export class Alert {
   @Field(() => AlertKind)
   kind: AlertKind;
 
-  @Field(() => String, { nullable: true, description: "Feature name, 'prediction', a data-quality measure, a metric, or null for dataset drift" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Feature name, 'prediction', a data-quality measure, a metric, or null for dataset drift",
+  })
   feature: string | null;
 
   @Field()

@@ -15,7 +15,12 @@ const convertCommand: CliCommand = {
   name: 'convert',
   summary: 'Convert raw OpenML credit-g (ARFF or CSV export) to the service feature CSV',
   options: [
-    { name: 'input', value: '<credit-g.arff|csv>', description: 'Raw credit-g file (format detected from an @data section)', required: true },
+    {
+      name: 'input',
+      value: '<credit-g.arff|csv>',
+      description: 'Raw credit-g file (format detected from an @data section)',
+      required: true,
+    },
     { name: 'out', value: '<csv>', description: 'Output feature CSV with actual_default', required: true },
   ],
   details: 'Mapping: ../shared/datasets/README.md (also documented in datasets/credit-g-converter.ts).',
@@ -75,7 +80,13 @@ const generateCommand: CliCommand = {
     } finally {
       await writer.close();
     }
-    printJson(io.stdout, { rows, out, seed, scenario: scenarioName ?? null, strength: scenarioName ? (strength ?? SCENARIOS[scenarioName].defaultStrength) : null });
+    printJson(io.stdout, {
+      rows,
+      out,
+      seed,
+      scenario: scenarioName ?? null,
+      strength: scenarioName ? (strength ?? SCENARIOS[scenarioName].defaultStrength) : null,
+    });
   },
 };
 
@@ -83,7 +94,12 @@ const profileCommand: CliCommand = {
   name: 'profile',
   summary: 'Fit the generator profile (copula + default model) on a labelled feature CSV',
   options: [
-    { name: 'data', value: '<csv>', description: 'Real labelled feature CSV, e.g. ../shared/datasets/credit-g-monitoring.csv', required: true },
+    {
+      name: 'data',
+      value: '<csv>',
+      description: 'Real labelled feature CSV, e.g. ../shared/datasets/credit-g-monitoring.csv',
+      required: true,
+    },
     { name: 'out', value: '<json>', description: 'Profile JSON to write', default: 'datasets/credit-g-profile.json' },
     { name: 'source', value: '<text>', description: 'Description of the data (default: the file path)' },
   ],
@@ -92,7 +108,8 @@ const profileCommand: CliCommand = {
     requireReadableFile(data, 'data file');
     const out = requiredString(values, 'out');
     const table = await readFeatureCsvTable(data, { requireLabels: true, requireCustomerId: false });
-    if (!table.actualDefault || table.customerIds.length < 50) throw new CliFailure(`${data}: at least 50 labelled rows are needed to fit a profile`);
+    if (!table.actualDefault || table.customerIds.length < 50)
+      throw new CliFailure(`${data}: at least 50 labelled rows are needed to fit a profile`);
     io.stderr(`fitting profile on ${table.customerIds.length} rows (copula calibration takes a few seconds)\n`);
     const profile = fitProfile(table.columns, table.actualDefault, {
       description: stringOption(values, 'source') ?? relative(process.cwd(), resolve(data)),

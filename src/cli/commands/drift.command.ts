@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { checkedToDriftReport } from '../../drift/drift-report.mapper';
-import { reportDetails } from '../../drift/drift-report.writer';
 import { checkCsv, profileFromCsv } from '../../drift/drift-files';
-import { DriftCheckResult } from '../../drift-engine/result-types';
+import { checkedToDriftReport, reportDetails } from '../../drift/drift-report.mapper';
 import { renderDriftReportHtml } from '../../drift/report/drift-report.html';
+import { DriftCheckResult } from '../../drift-engine/result-types';
 import { loadScorer } from '../../model/scorer';
 import { CliCommand, CliUsageError } from '../command';
 import { DEFAULT_MODEL_PATH, printJson, requireReadableFile } from '../files';
@@ -17,7 +16,11 @@ export const driftCommand: CliCommand = {
     { name: 'reference', value: '<csv>', description: 'Reference (baseline) feature CSV', required: true },
     { name: 'current', value: '<csv> [<csv> ...]', description: 'One or more current feature CSVs', required: true, multiple: true },
     { name: 'report', value: '<out.html>', description: 'Write a self-contained HTML report (one per current file: out-1.html, ...)' },
-    { name: 'model', value: '<artifact>', description: 'Model artifact for the prediction column (default: the shipped artifacts/model.json)' },
+    {
+      name: 'model',
+      value: '<artifact>',
+      description: 'Model artifact for the prediction column (default: the shipped artifacts/model.json)',
+    },
     { name: 'json', description: 'Print the full JSON array (default; accepted for scripts that pass it)' },
   ],
   details: `
@@ -47,12 +50,23 @@ the model output). Verdict rules: docs/drift-methodology.md.`,
     if (report) {
       results.forEach(({ file, result }, i) => {
         const path = results.length === 1 ? report : report.replace(/(\.html?)?$/i, `-${i + 1}.html`);
-        const view = checkedToDriftReport({ id: randomUUID(), createdAt: new Date(), baselineVersion: 0, result }, 'BATCH', scorer.modelVersion, file);
-        writeFileSync(path, renderDriftReportHtml({ report: view, details: reportDetails(result, 0), title: `Drift: ${file} vs ${reference}` }));
+        const view = checkedToDriftReport(
+          { id: randomUUID(), createdAt: new Date(), baselineVersion: 0, result },
+          'BATCH',
+          scorer.modelVersion,
+          file,
+        );
+        writeFileSync(
+          path,
+          renderDriftReportHtml({ report: view, details: reportDetails(result, 0), title: `Drift: ${file} vs ${reference}` }),
+        );
         io.stderr(`wrote ${path}\n`);
       });
     }
-    printJson(io.stdout, results.map(({ file, result }) => summarize(file, result)));
+    printJson(
+      io.stdout,
+      results.map(({ file, result }) => summarize(file, result)),
+    );
   },
 };
 

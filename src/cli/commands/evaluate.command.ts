@@ -4,8 +4,8 @@ import { evaluatePredictions } from '../../model/evaluation';
 import { artifactScorer } from '../../model/scorer';
 import { CliCommand, CliFailure } from '../command';
 import { DEFAULT_MODEL_PATH, printJson, requireReadableFile } from '../files';
-import { requiredString, stringOption } from '../options';
 import { GrowableFloat64, GrowableUint8 } from '../growable-array';
+import { requiredString, stringOption } from '../options';
 
 export const evaluateCommand: CliCommand = {
   name: 'evaluate',

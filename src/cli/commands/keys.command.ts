@@ -78,7 +78,15 @@ const listCommand: CliCommand = {
     });
     printJson(
       io.stdout,
-      rows.map(apiKeyInfo).map(({ id, name, role, createdAt, lastUsedAt, expiresAt, revokedAt }) => ({ id, name, role, createdAt, lastUsedAt, expiresAt, revokedAt })),
+      rows.map(apiKeyInfo).map(({ id, name, role, createdAt, lastUsedAt, expiresAt, revokedAt }) => ({
+        id,
+        name,
+        role,
+        createdAt,
+        lastUsedAt,
+        expiresAt,
+        revokedAt,
+      })),
     );
   },
 };

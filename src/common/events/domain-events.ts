@@ -1,6 +1,6 @@
 /**
- * Typed "X happened" payloads passed from one module to the next (left to right in the module
- * map: ingestion -> scoring -> drift -> alerts -> retraining). Producers call the consumer's
+ * Typed "X happened" payloads from producers (drift, performance) to the signal sinks below them
+ * in the layer order (alerts, retraining; docs/architecture.md). Producers call the sink's
  * service inside their own transaction, passing the EntityManager, so a derived change (an
  * alert, a retraining signal) commits or rolls back with its cause.
  */

@@ -1,9 +1,9 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriverConfig } from '@nestjs/apollo';
-import { join } from 'node:path';
-import { GraphQLError, GraphQLSchema, OperationTypeNode, getOperationAST, parse, specifiedRules, validate } from 'graphql';
-import type { Context, SubscribePayload } from 'graphql-ws';
 import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
+import { getOperationAST, GraphQLError, GraphQLSchema, OperationTypeNode, parse, specifiedRules, validate } from 'graphql';
+import type { Context, SubscribePayload } from 'graphql-ws';
+import { join } from 'node:path';
 import { AppConfig } from '../../config/app-config';
 import { complexityError } from './complexity-limit';
 import { depthLimitRule } from './depth-limit.rule';
@@ -116,7 +116,13 @@ export function graphqlOptions(config: AppConfig, ws: WsAdmission): ApolloDriver
           if (tooComplex) return [tooComplex];
           activeSubscriptions.set(ctx.extra as object, count);
           const extra = ctx.extra as { connectionId?: string };
-          return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: { extra, requestId: extra.connectionId } };
+          return {
+            schema,
+            document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            contextValue: { extra, requestId: extra.connectionId },
+          };
         },
         onComplete: (ctx: Context) => {
           const count = activeSubscriptions.get(ctx.extra as object) ?? 1;

@@ -7,7 +7,8 @@ import { DocumentNode, FragmentDefinitionNode, GraphQLError, Kind, OperationDefi
  */
 export function rootFieldCount(document: DocumentNode, operation: OperationDefinitionNode): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const visited = new Set<string>();
   const count = (selectionSet: SelectionSetNode): number => {
     let n = 0;
@@ -30,12 +31,19 @@ export function rootFieldCount(document: DocumentNode, operation: OperationDefin
  * mutation operation (one heavy write per request: twenty aliased ingestBatch fields wrote a
  * million rows), and at most `maxRootFields` root fields in a query or subscription.
  */
-export function operationShapeError(document: DocumentNode, operation: OperationDefinitionNode, maxRootFields: number): GraphQLError | null {
+export function operationShapeError(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  maxRootFields: number,
+): GraphQLError | null {
   const fields = rootFieldCount(document, operation);
   if (operation.operation === 'mutation' && fields > 1) {
-    return new GraphQLError(`A mutation request may contain exactly one mutation field (found ${fields}, aliases included); send one request per mutation`, {
-      extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-    });
+    return new GraphQLError(
+      `A mutation request may contain exactly one mutation field (found ${fields}, aliases included); send one request per mutation`,
+      {
+        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+      },
+    );
   }
   if (fields > maxRootFields) {
     return new GraphQLError(`An operation may select at most ${maxRootFields} root fields (found ${fields}, aliases included)`, {

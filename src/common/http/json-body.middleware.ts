@@ -1,5 +1,5 @@
-import { json } from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { json } from 'express';
 
 /** Bytes of JSON one application record takes at most, with field names and punctuation. */
 const BYTES_PER_RECORD = 320;

@@ -50,8 +50,11 @@ export function ConnectionType<T>(nodeType: Type<T>, name: string): Type<Connect
 export const MAX_PAGE_SIZE = 500;
 
 /**
- * Keyset cursors: opaque base64 of the sort key (a timestamp and an id for time-ordered lists,
- * or a number), so pages stay stable while new rows arrive.
+ * Keyset cursors: opaque base64url of a JSON array holding the last row's sort key, as its list
+ * chooses it. Lists paged with `newestFirstPage` hold only the row id (`decodeIdCursor`; the
+ * row's timestamp is read back from the table at full precision); lists ordered by a number hold
+ * that number (`decodeNumberCursor`: a row index or an event id). Pages stay stable while new
+ * rows arrive.
  */
 export function encodeCursor(parts: Array<string | number>): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
@@ -125,7 +128,7 @@ export function toConnection<Row, Node>(
 
 /** One page's SQL for a keyset connection: a WHERE fragment (or '') and its parameters. */
 export interface KeysetPage {
-  /** `AND`-able condition, e.g. `(a.created_at, a.id) < ((SELECT created_at FROM alerts WHERE id = $3), $3)`; '' on the first page. */
+  /** `AND`-able condition, e.g. `(t.created_at, t.id) < ((SELECT created_at FROM <table> WHERE id = $3), $3)`; '' on the first page. */
   condition: string;
   params: unknown[];
   /** Rows to fetch: the page size plus one, which only tells whether a next page exists. */

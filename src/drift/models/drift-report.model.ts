@@ -121,7 +121,7 @@ export class DriftReport {
   createdAt: Date;
 }
 
-@ObjectType({ description: 'One feature\'s statistics in one report, for trend charts' })
+@ObjectType({ description: "One feature's statistics in one report, for trend charts" })
 export class FeatureMetricPoint {
   @Field(() => ID)
   reportId: string;

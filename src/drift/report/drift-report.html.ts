@@ -1,4 +1,4 @@
-import { StoredReportDetails } from '../drift-report.writer';
+import { StoredReportDetails } from '../drift-report.mapper';
 import { DriftReport, FeatureDriftMetric } from '../models/drift-report.model';
 import { CURRENT_COLOR, ecdfSvg, formatNumber, histogramSvg, REFERENCE_COLOR } from './svg-charts';
 
@@ -45,7 +45,9 @@ function featureSection(f: FeatureDriftMetric, details: StoredReportDetails['fea
     `<figure><figcaption>Distribution (share of rows per bin)</figcaption>${histogramSvg(binLabels(h.edges, f.kind, h.reference.length).map(text), h.reference, h.current, text(`${f.feature} histogram`))}</figure>`,
   ];
   if (details.ecdf && f.kind === 'numeric') {
-    charts.push(`<figure><figcaption>Empirical CDF (KS = largest vertical gap)</figcaption>${ecdfSvg(details.ecdf.x, details.ecdf.reference, details.ecdf.current, text(`${f.feature} ECDF`))}</figure>`);
+    charts.push(
+      `<figure><figcaption>Empirical CDF (KS = largest vertical gap)</figcaption>${ecdfSvg(details.ecdf.x, details.ecdf.reference, details.ecdf.current, text(`${f.feature} ECDF`))}</figure>`,
+    );
   }
   const reason = details.reason ? `<p class="reason">${text(details.reason)}</p>` : '';
   return `<section id="f-${text(f.feature)}"><h3>${text(f.feature)} ${verdictBadge(f)}</h3>${reason}
@@ -63,9 +65,10 @@ export function renderDriftReportHtml(view: DriftReportView): string {
   const drifted = report.features.filter((f) => f.drifted).map((f) => f.feature);
   const title = view.title ?? `Drift report ${report.id}`;
   const statusClass = report.status === 'DRIFT' ? 'drift' : report.status === 'STABLE' ? 'ok' : 'muted';
-  const scope = report.kind === 'WINDOW'
-    ? `window ${report.windowStart?.toISOString() ?? ''} – ${report.windowEnd?.toISOString() ?? ''}`
-    : `batch ${text(report.batchId ?? '')}`;
+  const scope =
+    report.kind === 'WINDOW'
+      ? `window ${report.windowStart?.toISOString() ?? ''} – ${report.windowEnd?.toISOString() ?? ''}`
+      : `batch ${text(report.batchId ?? '')}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${text(title)}</title>

@@ -33,7 +33,10 @@ export function histogramSvg(labels: string[], reference: number[], current: num
   let bars = '';
   for (let i = 0; i < bins; i++) {
     const x = PAD.left + i * barW;
-    for (const [values, color] of [[reference, REFERENCE_COLOR], [current, CURRENT_COLOR]] as const) {
+    for (const [values, color] of [
+      [reference, REFERENCE_COLOR],
+      [current, CURRENT_COLOR],
+    ] as const) {
       const h = ((values[i] ?? 0) / max) * plotH;
       bars += `<rect x="${(x + 1).toFixed(1)}" y="${(HEIGHT - PAD.bottom - h).toFixed(1)}" width="${Math.max(barW - 2, 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${color}" fill-opacity="0.55"/>`;
     }
@@ -58,7 +61,12 @@ export function ecdfSvg(x: number[], reference: number[], current: number[], tit
   const px = (v: number): number => PAD.left + ((v - lo) / (hi - lo)) * plotW;
   const py = (p: number): number => HEIGHT - PAD.bottom - p * plotH;
   const path = (values: number[]): string =>
-    values.map((p, i) => `${i === 0 ? 'M' : 'L'}${px(x[i]).toFixed(1)},${py(i === 0 ? 0 : values[i - 1]).toFixed(1)} L${px(x[i]).toFixed(1)},${py(p).toFixed(1)}`).join(' ');
+    values
+      .map(
+        (p, i) =>
+          `${i === 0 ? 'M' : 'L'}${px(x[i]).toFixed(1)},${py(i === 0 ? 0 : values[i - 1]).toFixed(1)} L${px(x[i]).toFixed(1)},${py(p).toFixed(1)}`,
+      )
+      .join(' ');
   const lines = `<path d="${path(reference)}" fill="none" stroke="${REFERENCE_COLOR}" stroke-width="1.5"/><path d="${path(current)}" fill="none" stroke="${CURRENT_COLOR}" stroke-width="1.5"/>`;
   const ticks = `<text x="${PAD.left}" y="${HEIGHT - 12}" font-size="9">${fmt(lo)}</text><text x="${WIDTH - PAD.right}" y="${HEIGHT - 12}" font-size="9" text-anchor="end">${fmt(hi)}</text><text x="4" y="${PAD.top + 8}" font-size="9">1</text>`;
   return frame(lines, ticks, title);

@@ -7,7 +7,7 @@ export class OutcomeInput {
 
   @Field(() => String, {
     nullable: true,
-    description: "The scoring batch; without it the outcome applies to every prediction of the customer scored at or before observedAt",
+    description: 'The scoring batch; without it the outcome applies to every prediction of the customer scored at or before observedAt',
   })
   batchId?: string | null;
 

@@ -1,5 +1,5 @@
-import { ClassificationMetricsFields } from '../../common/graphql/classification-metrics.model';
 import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ClassificationMetricsFields } from '../../common/graphql/classification-metrics.model';
 
 export enum PerformanceWindow {
   HOUR = 'HOUR',
@@ -8,7 +8,7 @@ export enum PerformanceWindow {
 }
 registerEnumType(PerformanceWindow, { name: 'PerformanceWindow', description: 'Bucket size of performanceHistory (UTC)' });
 
-@ObjectType({ description: 'Metrics over the rows whose outcome is known (threshold metrics at the model\'s decision threshold)' })
+@ObjectType({ description: "Metrics over the rows whose outcome is known (threshold metrics at the model's decision threshold)" })
 export class RealizedPerformance extends ClassificationMetricsFields {
   @Field(() => Float, { description: 'Labelled rows / all rows' })
   labelledShare: number;
@@ -21,7 +21,8 @@ export class RealizedPerformance extends ClassificationMetricsFields {
 }
 
 @ObjectType({
-  description: "Label-free estimate (CBPE) from the model's calibrated probabilities over all rows: trustworthy while the model stays calibrated",
+  description:
+    "Label-free estimate (CBPE) from the model's calibrated probabilities over all rows: trustworthy while the model stays calibrated",
 })
 export class EstimatedPerformance {
   @Field(() => Float, { nullable: true })
@@ -66,7 +67,10 @@ export class Performance {
   @Field(() => EstimatedPerformance)
   estimated: EstimatedPerformance;
 
-  @Field(() => Float, { nullable: true, description: 'realized.rocAuc − estimated.rocAuc: a widening gap means the model is no longer calibrated (concept drift)' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'realized.rocAuc − estimated.rocAuc: a widening gap means the model is no longer calibrated (concept drift)',
+  })
   rocAucGap: number | null;
 
   @Field()

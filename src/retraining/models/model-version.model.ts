@@ -1,5 +1,5 @@
-import { ClassificationMetricsFields } from '../../common/graphql/classification-metrics.model';
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ClassificationMetricsFields } from '../../common/graphql/classification-metrics.model';
 import { JSONScalar } from '../../common/graphql/scalars';
 import { ModelVersionStatusValue } from './retraining.enums';
 
@@ -68,7 +68,10 @@ export class ModelVersion {
   @Field(() => Date, { nullable: true })
   promotedAt: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'The principal whose retrainModel created this version (null for registered artifacts)' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The principal whose retrainModel created this version (null for registered artifacts)',
+  })
   trainedBy: string | null;
 
   @Field(() => String, { nullable: true, description: 'The principal who last promoted it; never the one who trained it (four-eyes)' })

@@ -1,16 +1,38 @@
+import { alertEventMatcher, parseAfterEventId } from '../../../src/alerts/alert-event.filter';
 import { AlertEventSink, AlertEventSource, AlertEventStream, SubscriberTooSlowError } from '../../../src/alerts/alert-event.stream';
 import { AlertEventType, AlertKind, AlertSeverity, AlertStatus } from '../../../src/alerts/models/alert-enums';
 import { AlertEvent } from '../../../src/alerts/models/alert-event.model';
-import { alertEventMatcher, parseAfterEventId } from '../../../src/alerts/alert-event.filter';
 
 function event(id: number, overrides: Partial<AlertEvent['alert']> = {}, type = AlertEventType.UPDATED): AlertEvent {
   const at = new Date(1_700_000_000_000 + id * 1000);
   return {
-    id: String(id), type, occurredAt: at, actor: 'system', note: null, details: null,
+    id: String(id),
+    type,
+    occurredAt: at,
+    actor: 'system',
+    note: null,
+    details: null,
     alert: {
-      id: 'a', fingerprint: 'f', kind: AlertKind.FEATURE_DRIFT, feature: 'age', modelVersion: 'm', severity: AlertSeverity.HIGH,
-      status: AlertStatus.OPEN, message: '', occurrences: id, worstScore: null, latestDriftReportId: null, previousAlertId: null,
-      snoozedUntil: null, clearChecks: 0, firstSeenAt: at, lastSeenAt: at, resolvedAt: null, createdAt: at, updatedAt: at, ...overrides,
+      id: 'a',
+      fingerprint: 'f',
+      kind: AlertKind.FEATURE_DRIFT,
+      feature: 'age',
+      modelVersion: 'm',
+      severity: AlertSeverity.HIGH,
+      status: AlertStatus.OPEN,
+      message: '',
+      occurrences: id,
+      worstScore: null,
+      latestDriftReportId: null,
+      previousAlertId: null,
+      snoozedUntil: null,
+      clearChecks: 0,
+      firstSeenAt: at,
+      lastSeenAt: at,
+      resolvedAt: null,
+      createdAt: at,
+      updatedAt: at,
+      ...overrides,
     },
   };
 }

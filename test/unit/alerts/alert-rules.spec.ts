@@ -11,7 +11,14 @@ import {
 import { AlertKind, AlertSeverity } from '../../../src/alerts/models/alert-enums';
 import { driftReport, MODEL } from './drift-report.fixture';
 
-const T: AlertThresholds = { psiModerate: 0.1, psiSignificant: 0.25, duplicateShareThreshold: 0.05, invalidShareThreshold: 0.01, minRocAuc: 0.65, maxRocAucDrop: 0.05 };
+const T: AlertThresholds = {
+  psiModerate: 0.1,
+  psiSignificant: 0.25,
+  duplicateShareThreshold: 0.05,
+  invalidShareThreshold: 0.01,
+  minRocAuc: 0.65,
+  maxRocAucDrop: 0.05,
+};
 
 describe('alert rules', () => {
   it.each([
@@ -59,7 +66,10 @@ describe('alert rules', () => {
     ]);
     expect(outcome.detections[0]).toMatchObject({ kind: 'FEATURE_DRIFT', feature: 'age', score: 0.3, modelVersion: MODEL });
     // A batch report is not a clear check for drift; its clean data quality is one for data quality.
-    expect(outcome.clear).toEqual([fingerprintOf(MODEL, AlertKind.DATA_QUALITY, 'duplicateShare'), fingerprintOf(MODEL, AlertKind.DATA_QUALITY, 'outOfSupportShare')]);
+    expect(outcome.clear).toEqual([
+      fingerprintOf(MODEL, AlertKind.DATA_QUALITY, 'duplicateShare'),
+      fingerprintOf(MODEL, AlertKind.DATA_QUALITY, 'outOfSupportShare'),
+    ]);
   });
 
   it('a WINDOW report clears evaluated, stable features and the dataset; not-evaluated features are neither', () => {
@@ -77,7 +87,10 @@ describe('alert rules', () => {
   });
 
   it('data quality: duplicate share = repeated ids / rows; invalid share = out-of-support values / (rows x 8)', () => {
-    const outcome = evaluateDriftReport(driftReport({ dataQuality: { rowCount: 1000, duplicateCustomerIds: 50, outOfSupportValues: 81 } }), T);
+    const outcome = evaluateDriftReport(
+      driftReport({ dataQuality: { rowCount: 1000, duplicateCustomerIds: 50, outOfSupportValues: 81 } }),
+      T,
+    );
     // 50/1000 = 5% is not above 5%; 81/8000 = 1.01% is above 1%.
     expect(outcome.detections.map((d) => [d.feature, d.severity])).toEqual([['outOfSupportShare', AlertSeverity.LOW]]);
     expect(outcome.detections[0].score).toBeCloseTo(81 / 8000, 12);
@@ -96,11 +109,21 @@ describe('alert rules', () => {
     expect(evaluatePerformance({ ...base, scope: 'WINDOW', realizedRocAuc: 0.8, estimatedRocAuc: null }, T).clear).toEqual([
       fingerprintOf(MODEL, AlertKind.PERFORMANCE, 'realizedRocAuc'),
     ]);
-    expect(evaluatePerformance({ ...base, scope: 'WINDOW', realizedRocAuc: NaN, estimatedRocAuc: null }, T)).toEqual({ detections: [], clear: [] });
+    expect(evaluatePerformance({ ...base, scope: 'WINDOW', realizedRocAuc: NaN, estimatedRocAuc: null }, T)).toEqual({
+      detections: [],
+      clear: [],
+    });
   });
 
   it('performance: a drop of more than maxRocAucDrop below the model card alerts even above the absolute floor', () => {
-    const base = { modelVersion: MODEL, batchId: null, labelledCount: 300, referenceRocAuc: 0.76, occurredAt: new Date(), estimatedRocAuc: null };
+    const base = {
+      modelVersion: MODEL,
+      batchId: null,
+      labelledCount: 300,
+      referenceRocAuc: 0.76,
+      occurredAt: new Date(),
+      estimatedRocAuc: null,
+    };
     const dropped = evaluatePerformance({ ...base, scope: 'WINDOW', realizedRocAuc: 0.69 }, T);
     expect(dropped.detections.map((d) => [d.feature, d.severity])).toEqual([['realizedRocAuc', AlertSeverity.MEDIUM]]);
     expect(dropped.detections[0].score).toBeCloseTo(0.02, 12);
@@ -110,6 +133,8 @@ describe('alert rules', () => {
       clear: [fingerprintOf(MODEL, AlertKind.PERFORMANCE, 'realizedRocAuc')],
     });
     // A weak model card never lowers the absolute floor.
-    expect(evaluatePerformance({ ...base, referenceRocAuc: 0.66, scope: 'BATCH', realizedRocAuc: 0.64 }, T).detections[0].message).toMatch(/the floor 0\.650/);
+    expect(evaluatePerformance({ ...base, referenceRocAuc: 0.66, scope: 'BATCH', realizedRocAuc: 0.64 }, T).detections[0].message).toMatch(
+      /the floor 0\.650/,
+    );
   });
 });

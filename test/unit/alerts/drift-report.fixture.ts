@@ -6,7 +6,17 @@ import { DataQualityFacts, DriftReportCreated, FeatureDriftSummary } from '../..
 
 /** Shared by the alert unit and integration tests (not a spec: jest only runs *.spec.ts). */
 
-export const FEATURES = ['age', 'annualIncome', 'debtToIncome', 'creditUtilization', 'numOpenAccounts', 'delinquencyCount', 'loanAmount', 'employmentYears', 'prediction'];
+export const FEATURES = [
+  'age',
+  'annualIncome',
+  'debtToIncome',
+  'creditUtilization',
+  'numOpenAccounts',
+  'delinquencyCount',
+  'loanAmount',
+  'employmentYears',
+  'prediction',
+];
 export const MODEL = 'model-test-1';
 
 export interface ReportSpec {

@@ -8,7 +8,8 @@ import { evaluatePredictions } from '../../../src/model/evaluation';
 import { artifactScorer, riskLabel } from '../../../src/model/scorer';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const HEADER = 'customer_id,age,annual_income,debt_to_income,credit_utilization,num_open_accounts,delinquency_count,loan_amount,employment_years';
+const HEADER =
+  'customer_id,age,annual_income,debt_to_income,credit_utilization,num_open_accounts,delinquency_count,loan_amount,employment_years';
 
 /** Runs the CLI exactly as `npm run cli -- ...` does. */
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
@@ -25,11 +26,26 @@ describe('CLI end to end', () => {
   const model = join(dir, 'model.json');
   const scores = join(dir, 'scores.csv');
 
+  // The labelled CSV and the model the tests read, made here by the CLI itself, so every test
+  // stands alone (the generate and train tests write files of their own).
+  beforeAll(() => {
+    expect(cli('dataset', 'generate', '--rows', '800', '--seed', '5', '--out', data).code).toBe(0);
+    expect(cli('train', '--data', data, '--out', model, '--seed', '3', '--repeats', '1').code).toBe(0);
+  });
+
   it('--help lists the commands, and every command has its own --help', () => {
     const top = cli('--help');
     expect(top.code).toBe(0);
     for (const name of ['train', 'score', 'evaluate', 'dataset']) expect(top.stdout).toContain(name);
-    for (const path of [['train'], ['score'], ['evaluate'], ['dataset'], ['dataset', 'convert'], ['dataset', 'generate'], ['dataset', 'profile']]) {
+    for (const path of [
+      ['train'],
+      ['score'],
+      ['evaluate'],
+      ['dataset'],
+      ['dataset', 'convert'],
+      ['dataset', 'generate'],
+      ['dataset', 'profile'],
+    ]) {
       const help = cli(...path, '--help');
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/^Usage: credit-monitor /);
@@ -39,28 +55,50 @@ describe('CLI end to end', () => {
   });
 
   it('dataset generate writes a deterministic labelled CSV', () => {
-    const run = cli('dataset', 'generate', '--rows', '800', '--seed', '5', '--out', data);
+    const generated = join(dir, 'generated.csv');
+    const run = cli('dataset', 'generate', '--rows', '800', '--seed', '5', '--out', generated);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ rows: 800, seed: 5, scenario: null });
-    const text = readFileSync(data, 'utf8');
+    const text = readFileSync(generated, 'utf8');
     expect(text.split('\n')[0]).toBe(`${HEADER},actual_default`);
     expect(text.trim().split('\n')).toHaveLength(801);
     const again = join(dir, 'again.csv');
     cli('dataset', 'generate', '--rows', '800', '--seed', '5', '--out', again);
     expect(readFileSync(again, 'utf8')).toBe(text);
-    const drifted = cli('dataset', 'generate', '--rows', '10', '--scenario', 'income_drop', '--strength', '0.3', '--out', join(dir, 'd.csv'));
+    const drifted = cli(
+      'dataset',
+      'generate',
+      '--rows',
+      '10',
+      '--scenario',
+      'income_drop',
+      '--strength',
+      '0.3',
+      '--out',
+      join(dir, 'd.csv'),
+    );
     expect(JSON.parse(drifted.stdout)).toMatchObject({ scenario: 'income_drop', strength: 0.3 });
   });
 
   it('train writes an artifact and prints holdout and cross-validation metrics as JSON', () => {
-    const run = cli('train', '--data', data, '--out', model, '--seed', '3', '--repeats', '1');
+    const trained = join(dir, 'trained.json');
+    const run = cli('train', '--data', data, '--out', trained, '--seed', '3', '--repeats', '1');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as Record<string, Record<string, unknown>>;
-    expect(out.artifact).toBe(model);
-    expect(Object.keys(out.holdout).sort()).toEqual(['accuracy', 'brier', 'f1', 'logLoss', 'positiveRate', 'precision', 'recall', 'rocAuc']);
+    expect(out.artifact).toBe(trained);
+    expect(Object.keys(out.holdout).sort()).toEqual([
+      'accuracy',
+      'brier',
+      'f1',
+      'logLoss',
+      'positiveRate',
+      'precision',
+      'recall',
+      'rocAuc',
+    ]);
     expect(out.crossValidation.rocAuc).toEqual(expect.objectContaining({ mean: expect.any(Number), sd: expect.any(Number) }));
     expect(run.stderr).toContain('cross-validation');
-    const artifact = loadArtifact(model);
+    const artifact = loadArtifact(trained);
     expect(artifact.training.rows).toBe(800);
     expect(artifact.training.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -88,7 +126,11 @@ describe('CLI end to end', () => {
     const out = JSON.parse(run.stdout) as Record<string, number>;
     const table = await readFeatureCsvTable(data, { requireLabels: true });
     const artifact = loadArtifact(model);
-    const expected = evaluatePredictions(table.actualDefault as Uint8Array, artifactScorer(artifact).score(table.columns), artifact.threshold);
+    const expected = evaluatePredictions(
+      table.actualDefault as Uint8Array,
+      artifactScorer(artifact).score(table.columns),
+      artifact.threshold,
+    );
     expect(out).toEqual({ rows: 800, ...expected, modelVersion: artifact.modelVersion, threshold: artifact.threshold });
   });
 
@@ -104,9 +146,17 @@ describe('CLI end to end', () => {
       arff,
       [
         '@relation german_credit',
-        ...['checking_status', 'duration', 'credit_history', 'credit_amount', 'savings_status', 'employment', 'age', 'existing_credits', 'class'].map(
-          (name) => `@attribute ${name} string`,
-        ),
+        ...[
+          'checking_status',
+          'duration',
+          'credit_history',
+          'credit_amount',
+          'savings_status',
+          'employment',
+          'age',
+          'existing_credits',
+          'class',
+        ].map((name) => `@attribute ${name} string`),
         '@data',
         "'<0',6,'critical/other existing credit',1169,'no known savings','>=7',67,2,good",
       ].join('\n'),

@@ -88,7 +88,7 @@ describe('checkJsonValue', () => {
       [],
       { a: [] },
       { a: [1, 2, 3], b: {}, c: [{}, []], d: null, e: true },
-      { 'ключ': 'значение', '💸': ['💸', 'é'], esc: 'tab\there "quoted" \\' },
+      { ключ: 'значение', '💸': ['💸', 'é'], esc: 'tab\there "quoted" \\' },
       [[], [[]], { x: [null, false, -1.5e-7] }],
       { long: 'x'.repeat(500), nested: { deeper: { deepest: ['y'.repeat(100)] } } },
     ];
@@ -127,7 +127,9 @@ describe('checkJsonValue', () => {
 
 describe('findUnsafeStrings', () => {
   it('finds nothing in clean arguments', () => {
-    expect(findUnsafeStrings({ input: { batchId: 'b-1', metadata: { s: '💸' }, records: [{ customerId: 'c', age: 30 }] }, first: 10 })).toEqual([]);
+    expect(
+      findUnsafeStrings({ input: { batchId: 'b-1', metadata: { s: '💸' }, records: [{ customerId: 'c', age: 30 }] }, first: 10 }),
+    ).toEqual([]);
   });
 
   it('reports every unsafe value and key with its path, under the given prefix', () => {
@@ -148,7 +150,12 @@ describe('findUnsafeStrings', () => {
   });
 
   it('checks the keys of every sibling, not just the first one with a given shape', () => {
-    const records = [{ a: 1, b: 2 }, { a: 1, 'b\u0000': 2 }, { a: 1, b: 2 }, { 'a\ud800': 1, b: 2 }];
+    const records = [
+      { a: 1, b: 2 },
+      { a: 1, 'b\u0000': 2 },
+      { a: 1, b: 2 },
+      { 'a\ud800': 1, b: 2 },
+    ];
     expect(findUnsafeStrings({ records }).map((p) => p.path)).toEqual([
       ['records', 1, 'b\u0000'],
       ['records', 3, 'a\ud800'],

@@ -4,7 +4,13 @@ import { validateEnvironment } from '../../../src/config/env.validation';
 describe('environment validation', () => {
   it('applies documented defaults', () => {
     const config = new AppConfig(validateEnvironment({}));
-    expect(config).toMatchObject({ port: 3000, maxBatchSize: 50_000, modelPath: 'artifacts/model.json', logLevel: 'info', databaseUrl: null });
+    expect(config).toMatchObject({
+      port: 3000,
+      maxBatchSize: 50_000,
+      modelPath: 'artifacts/model.json',
+      logLevel: 'info',
+      databaseUrl: null,
+    });
     expect(config.drift).toMatchObject({ minSampleSize: 30, alpha: 0.05, psiThreshold: 0.1, jensenShannonThreshold: 0.1 });
   });
 

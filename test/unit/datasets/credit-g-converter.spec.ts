@@ -42,9 +42,42 @@ const CSV = `checking_status,duration,credit_history,purpose,credit_amount,savin
 
 /** Hand-computed from the mapping in shared/datasets/README.md (and equal to credit-g-monitoring.csv rows 1–3). */
 const EXPECTED = [
-  { customerId: 'openml-credit-0001', age: 67, annualIncome: 46836, debtToIncome: 0.05, creditUtilization: 0.715, numOpenAccounts: 3, delinquencyCount: 3, loanAmount: 1169, employmentYears: 8, actualDefault: false },
-  { customerId: 'openml-credit-0002', age: 22, annualIncome: 93734, debtToIncome: 0.3809, creditUtilization: 0.685, numOpenAccounts: 2, delinquencyCount: 0, loanAmount: 5951, employmentYears: 2.5, actualDefault: true },
-  { customerId: 'openml-credit-0003', age: 49, annualIncome: 50234, debtToIncome: 0.0626, creditUtilization: 0.63, numOpenAccounts: 2, delinquencyCount: 3, loanAmount: 2096, employmentYears: 5.5, actualDefault: false },
+  {
+    customerId: 'openml-credit-0001',
+    age: 67,
+    annualIncome: 46836,
+    debtToIncome: 0.05,
+    creditUtilization: 0.715,
+    numOpenAccounts: 3,
+    delinquencyCount: 3,
+    loanAmount: 1169,
+    employmentYears: 8,
+    actualDefault: false,
+  },
+  {
+    customerId: 'openml-credit-0002',
+    age: 22,
+    annualIncome: 93734,
+    debtToIncome: 0.3809,
+    creditUtilization: 0.685,
+    numOpenAccounts: 2,
+    delinquencyCount: 0,
+    loanAmount: 5951,
+    employmentYears: 2.5,
+    actualDefault: true,
+  },
+  {
+    customerId: 'openml-credit-0003',
+    age: 49,
+    annualIncome: 50234,
+    debtToIncome: 0.0626,
+    creditUtilization: 0.63,
+    numOpenAccounts: 2,
+    delinquencyCount: 3,
+    loanAmount: 2096,
+    employmentYears: 5.5,
+    actualDefault: false,
+  },
 ];
 
 describe('credit-g converter', () => {
@@ -59,7 +92,10 @@ describe('credit-g converter', () => {
   });
 
   it('applies the income floor and the DTI ceiling', () => {
-    const row = CSV.split('\n')[0] + '\n' + "<0,72,all paid,radio/tv,250,<100,unemployed,4,male single,none,4,car,19,none,own,1,skilled,1,yes,yes,bad\n";
+    const row =
+      CSV.split('\n')[0] +
+      '\n' +
+      '<0,72,all paid,radio/tv,250,<100,unemployed,4,male single,none,4,car,19,none,own,1,skilled,1,yes,yes,bad\n';
     const [converted] = convertCsv(row);
     expect(converted.annualIncome).toBe(18000); // 250*14 + 19*210 + 1800 = 9290 < 18000
     expect(converted.debtToIncome).toBe(0.125); // 250*72/18000/8
@@ -84,7 +120,13 @@ describeWithShared('credit-g converter against ../shared/datasets/credit-g-monit
    * are searched for). Converting them must give back every feature of every row.
    */
   const CHECKING: Record<string, number> = { '<0': 0.85, '0<=X<200': 0.55, '>=200': 0.25, 'no checking': 0.45 };
-  const SAVINGS: Record<string, number> = { '<100': 0.85, '100<=X<500': 0.65, '500<=X<1000': 0.45, '>=1000': 0.25, 'no known savings': 0.55 };
+  const SAVINGS: Record<string, number> = {
+    '<100': 0.85,
+    '100<=X<500': 0.65,
+    '500<=X<1000': 0.45,
+    '>=1000': 0.25,
+    'no known savings': 0.55,
+  };
   const HISTORY = ['existing paid', 'all paid', 'delayed previously', 'critical/other existing credit'];
   const EMPLOYMENT: Record<string, string> = { '0': 'unemployed', '0.5': '<1', '2.5': '1<=X<4', '5.5': '4<=X<7', '8': '>=7' };
 
@@ -108,7 +150,8 @@ describeWithShared('credit-g converter against ../shared/datasets/credit-g-monit
     converted.forEach((row, i) => {
       expect(row.customerId).toBe(table.customerIds[i]);
       for (const name of FEATURE_NAMES) {
-        if (Math.abs(row[name] - c[name][i]) > 1e-9) throw new Error(`row ${i + 1} ${name}: converted ${row[name]}, monitoring CSV ${c[name][i]}`);
+        if (Math.abs(row[name] - c[name][i]) > 1e-9)
+          throw new Error(`row ${i + 1} ${name}: converted ${row[name]}, monitoring CSV ${c[name][i]}`);
       }
       expect(row.actualDefault).toBe(table.actualDefault?.[i] === 1);
     });

@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { generateChunks, generateColumns, generateRows, loadProfile, SCENARIO_NAMES, syntheticCustomerId } from '../../../datasets/generator';
+import {
+  generateChunks,
+  generateColumns,
+  generateRows,
+  loadProfile,
+  SCENARIO_NAMES,
+  syntheticCustomerId,
+} from '../../../datasets/generator';
 import { spearmanMatrix } from '../../../datasets/rank-correlation';
+import { loadArtifact } from '../../../src/model/artifact';
 import { readFeatureCsvTable } from '../../../src/model/csv';
 import { featureCsvHeader, featureCsvLines } from '../../../src/model/feature-csv-writer';
 import { FEATURE_NAMES, FeatureColumns, FeatureName } from '../../../src/model/features';
-import { loadArtifact } from '../../../src/model/artifact';
 import { artifactScorer } from '../../../src/model/scorer';
-import { rocAuc } from '../../../src/stats/classification-metrics';
 import { chiSquareTwoSample } from '../../../src/stats/chi-square';
+import { rocAuc } from '../../../src/stats/classification-metrics';
 import { ksTwoSample } from '../../../src/stats/ks';
 import { describeWithShared, sharedPath } from '../../support/shared';
 
@@ -48,7 +55,8 @@ describeWithShared('generated data vs the real credit-g data (n = 1,000)', () =>
     const generatedRho = spearmanMatrix(FEATURE_NAMES.map((name) => generated[name]));
     FEATURE_NAMES.forEach((a, i) =>
       FEATURE_NAMES.forEach((b, j) => {
-        if (Math.abs(realRho[i][j] - generatedRho[i][j]) > 0.1) throw new Error(`${a}~${b}: real ${realRho[i][j]}, generated ${generatedRho[i][j]}`);
+        if (Math.abs(realRho[i][j] - generatedRho[i][j]) > 0.1)
+          throw new Error(`${a}~${b}: real ${realRho[i][j]}, generated ${generatedRho[i][j]}`);
       }),
     );
   });
@@ -110,7 +118,14 @@ describe('generator determinism and validity', () => {
   });
 
   it.each([undefined, ...SCENARIO_NAMES])('scenario %s respects the service validation ranges', (scenario) => {
-    const strong: Record<string, number> = { income_drop: 0.9, older_applicants: 40, younger_applicants: 40, higher_utilization: 1, larger_loans: 3, higher_dti: 5 };
+    const strong: Record<string, number> = {
+      income_drop: 0.9,
+      older_applicants: 40,
+      younger_applicants: 40,
+      higher_utilization: 1,
+      larger_loans: 3,
+      higher_dti: 5,
+    };
     const { columns } = generateColumns(profile, 5000, { seed: 8, scenario, strength: scenario ? strong[scenario] : undefined });
     const within = (name: FeatureName, low: number, high: number, integer: boolean, lowExclusive = false): void => {
       for (const v of columns[name]) {
@@ -134,14 +149,17 @@ describe('generator determinism and validity', () => {
   it('the committed baseline sample is exactly what the generator produces (seed 20240101, prefix baseline)', () => {
     const committed = readFileSync(resolve(__dirname, '../../../datasets/baseline-sample.csv'), 'utf8');
     const sample = generateColumns(profile, 5000, { seed: 20240101, idPrefix: 'baseline' });
-    expect(committed).toBe(featureCsvHeader(true) + featureCsvLines((i) => syntheticCustomerId('baseline', i), sample.columns, sample.actualDefault));
+    expect(committed).toBe(
+      featureCsvHeader(true) + featureCsvLines((i) => syntheticCustomerId('baseline', i), sample.columns, sample.actualDefault),
+    );
   });
 });
 
 describe('drift scenarios move the right feature in the right direction', () => {
   const n = 4000;
   const base = generateColumns(profile, n, { seed: 21 });
-  const drifted = (scenario: (typeof SCENARIO_NAMES)[number], strength?: number) => generateColumns(profile, n, { seed: 21, scenario, strength });
+  const drifted = (scenario: (typeof SCENARIO_NAMES)[number], strength?: number) =>
+    generateColumns(profile, n, { seed: 21, scenario, strength });
   const unchangedExcept = (columns: FeatureColumns, changed: FeatureName[]): void => {
     for (const name of FEATURE_NAMES) if (!changed.includes(name)) expect(columns[name]).toEqual(base.columns[name]);
   };

@@ -1,8 +1,8 @@
-import { buildBaselineProfile, quantileSample } from '../../../src/drift-engine/profile';
-import { defaultColumnKinds } from '../../../src/drift-engine/columns';
-import { alignCategories, mergeSparseCategories } from '../../../src/drift-engine/discrete-comparison';
 import { countSortedIntoEdges, psiEdgesFromSorted } from '../../../src/drift-engine/binning';
 import { checkDrift } from '../../../src/drift-engine/check';
+import { defaultColumnKinds } from '../../../src/drift-engine/columns';
+import { alignCategories, mergeSparseCategories } from '../../../src/drift-engine/discrete-comparison';
+import { buildBaselineProfile, quantileSample } from '../../../src/drift-engine/profile';
 import { syntheticBatch } from './support/synthetic-batches';
 
 describe('buildBaselineProfile', () => {

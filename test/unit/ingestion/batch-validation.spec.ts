@@ -12,7 +12,10 @@ const LIMITS: BatchLimits = {
   metadataMaxDepth: 8,
 };
 
-function batch(overrides: Partial<Record<keyof IngestBatchInput, unknown>> = {}, records = [application(0), application(1), application(2)]): IngestBatchInput {
+function batch(
+  overrides: Partial<Record<keyof IngestBatchInput, unknown>> = {},
+  records = [application(0), application(1), application(2)],
+): IngestBatchInput {
   return { batchId: 'b-1', records, ...overrides } as unknown as IngestBatchInput;
 }
 
@@ -37,7 +40,11 @@ function nested(levels: number): Record<string, unknown> {
 
 describe('validateBatch', () => {
   it('accepts a clean batch, with an emoji in customerId and metadata at the configured depth', () => {
-    const records = [application(0), application(1, { customerId: 'cust-💸-1' }), application(2, { annualIncome: 100_000_000, loanAmount: 100_000_000 })];
+    const records = [
+      application(0),
+      application(1, { customerId: 'cust-💸-1' }),
+      application(2, { annualIncome: 100_000_000, loanAmount: 100_000_000 }),
+    ];
     expect(problemsOf(batch({ metadata: { source: 'x', deep: nested(7) } }, records)).problems).toEqual([]);
   });
 
@@ -73,7 +80,9 @@ describe('validateBatch', () => {
     });
 
     it('still applies the character-set rule to safe text', () => {
-      expect(problemsOf(batch({ batchId: 'has spaces' })).problems).toEqual([expect.objectContaining({ index: null, field: 'batchId', rule: expect.stringMatching(/1–128 characters/) })]);
+      expect(problemsOf(batch({ batchId: 'has spaces' })).problems).toEqual([
+        expect.objectContaining({ index: null, field: 'batchId', rule: expect.stringMatching(/1–128 characters/) }),
+      ]);
     });
   });
 
@@ -99,7 +108,9 @@ describe('validateBatch', () => {
 
     it('rejects more than METADATA_MAX_BYTES of UTF-8 JSON', () => {
       const big = { note: 'x'.repeat(16_384) };
-      expect(problemsOf(batch({ metadata: big })).problems).toEqual([{ index: null, field: 'metadata', rule: 'must be at most 16384 bytes as JSON' }]);
+      expect(problemsOf(batch({ metadata: big })).problems).toEqual([
+        { index: null, field: 'metadata', rule: 'must be at most 16384 bytes as JSON' },
+      ]);
       expect(problemsOf(batch({ metadata: { note: 'x'.repeat(100) } }), { ...LIMITS, metadataMaxBytes: 64 }).problems).toEqual([
         { index: null, field: 'metadata', rule: 'must be at most 64 bytes as JSON' },
       ]);
@@ -135,7 +146,10 @@ describe('validateBatch', () => {
 
     it('follows the configured maxima', () => {
       const limits = { ...LIMITS, maxAnnualIncome: 50_000, maxLoanAmount: 2_000 };
-      const records = [application(0, { annualIncome: 50_000, loanAmount: 2_000 }), application(1, { annualIncome: 50_000.5, loanAmount: 2_001 })];
+      const records = [
+        application(0, { annualIncome: 50_000, loanAmount: 2_000 }),
+        application(1, { annualIncome: 50_000.5, loanAmount: 2_001 }),
+      ];
       expect(problemsOf(batch({}, records), limits).problems).toEqual([
         { index: 1, field: 'annualIncome', rule: 'must be at most 50000 (MAX_ANNUAL_INCOME)', value: 50_000.5 },
         { index: 1, field: 'loanAmount', rule: 'must be at most 2000 (MAX_LOAN_AMOUNT)', value: 2_001 },

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ArtifactError, ARTIFACT_SCHEMA_VERSION, loadArtifact, parseArtifact } from '../../../src/model/artifact';
+import { ARTIFACT_SCHEMA_VERSION, ArtifactError, loadArtifact, parseArtifact } from '../../../src/model/artifact';
 import { FEATURE_NAMES, toColumns } from '../../../src/model/features';
 import { artifactScorer, fallbackScorer, loadScorer, riskLabel } from '../../../src/model/scorer';
 
@@ -9,8 +9,26 @@ const SHIPPED = resolve(__dirname, '..', '..', '..', 'artifacts', 'model.json');
 const shippedJson = (): Record<string, unknown> => JSON.parse(readFileSync(SHIPPED, 'utf8')) as Record<string, unknown>;
 
 const applications = [
-  { age: 30, annualIncome: 40000, debtToIncome: 0.2, creditUtilization: 0.3, numOpenAccounts: 2, delinquencyCount: 0, loanAmount: 2000, employmentYears: 3 },
-  { age: 55, annualIncome: 90000, debtToIncome: 0.6, creditUtilization: 0.9, numOpenAccounts: 4, delinquencyCount: 3, loanAmount: 9000, employmentYears: 0.5 },
+  {
+    age: 30,
+    annualIncome: 40000,
+    debtToIncome: 0.2,
+    creditUtilization: 0.3,
+    numOpenAccounts: 2,
+    delinquencyCount: 0,
+    loanAmount: 2000,
+    employmentYears: 3,
+  },
+  {
+    age: 55,
+    annualIncome: 90000,
+    debtToIncome: 0.6,
+    creditUtilization: 0.9,
+    numOpenAccounts: 4,
+    delinquencyCount: 3,
+    loanAmount: 9000,
+    employmentYears: 0.5,
+  },
 ];
 
 describe('model artifact', () => {

@@ -67,7 +67,12 @@ describe('calibrationTable', () => {
 
   it('defaults to deciles', () => {
     const scores = Array.from({ length: 100 }, (_, i) => i / 100);
-    expect(calibrationTable(scores.map(() => 0), scores)).toHaveLength(10);
+    expect(
+      calibrationTable(
+        scores.map(() => 0),
+        scores,
+      ),
+    ).toHaveLength(10);
   });
 });
 

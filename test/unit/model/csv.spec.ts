@@ -5,7 +5,8 @@ import { collectChunks, CsvError, parseFeatureCsv, readFeatureCsv, readFeatureCs
 import { featureCsvHeader, featureCsvLines } from '../../../src/model/feature-csv-writer';
 import { toColumns } from '../../../src/model/features';
 
-const HEADER = 'customer_id,age,annual_income,debt_to_income,credit_utilization,num_open_accounts,delinquency_count,loan_amount,employment_years';
+const HEADER =
+  'customer_id,age,annual_income,debt_to_income,credit_utilization,num_open_accounts,delinquency_count,loan_amount,employment_years';
 
 function parse(text: string, options: { requireLabels?: boolean; chunkRows?: number } = {}) {
   // Deliver the text in 7-character pieces to exercise lines split across reads.
@@ -90,7 +91,16 @@ describe('feature CSV reader', () => {
 
   it('round-trips what the writer produces, row-wise as well', async () => {
     const records = [
-      { age: 30, annualIncome: 40000.25, debtToIncome: 0.2, creditUtilization: 0.3, numOpenAccounts: 2, delinquencyCount: 0, loanAmount: 2000, employmentYears: 3 },
+      {
+        age: 30,
+        annualIncome: 40000.25,
+        debtToIncome: 0.2,
+        creditUtilization: 0.3,
+        numOpenAccounts: 2,
+        delinquencyCount: 0,
+        loanAmount: 2000,
+        employmentYears: 3,
+      },
     ];
     const dir = mkdtempSync(join(tmpdir(), 'csv-'));
     const path = join(dir, 'rows.csv');

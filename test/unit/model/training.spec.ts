@@ -1,6 +1,6 @@
 import { generateColumns, loadProfile } from '../../../datasets/generator';
-import { readFeatureCsvTable } from '../../../src/model/csv';
 import { parseArtifact } from '../../../src/model/artifact';
+import { readFeatureCsvTable } from '../../../src/model/csv';
 import { stratifiedFolds, stratifiedHoldout } from '../../../src/model/splits';
 import { chooseThreshold } from '../../../src/model/threshold';
 import { trainModel } from '../../../src/model/training';

@@ -3,8 +3,8 @@ import { loadArtifact } from '../../../src/model/artifact';
 import { toColumns } from '../../../src/model/features';
 import { artifactScorer } from '../../../src/model/scorer';
 import { estimatePerformance, expectedConfusion, expectedRocAuc } from '../../../src/performance/cbpe';
-import { mulberry32 } from '../../../src/stats/random';
 import { rocAuc } from '../../../src/stats/classification-metrics';
+import { mulberry32 } from '../../../src/stats/random';
 
 /** The definition, O(n²), over ordered pairs of distinct rows. */
 function bruteForceExpectedAuc(p: number[]): number {
@@ -56,7 +56,13 @@ describe('CBPE (confidence-based performance estimation)', () => {
     const measure = (seed: number, scenario?: 'concept_drift') => {
       const rows = generateRows(profile, 5_000, { seed, scenario });
       const p = scorer.score(toColumns(rows));
-      return { realized: rocAuc(rows.map((r) => (r.actualDefault ? 1 : 0)), p), estimated: estimatePerformance(p, scorer.threshold).rocAuc };
+      return {
+        realized: rocAuc(
+          rows.map((r) => (r.actualDefault ? 1 : 0)),
+          p,
+        ),
+        estimated: estimatePerformance(p, scorer.threshold).rocAuc,
+      };
     };
 
     it.each([11, 12, 13, 14, 15])('without drift the estimate is within 0.03 ROC AUC of realized (seed %i)', (seed) => {

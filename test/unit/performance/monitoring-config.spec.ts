@@ -17,7 +17,8 @@ describe('monitoring, performance and retraining configuration', () => {
   });
 
   it('alignment defaults to the window length; a window can be switched off', () => {
-    const windows = config({ MONITORING_DRIFT_WINDOWS: '[{"kind":"SHIFT","cron":"0 */8 * * *","lengthMinutes":480,"enabled":false}]' }).monitoringJobs.driftWindows;
+    const windows = config({ MONITORING_DRIFT_WINDOWS: '[{"kind":"SHIFT","cron":"0 */8 * * *","lengthMinutes":480,"enabled":false}]' })
+      .monitoringJobs.driftWindows;
     expect(windows).toEqual([{ kind: 'SHIFT', cron: '0 */8 * * *', lengthMinutes: 480, alignMinutes: 480, enabled: false }]);
   });
 

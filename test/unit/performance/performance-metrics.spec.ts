@@ -27,12 +27,20 @@ describeWithShared('realized metrics against scikit-learn (shared/reference/stat
   const vectors = loadStatsVectors();
 
   it.each(vectors.roc_auc.map((v, i) => [i, v] as const))('roc_auc vector %i', (_i, v) => {
-    const figures = computePerformance(v.y_score, v.y_true.map((y) => y === 1), 0.5);
+    const figures = computePerformance(
+      v.y_score,
+      v.y_true.map((y) => y === 1),
+      0.5,
+    );
     expect(figures.realized!.rocAuc).toBeCloseTo(v.value, 10);
   });
 
   it.each(vectors.binary_metrics.map((v, i) => [i, v] as const))('binary_metrics vector %i', (_i, v) => {
-    const realized = computePerformance(v.y_score, v.y_true.map((y) => y === 1), v.threshold).realized!;
+    const realized = computePerformance(
+      v.y_score,
+      v.y_true.map((y) => y === 1),
+      v.threshold,
+    ).realized!;
     expect(realized.accuracy).toBeCloseTo(v.accuracy, 10);
     expect(realized.precision).toBeCloseTo(v.precision, 10);
     expect(realized.recall).toBeCloseTo(v.recall, 10);

@@ -1,6 +1,6 @@
+import { exportJWK, generateKeyPair, JWK, JWTPayload, KeyLike, SignJWT, UnsecuredJWT } from 'jose';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
-import { exportJWK, generateKeyPair, JWK, JWTPayload, KeyLike, SignJWT, UnsecuredJWT } from 'jose';
 import { looksLikeJwt, OidcConfig, OidcVerifier, OidcVerifierOptions } from '../../../src/security/oidc-verifier';
 import { UnauthenticatedError } from '../../../src/security/security.errors';
 
@@ -298,7 +298,10 @@ describe('OidcVerifier', () => {
     });
 
     it('rejects a token whose role claim holds no known role', async () => {
-      await expectRejected(verifier.verify(await sign(rsa, { claims: { roles: ['superuser', 'root'] } })), "OIDC token rejected: no role in claim 'roles'");
+      await expectRejected(
+        verifier.verify(await sign(rsa, { claims: { roles: ['superuser', 'root'] } })),
+        "OIDC token rejected: no role in claim 'roles'",
+      );
       await expectRejected(verifier.verify(await sign(rsa, { claims: { roles: 'Admin' } })), "no role in claim 'roles'");
       await expectRejected(verifier.verify(await sign(rsa, { claims: { roles: undefined } })), "no role in claim 'roles'");
       await expectRejected(verifier.verify(await sign(rsa, { claims: { roles: { admin: true } } })), "no role in claim 'roles'");

@@ -1,11 +1,6 @@
-import { describeWithShared, loadStatsVectors } from '../../support/shared';
 import { chiSquareContingency, chiSquareTwoSample } from '../../../src/stats/chi-square';
-import {
-  chiSquareSurvival,
-  logGamma,
-  regularizedGammaP,
-  regularizedGammaQ,
-} from '../../../src/stats/special-functions';
+import { chiSquareSurvival, logGamma, regularizedGammaP, regularizedGammaQ } from '../../../src/stats/special-functions';
+import { describeWithShared, loadStatsVectors } from '../../support/shared';
 
 describeWithShared('chi2_contingency against SciPy reference vectors', () => {
   it.each(loadStatsVectors().chi2_contingency.map((v, i) => [i, v] as const))('case %i', (_i, v) => {
@@ -24,7 +19,13 @@ describe('special functions', () => {
     expect(logGamma(171.5)).toBeCloseTo(709.1431630309283, 9);
   });
   it('P + Q = 1 on both sides of the series/continued-fraction switch', () => {
-    for (const [a, x] of [[0.5, 0.1], [3, 2], [3, 10], [50, 49], [50, 80]]) {
+    for (const [a, x] of [
+      [0.5, 0.1],
+      [3, 2],
+      [3, 10],
+      [50, 49],
+      [50, 80],
+    ]) {
       expect(regularizedGammaP(a, x) + regularizedGammaQ(a, x)).toBeCloseTo(1, 14);
     }
   });

@@ -1,7 +1,7 @@
-import { describeWithShared, loadStatsVectors } from '../../support/shared';
-import { wassersteinDistance, wassersteinSorted } from '../../../src/stats/wasserstein';
 import { jensenShannonDistance } from '../../../src/stats/jensen-shannon';
 import { populationStabilityIndex, psiLevel, psiNoiseExpectation } from '../../../src/stats/psi';
+import { wassersteinDistance, wassersteinSorted } from '../../../src/stats/wasserstein';
+import { describeWithShared, loadStatsVectors } from '../../support/shared';
 
 describeWithShared('distances against SciPy reference vectors', () => {
   const vectors = loadStatsVectors();

@@ -1,14 +1,8 @@
-import { describeWithShared, loadStatsVectors } from '../../support/shared';
-import {
-  ksAsymptoticPValue,
-  ksExactPValue,
-  ksStatisticSorted,
-  ksTwoSample,
-  ksTwoSampleSorted,
-} from '../../../src/stats/ks';
 import { kolmogorovNSurvival, kolmogorovSurvival, smirnovSurvival } from '../../../src/stats/kolmogorov-distribution';
+import { ksAsymptoticPValue, ksExactPValue, ksStatisticSorted, ksTwoSample, ksTwoSampleSorted } from '../../../src/stats/ks';
 import { mulberry32, randomNormal } from '../../../src/stats/random';
 import { sortedCopy } from '../../../src/stats/sorting';
+import { describeWithShared, loadStatsVectors } from '../../support/shared';
 
 function relativeError(actual: number, expected: number): number {
   return Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-300);

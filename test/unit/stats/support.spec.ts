@@ -1,7 +1,7 @@
-import { holmAdjust, benjaminiHochbergAdjust } from '../../../src/stats/multiple-testing';
 import { moments, quantileSorted } from '../../../src/stats/descriptive';
-import { mulberry32, deriveSeed } from '../../../src/stats/random';
-import { sortFloat64InPlace, upperBound, lowerBound } from '../../../src/stats/sorting';
+import { benjaminiHochbergAdjust, holmAdjust } from '../../../src/stats/multiple-testing';
+import { deriveSeed, mulberry32 } from '../../../src/stats/random';
+import { lowerBound, sortFloat64InPlace, upperBound } from '../../../src/stats/sorting';
 
 describe('multiple testing', () => {
   it('Holm: step-down, monotone, capped at 1, NaN ignored', () => {

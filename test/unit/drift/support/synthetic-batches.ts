@@ -22,8 +22,15 @@ const clip = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi :
 export function syntheticBatch(n: number, seed: number, shift: Shift = 'none', strength = 1): Record<string, Float64Array> {
   const random = mulberry32(seed);
   const names = [
-    'age', 'annualIncome', 'debtToIncome', 'creditUtilization', 'numOpenAccounts',
-    'delinquencyCount', 'loanAmount', 'employmentYears', 'prediction',
+    'age',
+    'annualIncome',
+    'debtToIncome',
+    'creditUtilization',
+    'numOpenAccounts',
+    'delinquencyCount',
+    'loanAmount',
+    'employmentYears',
+    'prediction',
   ];
   const columns: Record<string, Float64Array> = {};
   for (const name of names) columns[name] = new Float64Array(n);
@@ -32,7 +39,7 @@ export function syntheticBatch(n: number, seed: number, shift: Shift = 'none', s
     let age = Math.round(clip(36 + 11 * (0.8 * z + 0.6 * randomNormal(random)), 19, 75));
     let income = Math.exp(10.9 + 0.45 * randomNormal(random) + 0.1 * z);
     const loan = Math.exp(7.9 + 0.7 * randomNormal(random));
-    const dti = clip(Math.round((loan * 20) / income / 8 * 10000) / 10000, 0.05, 0.95);
+    const dti = clip(Math.round(((loan * 20) / income / 8) * 10000) / 10000, 0.05, 0.95);
     const utilization = categorical(random, [0.36, 0.47, 0.57, 0.66, 0.72, 0.85], [0.15, 0.2, 0.25, 0.15, 0.15, 0.1]);
     const accounts = categorical(random, [1, 2, 3, 4], [0.63, 0.33, 0.03, 0.01]);
     let delinquencies = categorical(random, [0, 1, 2, 3], [0.57, 0.05, 0.09, 0.29]);
