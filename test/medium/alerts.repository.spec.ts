@@ -1,4 +1,3 @@
-import { Test, TestingModule } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
@@ -11,9 +10,8 @@ import { AlertEventType } from '../../src/alerts/models/alert-enums';
 import { encodeCursor } from '../../src/common/pagination/connection';
 import { AppConfig } from '../../src/config/app-config';
 import { validateEnvironment } from '../../src/config/env.validation';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrationsWithLock } from '../../src/database/migration-runner';
-import { createTestDatabase, sqlClient } from '../support/database';
+import { sqlClient } from '../support/database';
+import { useMigratedDatabase } from '../support/medium-database';
 import { driftReport, insertReportRow } from '../unit/alerts/drift-report.fixture';
 
 /**
@@ -23,9 +21,14 @@ import { driftReport, insertReportRow } from '../unit/alerts/drift-report.fixtur
  * alone and in any order.
  */
 describe('AlertsRepository and AlertEventsRepository (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
+  const db = useMigratedDatabase([
+    { provide: AppConfig, useValue: new AppConfig(validateEnvironment({})) },
+    AlertsRepository,
+    AlertEventsRepository,
+    AlertEventWriter,
+    AlertsService,
+  ]);
   let dataSource: DataSource;
-  let moduleRef: TestingModule;
   let alerts: AlertsRepository;
   let events: AlertEventsRepository;
 
@@ -56,29 +59,10 @@ describe('AlertsRepository and AlertEventsRepository (real PostgreSQL)', () => {
     return row.id as string;
   }
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = new DataSource(dataSourceOptions(db.url, 2));
-    await dataSource.initialize();
-    await runMigrationsWithLock(dataSource);
-    moduleRef = await Test.createTestingModule({
-      providers: [
-        { provide: DataSource, useValue: dataSource },
-        { provide: AppConfig, useValue: new AppConfig(validateEnvironment({})) },
-        AlertsRepository,
-        AlertEventsRepository,
-        AlertEventWriter,
-        AlertsService,
-      ],
-    }).compile();
-    alerts = moduleRef.get(AlertsRepository);
-    events = moduleRef.get(AlertEventsRepository);
-  });
-
-  afterAll(async () => {
-    await moduleRef?.close();
-    await dataSource?.destroy();
-    await db?.drop();
+  beforeAll(() => {
+    dataSource = db.dataSource;
+    alerts = db.get(AlertsRepository);
+    events = db.get(AlertEventsRepository);
   });
 
   describe('deduplication by fingerprint', () => {
@@ -144,7 +128,7 @@ describe('AlertsRepository and AlertEventsRepository (real PostgreSQL)', () => {
     });
 
     it('AlertsService: the same detection twice is one alert with two occurrences and a CREATED then UPDATED event', async () => {
-      const service = moduleRef.get(AlertsService);
+      const service = db.get(AlertsService);
       const modelVersion = unique('model');
       const report = () => driftReport({ modelVersion, drifted: { age: 0.3 } });
       for (const event of [report(), report()]) {
@@ -281,7 +265,7 @@ describe('AlertsRepository and AlertEventsRepository (real PostgreSQL)', () => {
     });
 
     it('AlertEventWriter appends the event with the alert snapshot and notifies its id on commit only', async () => {
-      const writer = moduleRef.get(AlertEventWriter);
+      const writer = db.get(AlertEventWriter);
       const alert = await inTransaction((m) => alerts.insertOpen(m, newAlert()));
       const client: Client = await sqlClient(db.url);
       try {

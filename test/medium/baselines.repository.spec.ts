@@ -1,15 +1,12 @@
-import { Test, TestingModule } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { BaselinesRepository, BaselineSummary, NewBaseline } from '../../src/baselines/baselines.repository';
 import { BaselinesService } from '../../src/baselines/baselines.service';
 import { LOCK_KEYS, lockForTransaction } from '../../src/database/advisory-locks';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrationsWithLock } from '../../src/database/migration-runner';
 import { BASELINE_PROFILE_VERSION } from '../../src/drift-engine/profile-types';
 import { AuditService } from '../../src/security/audit.service';
 import { systemCaller } from '../../src/security/caller';
-import { createTestDatabase } from '../support/database';
+import { useMigratedDatabase } from '../support/medium-database';
 
 /**
  * Medium tier: the baselines repository (and BaselinesService's version numbering and activation
@@ -17,9 +14,12 @@ import { createTestDatabase } from '../support/database';
  * the versions it needs and then asserts only on the state its own steps produced.
  */
 describe('BaselinesRepository (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
+  const db = useMigratedDatabase([
+    { provide: AuditService, useValue: { record: async () => undefined } },
+    BaselinesRepository,
+    BaselinesService,
+  ]);
   let dataSource: DataSource;
-  let moduleRef: TestingModule;
   let repository: BaselinesRepository;
 
   const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
@@ -41,26 +41,9 @@ describe('BaselinesRepository (real PostgreSQL)', () => {
     return { ...created, profile: p };
   }
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = new DataSource(dataSourceOptions(db.url, 2));
-    await dataSource.initialize();
-    await runMigrationsWithLock(dataSource);
-    moduleRef = await Test.createTestingModule({
-      providers: [
-        { provide: DataSource, useValue: dataSource },
-        { provide: AuditService, useValue: { record: async () => undefined } },
-        BaselinesRepository,
-        BaselinesService,
-      ],
-    }).compile();
-    repository = moduleRef.get(BaselinesRepository);
-  });
-
-  afterAll(async () => {
-    await moduleRef?.close();
-    await dataSource?.destroy();
-    await db?.drop();
+  beforeAll(() => {
+    dataSource = db.dataSource;
+    repository = db.get(BaselinesRepository);
   });
 
   it('numbers versions one after another and makes the new one the only active version', async () => {
@@ -105,7 +88,7 @@ describe('BaselinesRepository (real PostgreSQL)', () => {
   });
 
   it('BaselinesService: createVersion profiles the columns, activate rolls back, active() follows it', async () => {
-    const service = moduleRef.get(BaselinesService);
+    const service = db.get(BaselinesService);
     const columns = {
       age: Float64Array.from([30, 40, 50, 60]),
       prediction: Float64Array.from([0.1, 0.2, 0.3, 0.4]),

@@ -1,9 +1,6 @@
-import { Test, TestingModule } from '@nestjs/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrationsWithLock } from '../../src/database/migration-runner';
 import { DriftQueryService } from '../../src/drift/drift-query.service';
 import {
   checkedToDriftReport,
@@ -15,7 +12,8 @@ import {
 import { DriftReportsRepository } from '../../src/drift/drift-reports.repository';
 import { DriftCheckResult, FeatureDriftResult } from '../../src/drift-engine/result-types';
 import { BatchesRepository } from '../../src/prediction-logs/batches.repository';
-import { createTestDatabase, sqlClient } from '../support/database';
+import { sqlClient } from '../support/database';
+import { useMigratedDatabase } from '../support/medium-database';
 
 /**
  * Medium tier: DriftReportsRepository (and the drift read service on top of it) on a real
@@ -24,10 +22,13 @@ import { createTestDatabase, sqlClient } from '../support/database';
  * any order.
  */
 describe('DriftReportsRepository (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let dataSource: DataSource;
   let sql: Client;
-  let moduleRef: TestingModule;
+  // Declared before useMigratedDatabase so that it runs before the database is dropped.
+  afterAll(async () => {
+    await sql?.end();
+  });
+  const db = useMigratedDatabase([DriftReportsRepository, BatchesRepository, DriftQueryService]);
+  let dataSource: DataSource;
   let repository: DriftReportsRepository;
   let queries: DriftQueryService;
 
@@ -117,23 +118,10 @@ describe('DriftReportsRepository (real PostgreSQL)', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = new DataSource(dataSourceOptions(db.url, 2));
-    await dataSource.initialize();
-    await runMigrationsWithLock(dataSource);
+    dataSource = db.dataSource;
     sql = await sqlClient(db.url);
-    moduleRef = await Test.createTestingModule({
-      providers: [{ provide: DataSource, useValue: dataSource }, DriftReportsRepository, BatchesRepository, DriftQueryService],
-    }).compile();
-    repository = moduleRef.get(DriftReportsRepository);
-    queries = moduleRef.get(DriftQueryService);
-  });
-
-  afterAll(async () => {
-    await moduleRef?.close();
-    await sql?.end();
-    await dataSource?.destroy();
-    await db?.drop();
+    repository = db.get(DriftReportsRepository);
+    queries = db.get(DriftQueryService);
   });
 
   describe('writing a report with its metrics', () => {

@@ -5,13 +5,11 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { encodeCursor } from '../../src/common/pagination/connection';
 import { AppConfig } from '../../src/config/app-config';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrationsWithLock } from '../../src/database/migration-runner';
 import { ModelArtifact, parseArtifact } from '../../src/model/artifact';
 import { FALLBACK_MODEL_VERSION, FALLBACK_THRESHOLD } from '../../src/model/scorer';
 import { ModelVersionsRepository } from '../../src/scoring/model-versions.repository';
 import { ScoringService } from '../../src/scoring/scoring.service';
-import { createTestDatabase } from '../support/database';
+import { useMigratedDatabase } from '../support/medium-database';
 
 /**
  * Medium tier: the model_versions repository (and the scoring service's activeScorer on top of
@@ -19,7 +17,7 @@ import { createTestDatabase } from '../support/database';
  * own versions (unique names) and sets the ACTIVE row it relies on, so the tests run in any order.
  */
 describe('ModelVersionsRepository (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
+  const db = useMigratedDatabase();
   let dataSource: DataSource;
   let repository: ModelVersionsRepository;
   const shipped = parseArtifact(JSON.parse(readFileSync(join(__dirname, '../../artifacts/model.json'), 'utf8')));
@@ -76,17 +74,9 @@ describe('ModelVersionsRepository (real PostgreSQL)', () => {
     return { scoring: moduleRef.get(ScoringService), close: () => moduleRef.close() };
   }
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = new DataSource(dataSourceOptions(db.url, 2));
-    await dataSource.initialize();
-    await runMigrationsWithLock(dataSource);
+  beforeAll(() => {
+    dataSource = db.dataSource;
     repository = new ModelVersionsRepository(dataSource);
-  });
-
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.drop();
   });
 
   describe('activeScorer', () => {

@@ -1,11 +1,8 @@
-import { Test, TestingModule } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrationsWithLock } from '../../src/database/migration-runner';
 import { computePerformance, PerformanceFigures } from '../../src/performance/performance-metrics';
 import { PerformanceMetricsRepository, WindowPerformance } from '../../src/performance/performance-metrics.repository';
-import { createTestDatabase } from '../support/database';
+import { useMigratedDatabase } from '../support/medium-database';
 
 /**
  * Medium tier: the performance_metrics repository on a real PostgreSQL. One BATCH row per batch
@@ -13,9 +10,8 @@ import { createTestDatabase } from '../support/database';
  * test makes its own batches and model versions.
  */
 describe('PerformanceMetricsRepository (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
+  const db = useMigratedDatabase([PerformanceMetricsRepository]);
   let dataSource: DataSource;
-  let moduleRef: TestingModule;
   let repository: PerformanceMetricsRepository;
 
   const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
@@ -36,21 +32,9 @@ describe('PerformanceMetricsRepository (real PostgreSQL)', () => {
     return dataSource.query(`SELECT scope, model_version, computed_at FROM performance_metrics WHERE batch_id = $1`, [batchUuid]);
   }
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = new DataSource(dataSourceOptions(db.url, 2));
-    await dataSource.initialize();
-    await runMigrationsWithLock(dataSource);
-    moduleRef = await Test.createTestingModule({
-      providers: [{ provide: DataSource, useValue: dataSource }, PerformanceMetricsRepository],
-    }).compile();
-    repository = moduleRef.get(PerformanceMetricsRepository);
-  });
-
-  afterAll(async () => {
-    await moduleRef?.close();
-    await dataSource?.destroy();
-    await db?.drop();
+  beforeAll(() => {
+    dataSource = db.dataSource;
+    repository = db.get(PerformanceMetricsRepository);
   });
 
   describe('per batch', () => {

@@ -1,22 +1,18 @@
-import { Test, TestingModule } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrationsWithLock } from '../../src/database/migration-runner';
 import { FEATURE_NAMES, FeatureColumns } from '../../src/model/features';
 import { BatchesRepository, NewBatch } from '../../src/prediction-logs/batches.repository';
 import { PredictionLogWriter } from '../../src/prediction-logs/prediction-log.writer';
 import { PredictionLogsRepository } from '../../src/prediction-logs/prediction-logs.repository';
-import { createTestDatabase } from '../support/database';
+import { useMigratedDatabase } from '../support/medium-database';
 
 /**
  * Medium tier: the batches and prediction_logs repositories on a real PostgreSQL. Each test makes
  * its own batch keys, model versions and (where it reads by time) its own time range.
  */
 describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
+  const db = useMigratedDatabase([PredictionLogWriter, BatchesRepository, PredictionLogsRepository]);
   let dataSource: DataSource;
-  let moduleRef: TestingModule;
   let batches: BatchesRepository;
   let logs: PredictionLogsRepository;
 
@@ -92,22 +88,10 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
 
   const minutes = (start: Date, n: number) => new Date(start.getTime() + n * 60_000);
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = new DataSource(dataSourceOptions(db.url, 2));
-    await dataSource.initialize();
-    await runMigrationsWithLock(dataSource);
-    moduleRef = await Test.createTestingModule({
-      providers: [{ provide: DataSource, useValue: dataSource }, PredictionLogWriter, BatchesRepository, PredictionLogsRepository],
-    }).compile();
-    batches = moduleRef.get(BatchesRepository);
-    logs = moduleRef.get(PredictionLogsRepository);
-  });
-
-  afterAll(async () => {
-    await moduleRef?.close();
-    await dataSource?.destroy();
-    await db?.drop();
+  beforeAll(() => {
+    dataSource = db.dataSource;
+    batches = db.get(BatchesRepository);
+    logs = db.get(PredictionLogsRepository);
   });
 
   describe('batches', () => {

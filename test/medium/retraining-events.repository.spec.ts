@@ -1,11 +1,8 @@
-import { Test, TestingModule } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { encodeCursor } from '../../src/common/pagination/connection';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrationsWithLock } from '../../src/database/migration-runner';
 import { RetrainingEventsRepository } from '../../src/retraining/retraining-events.repository';
-import { createTestDatabase } from '../support/database';
+import { useMigratedDatabase } from '../support/medium-database';
 
 /**
  * Medium tier: the retraining_events repository on a real PostgreSQL: at most one OPEN event per
@@ -13,28 +10,15 @@ import { createTestDatabase } from '../support/database';
  * its own model versions.
  */
 describe('RetrainingEventsRepository (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
+  const db = useMigratedDatabase([RetrainingEventsRepository]);
   let dataSource: DataSource;
-  let moduleRef: TestingModule;
   let repository: RetrainingEventsRepository;
 
   const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = new DataSource(dataSourceOptions(db.url, 2));
-    await dataSource.initialize();
-    await runMigrationsWithLock(dataSource);
-    moduleRef = await Test.createTestingModule({
-      providers: [{ provide: DataSource, useValue: dataSource }, RetrainingEventsRepository],
-    }).compile();
-    repository = moduleRef.get(RetrainingEventsRepository);
-  });
-
-  afterAll(async () => {
-    await moduleRef?.close();
-    await dataSource?.destroy();
-    await db?.drop();
+  beforeAll(() => {
+    dataSource = db.dataSource;
+    repository = db.get(RetrainingEventsRepository);
   });
 
   it('opens one event per (model version, cause): a duplicate is a no-op and the open one is found', async () => {
