@@ -2,35 +2,17 @@ import { mkdtempSync } from 'node:fs';
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser } from 'playwright-core';
 import { ingestMutation } from '../support/applications';
-import { launchChromium } from '../support/browser';
-import { createTestDatabase } from '../support/database';
-import { generatedCsvFolder, generatedRecords } from '../support/generated-data';
-import { startTestService, TestService } from '../support/service';
+import { useServiceWithBrowser } from '../support/browser';
+import { generatedRecords } from '../support/generated-data';
 
 jest.setTimeout(120_000);
 
 describe('HTML drift report in headless Chromium', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let service: TestService;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    const data = generatedCsvFolder(5_000, 202);
-    db = await createTestDatabase();
-    service = await startTestService(db.url, { BASELINE_DATA_DIR: data.dir, BASELINE_SEED_PATH: join(data.dir, data.file) });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await service?.close();
-    await db?.drop();
-  });
+  const setup = useServiceWithBrowser(5000, 202);
 
   it('renders a 50,000-row batch report with charts, no failed requests and no console errors', async () => {
-    const ingest = await service.gql<{ ingestBatch: { drift: { reportUrl: string; status: string } } }>(
+    const ingest = await setup.service.gql<{ ingestBatch: { drift: { reportUrl: string; status: string } } }>(
       ingestMutation('drift { reportUrl status }'),
       { input: { batchId: 'browser-1', records: generatedRecords(50_000, 33, 'larger_loans', 0.5) } },
     );
@@ -38,9 +20,9 @@ describe('HTML drift report in headless Chromium', () => {
 
     // A plain link sends no credentials: the report needs a viewer key in the Authorization header.
     const reportUrl = ingest.data!.ingestBatch.drift.reportUrl;
-    expect((await service.fetch(reportUrl, {}, null)).status).toBe(401);
-    const viewer = await service.issueKey('viewer');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, extraHTTPHeaders: viewer.headers });
+    expect((await setup.service.fetch(reportUrl, {}, null)).status).toBe(401);
+    const viewer = await setup.service.issueKey('viewer');
+    const context = await setup.browser.newContext({ viewport: { width: 1280, height: 900 }, extraHTTPHeaders: viewer.headers });
     const page = await context.newPage();
     const failed: string[] = [];
     const consoleErrors: string[] = [];
@@ -52,7 +34,7 @@ describe('HTML drift report in headless Chromium', () => {
     });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
 
-    const response = await page.goto(`${service.url}${reportUrl}`, { waitUntil: 'load' });
+    const response = await page.goto(`${setup.service.url}${reportUrl}`, { waitUntil: 'load' });
     expect(response!.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toMatch(/Drift report/);
     expect(await page.locator('tbody tr').count()).toBe(9);
@@ -61,7 +43,7 @@ describe('HTML drift report in headless Chromium', () => {
     expect(failed).toEqual([]);
     expect(consoleErrors).toEqual([]);
     // Self-contained: the only request is the page itself.
-    expect(requests).toEqual([`${service.url}${reportUrl}`]);
+    expect(requests).toEqual([`${setup.service.url}${reportUrl}`]);
 
     const screenshot = process.env.UPDATE_SCREENSHOTS
       ? join(__dirname, '..', '..', 'docs', 'drift-report.png')

@@ -1,9 +1,4 @@
-import { join } from 'node:path';
-import { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser';
-import { createTestDatabase } from '../support/database';
-import { generatedCsvFolder } from '../support/generated-data';
-import { startTestService, TestService } from '../support/service';
+import { useServiceWithBrowser } from '../support/browser';
 
 jest.setTimeout(120_000);
 
@@ -11,26 +6,11 @@ jest.setTimeout(120_000);
 const INJECTIONS = ['<img src=x onerror=alert(1)>', '<script>alert(1)</script>', '"><svg onload=alert(1)><iframe src=javascript:alert(1)>'];
 
 describe('report URLs in headless Chromium: error bodies are never parsed as HTML', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let service: TestService;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    const data = generatedCsvFolder(1_000, 404);
-    db = await createTestDatabase();
-    service = await startTestService(db.url, { BASELINE_DATA_DIR: data.dir, BASELINE_SEED_PATH: join(data.dir, data.file) });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await service?.close();
-    await db?.drop();
-  });
+  const setup = useServiceWithBrowser(1000, 404);
 
   it.each(INJECTIONS)('opening /reports/%s builds no elements from the input and runs nothing', async (injection) => {
     // Authenticated like a console user, so the request reaches the report route itself.
-    const context = await browser.newContext({ extraHTTPHeaders: service.adminKey.headers });
+    const context = await setup.browser.newContext({ extraHTTPHeaders: setup.service.adminKey.headers });
     const page = await context.newPage();
     const dialogs: string[] = [];
     const requests: string[] = [];
@@ -40,7 +20,7 @@ describe('report URLs in headless Chromium: error bodies are never parsed as HTM
     });
     page.on('request', (request) => requests.push(request.url()));
 
-    const url = `${service.url}/reports/${encodeURIComponent(injection)}`;
+    const url = `${setup.service.url}/reports/${encodeURIComponent(injection)}`;
     const response = await page.goto(url, { waitUntil: 'load' });
     expect(response!.status()).toBe(404);
     expect(response!.headers()['content-type']).toBe('application/json; charset=utf-8');
