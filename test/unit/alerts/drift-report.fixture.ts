@@ -3,20 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AlertsService } from '../../../src/alerts/alerts.service';
 import { DataQualityFacts, DriftReportCreated, FeatureDriftSummary } from '../../../src/common/events/domain-events';
+import { DRIFT_COLUMNS } from '../../../src/drift-engine/columns';
 
 /** Shared by the alert unit and integration tests (not a spec: jest only runs *.spec.ts). */
 
-export const FEATURES = [
-  'age',
-  'annualIncome',
-  'debtToIncome',
-  'creditUtilization',
-  'numOpenAccounts',
-  'delinquencyCount',
-  'loanAmount',
-  'employmentYears',
-  'prediction',
-];
+export const FEATURES: readonly string[] = DRIFT_COLUMNS;
 export const MODEL = 'model-test-1';
 
 export interface ReportSpec {

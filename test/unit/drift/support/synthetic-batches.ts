@@ -4,6 +4,7 @@
  * (integer ages, skewed amounts, heaped categorical utilization and employment, small counts),
  * a logistic "prediction", and a few shifts. Deterministic by seed.
  */
+import { DRIFT_COLUMNS } from '../../../../src/drift-engine/columns';
 import { mulberry32, randomNormal, RandomSource } from '../../../../src/stats/random';
 
 export type Shift = 'none' | 'income_drop' | 'older' | 'more_delinquencies';
@@ -21,17 +22,7 @@ const clip = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi :
 
 export function syntheticBatch(n: number, seed: number, shift: Shift = 'none', strength = 1): Record<string, Float64Array> {
   const random = mulberry32(seed);
-  const names = [
-    'age',
-    'annualIncome',
-    'debtToIncome',
-    'creditUtilization',
-    'numOpenAccounts',
-    'delinquencyCount',
-    'loanAmount',
-    'employmentYears',
-    'prediction',
-  ];
+  const names = DRIFT_COLUMNS;
   const columns: Record<string, Float64Array> = {};
   for (const name of names) columns[name] = new Float64Array(n);
   for (let i = 0; i < n; i++) {
