@@ -102,6 +102,19 @@ export class AppConfig {
     seed: number;
     trainingDataPath: string;
   };
+  /** GET /graphql serves the bundled GraphiQL page (no CDN). */
+  readonly graphqlIde: boolean;
+  readonly metrics: { enabled: boolean; token: string | null; port: number | null };
+  readonly alertRouting: {
+    alertmanagerUrl: string | null;
+    webhookUrls: string[];
+    webhookSecret: string | null;
+    pollMs: number;
+    backoffMs: number;
+    maxBackoffMs: number;
+    maxAttempts: number;
+    timeoutMs: number;
+  };
 
   constructor(env: EnvironmentVariables) {
     this.nodeEnv = env.NODE_ENV;
@@ -177,6 +190,31 @@ export class AppConfig {
       cvFolds: env.RETRAIN_CV_FOLDS,
       seed: env.RETRAIN_SEED,
       trainingDataPath: env.RETRAIN_TRAINING_DATA_PATH,
+    };
+    this.graphqlIde = env.GRAPHQL_IDE === 'auto' ? env.NODE_ENV !== 'production' : env.GRAPHQL_IDE === 'true';
+    this.metrics = { enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null };
+    if (env.NODE_ENV === 'production' && this.metrics.enabled && !this.metrics.token) {
+      throw new Error('Invalid configuration:\n  METRICS_TOKEN: required in production while /metrics is enabled (or set METRICS_ENABLED=false)');
+    }
+    const webhookUrls = (env.ALERT_WEBHOOK_URLS ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
+    if (webhookUrls.length > 0 && !env.ALERT_WEBHOOK_SECRET) {
+      throw new Error('Invalid configuration:\n  ALERT_WEBHOOK_SECRET: required when ALERT_WEBHOOK_URLS is set (receivers verify the signature)');
+    }
+    if (env.ALERT_DELIVERY_MAX_BACKOFF_MS < env.ALERT_DELIVERY_BACKOFF_MS) {
+      throw new Error('Invalid configuration:\n  ALERT_DELIVERY_MAX_BACKOFF_MS: must be at least ALERT_DELIVERY_BACKOFF_MS');
+    }
+    this.alertRouting = {
+      alertmanagerUrl: env.ALERTMANAGER_URL ? env.ALERTMANAGER_URL.replace(/\/+$/, '') : null,
+      webhookUrls,
+      webhookSecret: env.ALERT_WEBHOOK_SECRET ?? null,
+      pollMs: env.ALERT_DELIVERY_POLL_MS,
+      backoffMs: env.ALERT_DELIVERY_BACKOFF_MS,
+      maxBackoffMs: env.ALERT_DELIVERY_MAX_BACKOFF_MS,
+      maxAttempts: env.ALERT_DELIVERY_MAX_ATTEMPTS,
+      timeoutMs: env.ALERT_DELIVERY_TIMEOUT_MS,
     };
   }
 

@@ -316,12 +316,94 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(100)
   METADATA_MAX_DEPTH = 8;
+
+  // --- Operator tooling: GraphQL IDE, Prometheus metrics, alert routing ---
+
+  /** The GraphQL IDE at GET /graphql: `auto` = on outside production; `true` / `false` force it. */
+  @IsIn(['auto', 'true', 'false'])
+  GRAPHQL_IDE: 'auto' | 'true' | 'false' = 'auto';
+
+  /** `GET /metrics` (Prometheus text format): on unless `false`. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  METRICS_ENABLED = true;
+
+  /** Bearer token Prometheus must send for /metrics; production refuses to expose /metrics without one. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,512}$/, { message: 'METRICS_TOKEN must be 16 to 512 printable ASCII characters without spaces' })
+  METRICS_TOKEN?: string;
+
+  /** Serve /metrics on a port of its own (unset: on the main port). */
+  @Transform(({ value }: { value: unknown }) => (value === '' || value === undefined ? undefined : Number(value)))
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Prometheus Alertmanager base URL (e.g. http://alertmanager:9093); alerts are posted to its v2 API. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'ALERTMANAGER_URL must be an http:// or https:// URL' })
+  ALERTMANAGER_URL?: string;
+
+  /** Comma-separated webhook receivers for alert notifications (signed with ALERT_WEBHOOK_SECRET). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*$/, { message: 'ALERT_WEBHOOK_URLS must be comma-separated http:// or https:// URLs' })
+  ALERT_WEBHOOK_URLS?: string;
+
+  /** HMAC-SHA256 key for webhook signatures; required when ALERT_WEBHOOK_URLS is set. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ALERT_WEBHOOK_SECRET?: string;
+
+  /** How often each instance looks for due notifications in the outbox. */
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  ALERT_DELIVERY_POLL_MS = 1000;
+
+  /** First retry delay; doubles per attempt up to ALERT_DELIVERY_MAX_BACKOFF_MS. */
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  ALERT_DELIVERY_BACKOFF_MS = 1000;
+
+  @IsInt()
+  @Min(10)
+  @Max(86_400_000)
+  ALERT_DELIVERY_MAX_BACKOFF_MS = 300_000;
+
+  /** Attempts before a notification is marked FAILED (it stays queryable and can be retried). */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  ALERT_DELIVERY_MAX_ATTEMPTS = 50;
+
+  /** Per-request timeout for a receiver. */
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  ALERT_DELIVERY_TIMEOUT_MS = 5000;
 }
 
 export class ConfigValidationError extends Error {}
 
 /** Variables without a default (absent from a fresh EnvironmentVariables' keys). */
-const OPTIONAL_VARIABLES = ['DATABASE_URL', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL'];
+const OPTIONAL_VARIABLES = [
+  'DATABASE_URL',
+  'OIDC_ISSUER',
+  'OIDC_AUDIENCE',
+  'OIDC_JWKS_URL',
+  'METRICS_TOKEN',
+  'METRICS_PORT',
+  'ALERTMANAGER_URL',
+  'ALERT_WEBHOOK_URLS',
+  'ALERT_WEBHOOK_SECRET',
+];
 
 /** Converts strings from the environment into typed values and checks every rule at once. */
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
