@@ -31,6 +31,7 @@ const LAYERS = [
   ['drift-engine'],
   ['config'],
   ['common'],
+  ['metrics'],
   ['database'],
   ['security'],
   ['scoring'],
@@ -42,7 +43,7 @@ const LAYERS = [
   ['performance'],
   ['monitoring-jobs'],
   ['ingestion'],
-  ['health', 'dashboard', 'demo', 'cli'],
+  ['health', 'dashboard', 'graphql-ide', 'demo', 'cli'],
 ];
 
 /**

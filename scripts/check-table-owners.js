@@ -30,6 +30,7 @@ const OWNERS = {
   feature_drift_metrics: 'src/drift',
   alerts: 'src/alerts',
   alert_events: 'src/alerts',
+  alert_notifications: 'src/alerts',
   performance_metrics: 'src/performance',
   retraining_events: 'src/retraining',
   baselines: 'src/baselines',
