@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { featureCsvHeader, featureCsvLines } from '../src/model/feature-csv-writer';
+import { CREDIT_G_SAMPLE, creditGSampleArff } from './credit-g-sample';
 import { generateColumns, loadProfile, syntheticCustomerId } from './generator';
 import { datasetFile } from './paths';
 import { ScenarioName } from './scenarios';
@@ -29,4 +30,6 @@ function writeSample(file: string, rows: number, seed: number, idPrefix: string,
 if (require.main === module) {
   writeSample(BASELINE_SAMPLE.file, BASELINE_SAMPLE.rows, BASELINE_SAMPLE.seed, BASELINE_SAMPLE.idPrefix);
   for (const demo of DEMO_SAMPLES) writeSample(demo.file, DEMO_ROWS, DEMO_SEED, demo.idPrefix, demo.scenario);
+  writeFileSync(datasetFile(CREDIT_G_SAMPLE.file), creditGSampleArff());
+  process.stderr.write(`wrote ${CREDIT_G_SAMPLE.file} (${CREDIT_G_SAMPLE.rows} rows)\n`);
 }

@@ -2,6 +2,7 @@ import { InitialSchema1764320000000 } from './1764320000000-InitialSchema';
 import { PerformanceRetraining1764400000000 } from './1764400000000-PerformanceRetraining';
 import { PredictionLogsBulkWrite1764500000000 } from './1764500000000-PredictionLogsBulkWrite';
 import { SecurityPrincipalsAudit1764600000000 } from './1764600000000-SecurityPrincipalsAudit';
+import { AlertNotificationsOutbox1764700000000 } from './1764700000000-AlertNotificationsOutbox';
 
 /** Explicit list (not a glob) so the same migrations load from ts-node, jest and dist/. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   PerformanceRetraining1764400000000,
   PredictionLogsBulkWrite1764500000000,
   SecurityPrincipalsAudit1764600000000,
+  AlertNotificationsOutbox1764700000000,
 ];

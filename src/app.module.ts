@@ -11,8 +11,10 @@ import { AppConfigModule } from './config/config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { DriftModule } from './drift/drift.module';
+import { GraphqlIdeModule } from './graphql-ide/graphql-ide.module';
 import { HealthModule } from './health/health.module';
 import { IngestionModule } from './ingestion/ingestion.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MonitoringJobsModule } from './monitoring-jobs/monitoring-jobs.module';
 import { PerformanceModule } from './performance/performance.module';
 import { RetrainingModule } from './retraining/retraining.module';
@@ -31,6 +33,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(overrides),
+        MetricsModule,
         DatabaseModule,
         SecurityModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
@@ -49,6 +52,7 @@ export class AppModule {
         MonitoringJobsModule,
         HealthModule,
         DashboardModule,
+        GraphqlIdeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

@@ -22,13 +22,15 @@ export async function startService(config: AppConfig, overrides: Record<string, 
 
 /**
  * The HTTP wiring every instance shares (main.ts, the demo, the tests, which may build the app
- * from a testing module with a provider replaced): batch-sized JSON body limit, shutdown hooks.
+ * from a testing module with a provider replaced): batch-sized JSON body limit. No Nest signal
+ * hooks: whoever owns the process closes the app (main.ts on SIGINT/SIGTERM, in its own order:
+ * the app, then the embedded PostgreSQL); Nest's hooks would close it a second time concurrently
+ * and end the process by re-sending the signal, so it could not exit 0.
  */
 export async function listen(app: INestApplication, config: AppConfig): Promise<RunningService> {
   app.useLogger(new JsonLogger(config.logLevel));
   app.use(requestIds);
   app.use(jsonBody(bodyLimitBytes(config.maxBatchSize), config.maxBatchSize));
-  app.enableShutdownHooks();
   await app.init();
   admitUpgradesThrough(app.getHttpServer() as Server, app.get(WsConnections));
   await app.listen(config.port, config.host);

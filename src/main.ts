@@ -37,9 +37,15 @@ async function main(): Promise<void> {
     const keys = await app.get(ApiKeysService).replace(systemCaller('demo'), [
       { name: 'demo-traffic', role: 'ingest' },
       { name: 'demo-viewer', role: 'viewer' },
+      { name: 'demo-operator', role: 'operator' },
     ]);
     const viewerKey = keys['demo-viewer'];
     logger.log({ msg: 'demo dashboard (read-only key in the link fragment)', dashboard: `${url}/dashboard#key=${viewerKey}` });
+    // The operator link lets a demo user acknowledge, resolve and snooze alerts from the page.
+    logger.log({
+      msg: 'demo dashboard for on-call (operator key: acknowledge, resolve, snooze)',
+      dashboard: `${url}/dashboard#key=${keys['demo-operator']}`,
+    });
     logger.log({
       msg: 'demo GraphQL IDE: open the URL and put the headers below in its headers panel',
       graphql: `${url}/graphql`,
@@ -50,17 +56,32 @@ async function main(): Promise<void> {
     demo.start();
   }
 
-  // Nest closes the HTTP server and the database pool first; only then may the embedded
-  // PostgreSQL stop, or in-flight transactions would fail instead of finishing.
+  // The app first (HTTP server, websockets, the alert listener's LISTEN connection, jobs, the
+  // database pool): only then may the embedded PostgreSQL stop, or in-flight transactions would
+  // fail and the still-open connections would be cut ("connection lost") instead of closed.
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    const started = Date.now();
     logger.log({ msg: 'shutting down', signal });
-    demo?.stop();
-    await app.close();
-    await embedded?.stop();
-    process.exit(0);
+    let code = 0;
+    try {
+      demo?.stop();
+      await app.close();
+      await embedded?.stop();
+    } catch (error) {
+      code = 1;
+      logger.error({ msg: 'shutdown failed', error: (error as Error).message, stack: (error as Error).stack });
+    }
+    logger.log({
+      msg: 'stopped',
+      signal,
+      exitCode: code,
+      durationMs: Date.now() - started,
+      embeddedPostgres: embedded ? (embedded.owned ? 'stopped' : 'left running (another instance started it)') : null,
+    });
+    process.exit(code);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -5,6 +5,7 @@ import { toSnapshot } from './alert.mapper';
 import { AlertEventsRepository } from './alert-events.repository';
 import { Alert } from './models/alert.model';
 import { AlertEventType } from './models/alert-enums';
+import { AlertNotificationOutbox } from './routing/alert-notification.outbox';
 
 /** NOTIFY channel; the payload is only the event id (NOTIFY payloads are capped at 8000 bytes). */
 export const ALERT_EVENTS_CHANNEL = 'alert_events';
@@ -26,7 +27,10 @@ export interface AppendedEvent {
 
 @Injectable()
 export class AlertEventWriter {
-  constructor(private readonly repository: AlertEventsRepository) {}
+  constructor(
+    private readonly repository: AlertEventsRepository,
+    private readonly outbox: AlertNotificationOutbox,
+  ) {}
 
   async lock(manager: EntityManager): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) {
@@ -38,8 +42,11 @@ export class AlertEventWriter {
   }
 
   /**
-   * Appends one event for `alert` (its state right after the change) and queues the NOTIFY in
-   * the same transaction: PostgreSQL delivers it on COMMIT only, never after a rollback.
+   * Appends one event for `alert` (its state right after the change), one outbox row per
+   * configured receiver (alert routing), and queues the NOTIFY, all in the same transaction:
+   * PostgreSQL delivers the NOTIFY on COMMIT only, and the event and its notifications commit or
+   * roll back together. `details.previousSeverity` (set when an occurrence raised the severity)
+   * is passed on to the notifications.
    */
   async append(
     manager: EntityManager,
@@ -50,7 +57,9 @@ export class AlertEventWriter {
     details: Record<string, unknown>,
   ): Promise<AppendedEvent> {
     const snapshot = { ...details, alert: toSnapshot(alert) };
-    const id = await this.repository.insert(manager, { alertId: alert.id, type, actor, note, details: snapshot });
+    const { id, occurredAt } = await this.repository.append(manager, { alertId: alert.id, type, actor, note, details: snapshot });
+    const previousSeverity = typeof details.previousSeverity === 'string' ? details.previousSeverity : null;
+    await this.outbox.enqueue(manager, { eventId: id, occurredAt, type, actor, note, alert: snapshot.alert, previousSeverity });
     // The NOTIFY is queued right after the insert in the same transaction; its payload is only the id.
     await manager.query(`SELECT pg_notify($1, $2)`, [ALERT_EVENTS_CHANNEL, id]);
     return { id };

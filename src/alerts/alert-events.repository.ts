@@ -37,11 +37,16 @@ export class AlertEventsRepository {
 
   /** Appends one event in the caller's transaction; returns its id (bigint as text). */
   async insert(manager: EntityManager, event: NewAlertEvent): Promise<string> {
-    const rows: Array<{ id: string }> = await manager.query(
-      `INSERT INTO alert_events (alert_id, type, actor, note, details) VALUES ($1, $2, $3, $4, $5) RETURNING id::text AS id`,
+    return (await this.append(manager, event)).id;
+  }
+
+  /** As insert, with the event's occurred_at (the notification outbox copies it). */
+  async append(manager: EntityManager, event: NewAlertEvent): Promise<{ id: string; occurredAt: Date }> {
+    const rows: Array<{ id: string; occurred_at: Date }> = await manager.query(
+      `INSERT INTO alert_events (alert_id, type, actor, note, details) VALUES ($1, $2, $3, $4, $5) RETURNING id::text AS id, occurred_at`,
       [event.alertId, event.type, event.actor, event.note, JSON.stringify(event.details)],
     );
-    return rows[0].id;
+    return { id: rows[0].id, occurredAt: rows[0].occurred_at };
   }
 
   /** Events after `afterId`, in id order: the replay and catch-up read of the event log. */
@@ -58,6 +63,20 @@ export class AlertEventsRepository {
   async countForAlert(alertId: string): Promise<number> {
     const [row] = (await this.pool(`SELECT count(*)::int AS n FROM alert_events WHERE alert_id = $1`, [alertId])) as Array<{ n: number }>;
     return row.n;
+  }
+
+  /**
+   * The latest event of every OPEN or ACKNOWLEDGED alert (its snapshot is the alert's current
+   * state): what the Alertmanager refresh re-sends. Run under the event-log lock to keep it latest.
+   */
+  async latestOfLiveAlerts(manager: EntityManager): Promise<AlertEventRow[]> {
+    return (await manager.query(
+      `SELECT e.id::text AS id, e.alert_id, e.type, e.actor, e.note, e.details, e.occurred_at
+       FROM alerts a
+       JOIN LATERAL (SELECT * FROM alert_events le WHERE le.alert_id = a.id ORDER BY le.id DESC LIMIT 1) e ON true
+       WHERE a.status IN ('OPEN', 'ACKNOWLEDGED')
+       ORDER BY e.id`,
+    )) as AlertEventRow[];
   }
 
   /** The highest committed event id (0 for an empty log). */

@@ -3,9 +3,11 @@ import { NotFoundError } from '../common/errors/domain-error';
 import { Connection, decodeNumberCursor, encodeCursor, pageSize, toConnection, UUID_PATTERN } from '../common/pagination/connection';
 import { toAlert, toAlertEvent } from './alert.mapper';
 import { AlertEventsRepository } from './alert-events.repository';
+import { AlertInputError } from './alerts.errors';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsFilter } from './dto/alerts-filter.input';
 import { Alert } from './models/alert.model';
+import { AlertCountBucket, AlertCountPoint } from './models/alert-count-history.model';
 import { AlertSeverity, AlertStatus } from './models/alert-enums';
 import { AlertEvent } from './models/alert-event.model';
 import { AlertSummary } from './models/alert-summary.model';
@@ -50,6 +52,8 @@ export class AlertQueriesService {
   }
 
   async summary(): Promise<AlertSummary> {
+    // The event id first: events up to it are already in the counts (and in any list read after).
+    const latestEventId = await this.events.maxId();
     const rows = await this.alerts.countByStatusAndSeverity();
     const countOf = (status: AlertStatus, severity: AlertSeverity): number =>
       rows.find((r) => r.status === status && r.severity === severity)?.n ?? 0;
@@ -61,6 +65,66 @@ export class AlertQueriesService {
       byStatus: statuses.map((status) => ({ status, count: severities.reduce((n, severity) => n + countOf(status, severity), 0) })),
       liveBySeverity: severities.map((severity) => ({ severity, count: live.reduce((n, status) => n + countOf(status, severity), 0) })),
       counts: statuses.flatMap((status) => severities.map((severity) => ({ status, severity, count: countOf(status, severity) }))),
+      latestEventId: String(latestEventId),
     };
   }
+
+  /** Alerts opened per time bucket by severity over [from, to), oldest first, only buckets with alerts. */
+  async countHistory(from: Date, to: Date, bucket: AlertCountBucket): Promise<AlertCountPoint[]> {
+    if (!(from < to)) throw new AlertInputError('to', 'must be after from');
+    if ((to.getTime() - from.getTime()) / BUCKET_MS[bucket] > MAX_COUNT_BUCKETS) {
+      throw new AlertInputError(
+        'bucket',
+        `the range spans more than ${MAX_COUNT_BUCKETS} ${bucket} buckets; use a larger bucket or a shorter range`,
+      );
+    }
+    const rows = await this.alerts.openedPerBucket({ from, to, bucket: BUCKET_INTERVAL[bucket], origin: BUCKET_ORIGIN });
+    const points = new Map<number, AlertCountPoint>();
+    for (const row of rows) {
+      const start = row.bucket.getTime();
+      let point = points.get(start);
+      if (!point) {
+        point = {
+          bucketStart: row.bucket,
+          bucketEnd: new Date(start + BUCKET_MS[bucket]),
+          opened: 0,
+          bySeverity: Object.values(AlertSeverity).map((severity) => ({ severity, count: 0 })),
+        };
+        points.set(start, point);
+      }
+      point.opened += row.n;
+      point.bySeverity.find((s) => s.severity === row.severity)!.count += row.n;
+    }
+    return [...points.values()];
+  }
+}
+
+const BUCKET_MS: Record<AlertCountBucket, number> = {
+  [AlertCountBucket.FIFTEEN_MINUTES]: 15 * 60_000,
+  [AlertCountBucket.HOUR]: 3_600_000,
+  [AlertCountBucket.SIX_HOURS]: 6 * 3_600_000,
+  [AlertCountBucket.DAY]: 86_400_000,
+};
+const BUCKET_INTERVAL: Record<AlertCountBucket, string> = {
+  [AlertCountBucket.FIFTEEN_MINUTES]: '15 minutes',
+  [AlertCountBucket.HOUR]: '1 hour',
+  [AlertCountBucket.SIX_HOURS]: '6 hours',
+  [AlertCountBucket.DAY]: '1 day',
+};
+/** Buckets are aligned to UTC midnight (the origin is one). */
+const BUCKET_ORIGIN = '2000-01-03T00:00:00Z';
+export const MAX_COUNT_BUCKETS = 2_000;
+
+/**
+ * Query cost of alertCountHistory: one grouped scan of the alerts created in the range (indexed on
+ * created_at), returning at most buckets × 4 severities rows; costed as its buckets times the
+ * fields selected per point, like performanceHistory without that query's prediction-row scan.
+ */
+export function alertCountHistoryCost(options: { args: Record<string, unknown>; childComplexity: number }): number {
+  const from = options.args.from instanceof Date ? options.args.from.getTime() : Date.parse(String(options.args.from));
+  const to = options.args.to instanceof Date ? options.args.to.getTime() : Date.parse(String(options.args.to));
+  const bucket = (options.args.bucket as AlertCountBucket | undefined) ?? AlertCountBucket.HOUR;
+  const buckets =
+    Number.isFinite(from) && Number.isFinite(to) && to > from ? Math.min(MAX_COUNT_BUCKETS, Math.ceil((to - from) / BUCKET_MS[bucket])) : 1;
+  return 100 + buckets * Math.max(1, options.childComplexity);
 }

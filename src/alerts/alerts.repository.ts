@@ -49,6 +49,12 @@ export interface AlertCount {
   n: number;
 }
 
+export interface AlertBucketCount {
+  bucket: Date;
+  severity: string;
+  n: number;
+}
+
 /**
  * The only SQL on `alerts`. Writes take the caller's transaction manager (alert changes always
  * run inside the transaction that holds the alert-event lock); reads use the pool.
@@ -194,7 +200,24 @@ export class AlertsRepository {
     return { rows, total: counted[0].n };
   }
 
+  /** Alerts created per time bucket and (current) severity, oldest bucket first; empty buckets are absent. */
+  async openedPerBucket(range: { from: Date; to: Date; bucket: string; origin: string }): Promise<AlertBucketCount[]> {
+    return this.dataSource.query(
+      `SELECT date_bin($3::interval, created_at, $4::timestamptz) AS bucket, severity, count(*)::int AS n
+       FROM alerts WHERE created_at >= $1 AND created_at < $2
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+      [range.from, range.to, range.bucket, range.origin],
+    );
+  }
+
   async countByStatusAndSeverity(): Promise<AlertCount[]> {
     return this.dataSource.query(`SELECT status, severity, count(*)::int AS n FROM alerts GROUP BY status, severity`);
+  }
+
+  /** Live (open or acknowledged) alerts per severity, kind and status: one aggregate per /metrics scrape. */
+  async countLiveBySeverityAndKind(): Promise<Array<{ severity: string; kind: string; status: string; n: number }>> {
+    return this.dataSource.query(
+      `SELECT severity, kind, status, count(*)::int AS n FROM alerts WHERE ${LIVE} GROUP BY severity, kind, status`,
+    );
   }
 }

@@ -7,11 +7,12 @@ import { alertEventMatcher, parseAfterEventId } from './alert-event.filter';
 import { AlertEventStream } from './alert-event.stream';
 import { AlertEventsListener } from './alert-events.listener';
 import { AlertLifecycleService } from './alert-lifecycle.service';
-import { AlertQueriesService } from './alert-queries.service';
+import { alertCountHistoryCost, AlertQueriesService } from './alert-queries.service';
 import { AlertChangedFilter } from './dto/alert-changed-filter.input';
 import { AlertsFilter } from './dto/alerts-filter.input';
 import { UpdateAlertStatusInput } from './dto/update-alert-status.input';
 import { Alert } from './models/alert.model';
+import { AlertCountBucket, AlertCountPoint } from './models/alert-count-history.model';
 import { AlertEvent } from './models/alert-event.model';
 import { AlertSummary } from './models/alert-summary.model';
 
@@ -53,6 +54,18 @@ export class AlertsResolver {
   @Query(() => AlertSummary, { description: 'Alert counts by status and severity' })
   alertSummary(): Promise<AlertSummary> {
     return this.queries.summary();
+  }
+
+  @Query(() => [AlertCountPoint], {
+    description: 'Alerts opened per time bucket by severity (oldest first; buckets without alerts are left out)',
+    complexity: alertCountHistoryCost,
+  })
+  alertCountHistory(
+    @Args('from', { type: () => Date }) from: Date,
+    @Args('to', { type: () => Date }) to: Date,
+    @Args('bucket', { type: () => AlertCountBucket, defaultValue: AlertCountBucket.HOUR }) bucket: AlertCountBucket,
+  ): Promise<AlertCountPoint[]> {
+    return this.queries.countHistory(from, to, bucket);
   }
 
   @Mutation(() => Alert, {

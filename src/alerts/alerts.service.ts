@@ -71,7 +71,9 @@ export class AlertsService {
         severity,
         message: detection.message,
       });
-      await this.events.append(manager, toAlert(row), AlertEventType.UPDATED, SYSTEM_ACTOR, null, details);
+      // previousSeverity tells receivers keyed by severity (Alertmanager labels) that it changed.
+      const escalated = severity !== live.severity ? { previousSeverity: live.severity } : {};
+      await this.events.append(manager, toAlert(row), AlertEventType.UPDATED, SYSTEM_ACTOR, null, { ...details, ...escalated });
       return;
     }
     const previousAlertId = await this.alerts.latestResolvedId(manager, detection.fingerprint);

@@ -1,19 +1,37 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliFailure } from './command';
 
 /**
- * The shipped artifact, found from both src/cli (ts-node) and dist/src/cli (build), so the CLI
- * works from any working directory.
+ * A file of the project (the shipped artifact, package.json), found from both src/cli (ts-node)
+ * and dist/src/cli (build), so the CLI works from any working directory.
  */
-export const DEFAULT_MODEL_PATH = ((): string => {
-  const candidates = [
-    resolve(__dirname, '..', '..', 'artifacts', 'model.json'),
-    resolve(__dirname, '..', '..', '..', 'artifacts', 'model.json'),
-  ];
+function projectFile(...path: string[]): string {
+  const candidates = [resolve(__dirname, '..', '..', ...path), resolve(__dirname, '..', '..', '..', ...path)];
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
-})();
+}
+
+export const DEFAULT_MODEL_PATH = projectFile('artifacts', 'model.json');
+
+/** The version in package.json (`credit-monitor --version`). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(projectFile('package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Writes a whole output file, creating its folder (e.g. out/) if missing. With `overwrite: false`
+ * an existing file is kept and the command fails, naming the file and --force.
+ */
+export function writeOutputFile(path: string, text: string, options: { overwrite?: boolean } = {}): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  try {
+    writeFileSync(path, text, { flag: options.overwrite === false ? 'wx' : 'w' });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EEXIST') throw new CliFailure(`${path} exists; pass --force to overwrite it`);
+    throw new CliFailure(`cannot write ${path}: ${(error as Error).message}`);
+  }
+}
 
 export function requireReadableFile(path: string, what: string): void {
   if (!existsSync(path)) throw new CliFailure(`${what} ${path} does not exist`);

@@ -20,14 +20,21 @@ export function formatHelp(path: CliCommand[], commands: ReadonlyArray<CommandSu
       'Credit model tools: train, score, evaluate, drift between CSV files, synthetic and real datasets.',
       '',
       'Commands:',
+      ...columns(commands.map((entry) => [entry.name, entry.summary])),
+      '',
+      'Options:',
+      ...columns([
+        ['--help', 'Show this help'],
+        ['--version', 'Print the version'],
+      ]),
+      '',
+      `Run "${PROGRAM} <command> --help" for a command's options.`,
     );
-    for (const entry of commands) lines.push(`  ${entry.name.padEnd(12)}${entry.summary}`);
-    lines.push('', `Run "${PROGRAM} <command> --help" for a command's options.`);
     return `${lines.join('\n')}\n`;
   }
   if (command.subcommands) {
     lines.push(`Usage: ${name} <subcommand> [options]`, '', command.summary, '', 'Subcommands:');
-    for (const entry of command.subcommands) lines.push(`  ${entry.name.padEnd(12)}${entry.summary}`);
+    lines.push(...columns(command.subcommands.map((entry) => [entry.name, entry.summary])));
     lines.push('', `Run "${name} <subcommand> --help" for its options.`);
     return `${lines.join('\n')}\n`;
   }
@@ -37,12 +44,21 @@ export function formatHelp(path: CliCommand[], commands: ReadonlyArray<CommandSu
     return option.required ? text : `[${text}]`;
   });
   lines.push(`Usage: ${name} ${synopsis.join(' ')}`.trimEnd(), '', command.summary, '', 'Options:');
-  for (const option of options) {
+  const rows: Array<[string, string]> = options.map((option) => {
     const flag = `--${option.name}${option.value ? ` ${option.value}` : ''}`;
     const suffix = option.required ? ' (required)' : option.default !== undefined ? ` (default: ${option.default})` : '';
-    lines.push(`  ${flag.padEnd(26)}${option.description}${suffix}`);
-  }
-  lines.push(`  ${'--help'.padEnd(26)}Show this help`);
+    return [flag, `${option.description}${suffix}`];
+  });
+  lines.push(...columns([...rows, ['--help', 'Show this help']]));
   if (command.details) lines.push('', command.details.trim());
   return `${lines.join('\n')}\n`;
+}
+
+/** Space between a help table's two columns (at least this much, however long a name is). */
+export const COLUMN_GAP = 2;
+
+/** A two-column help table, indented two spaces, the second column aligned after the longest first. */
+export function columns(rows: ReadonlyArray<readonly [string, string]>): string[] {
+  const width = Math.max(0, ...rows.map(([left]) => left.length)) + COLUMN_GAP;
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`);
 }

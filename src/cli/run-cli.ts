@@ -1,4 +1,5 @@
 import { CliCommand, CliIo, CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './command';
+import { packageVersion } from './files';
 import { formatHelp, PROGRAM } from './help';
 import { parseOptions } from './options';
 import { CommandEntry, COMMANDS } from './registry';
@@ -11,6 +12,10 @@ const EXPECTED_ERRORS = ['CsvError', 'ArtifactError', 'ConversionError', 'CliFai
 
 /** Runs one invocation and returns the exit code (main.ts passes it to process.exitCode). */
 export async function runCli(argv: string[], io: CliIo, commands: CommandEntry[] = COMMANDS): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout(`${packageVersion()}\n`);
+    return EXIT_OK;
+  }
   const path: CliCommand[] = [];
   let rest = argv;
   // Walk down command / subcommand names until an option or the end.

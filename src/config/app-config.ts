@@ -114,6 +114,9 @@ export class AppConfig {
     maxBackoffMs: number;
     maxAttempts: number;
     timeoutMs: number;
+    alertmanagerResendMs: number;
+    /** External base URL for links in notifications (no trailing slash); null when unset. */
+    publicUrl: string | null;
   };
 
   constructor(env: EnvironmentVariables) {
@@ -194,14 +197,18 @@ export class AppConfig {
     this.graphqlIde = env.GRAPHQL_IDE === 'auto' ? env.NODE_ENV !== 'production' : env.GRAPHQL_IDE === 'true';
     this.metrics = { enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null };
     if (env.NODE_ENV === 'production' && this.metrics.enabled && !this.metrics.token) {
-      throw new Error('Invalid configuration:\n  METRICS_TOKEN: required in production while /metrics is enabled (or set METRICS_ENABLED=false)');
+      throw new Error(
+        'Invalid configuration:\n  METRICS_TOKEN: required in production while /metrics is enabled (or set METRICS_ENABLED=false)',
+      );
     }
     const webhookUrls = (env.ALERT_WEBHOOK_URLS ?? '')
       .split(',')
       .map((u) => u.trim())
       .filter(Boolean);
     if (webhookUrls.length > 0 && !env.ALERT_WEBHOOK_SECRET) {
-      throw new Error('Invalid configuration:\n  ALERT_WEBHOOK_SECRET: required when ALERT_WEBHOOK_URLS is set (receivers verify the signature)');
+      throw new Error(
+        'Invalid configuration:\n  ALERT_WEBHOOK_SECRET: required when ALERT_WEBHOOK_URLS is set (receivers verify the signature)',
+      );
     }
     if (env.ALERT_DELIVERY_MAX_BACKOFF_MS < env.ALERT_DELIVERY_BACKOFF_MS) {
       throw new Error('Invalid configuration:\n  ALERT_DELIVERY_MAX_BACKOFF_MS: must be at least ALERT_DELIVERY_BACKOFF_MS');
@@ -215,6 +222,8 @@ export class AppConfig {
       maxBackoffMs: env.ALERT_DELIVERY_MAX_BACKOFF_MS,
       maxAttempts: env.ALERT_DELIVERY_MAX_ATTEMPTS,
       timeoutMs: env.ALERT_DELIVERY_TIMEOUT_MS,
+      alertmanagerResendMs: env.ALERTMANAGER_RESEND_MS,
+      publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : null,
     };
   }
 

@@ -351,7 +351,9 @@ export class EnvironmentVariables {
   /** Comma-separated webhook receivers for alert notifications (signed with ALERT_WEBHOOK_SECRET). */
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*$/, { message: 'ALERT_WEBHOOK_URLS must be comma-separated http:// or https:// URLs' })
+  @Matches(/^https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*$/, {
+    message: 'ALERT_WEBHOOK_URLS must be comma-separated http:// or https:// URLs',
+  })
   ALERT_WEBHOOK_URLS?: string;
 
   /** HMAC-SHA256 key for webhook signatures; required when ALERT_WEBHOOK_URLS is set. */
@@ -388,6 +390,21 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(120_000)
   ALERT_DELIVERY_TIMEOUT_MS = 5000;
+
+  /**
+   * How often every live alert is re-sent to Alertmanager (as Prometheus re-sends firing alerts);
+   * each post says endsAt = now + 4 x this, so an alert the service stops re-sending ends by itself.
+   */
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  ALERTMANAGER_RESEND_MS = 60_000;
+
+  /** The service's external base URL (e.g. https://credit-monitor.bank.example), for dashboard links in notifications. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http:// or https:// URL' })
+  PUBLIC_URL?: string;
 }
 
 export class ConfigValidationError extends Error {}
@@ -403,6 +420,7 @@ const OPTIONAL_VARIABLES = [
   'ALERTMANAGER_URL',
   'ALERT_WEBHOOK_URLS',
   'ALERT_WEBHOOK_SECRET',
+  'PUBLIC_URL',
 ];
 
 /** Converts strings from the environment into typed values and checks every rule at once. */

@@ -1,8 +1,12 @@
 /**
- * The dashboard's browser script, as a string served inline (no bundler, no CDN). It polls the
- * GraphQL API for batches, alert counts and performance, and keeps a live alert feed over
- * graphql-ws (the graphql-transport-ws protocol, spoken directly: connection_init, subscribe,
- * next), resuming from the last event id after a reconnect.
+ * The dashboard's browser script, as a string served inline (no bundler, no CDN, no chart
+ * library). It draws the trend charts as hand-written SVG (drift statistics with the configured
+ * thresholds, batch and window verdicts, realized vs estimated ROC AUC with the realized value's
+ * 95% interval, alerts opened per bucket), polls a small overview, and keeps the alert list: filled
+ * from history on load, then live over graphql-ws (the graphql-transport-ws protocol, spoken
+ * directly: connection_init, subscribe, next), resuming after the last event id on a reconnect.
+ * Operators acknowledge, resolve and snooze from the list; `me.allowedOperations` says whether the
+ * key may, so a viewer sees the actions disabled instead of a FORBIDDEN after clicking.
  *
  * Credentials: the API key comes from the URL fragment (`/dashboard#key=cmk_…`, which browsers
  * never send to the server) or from the key form. It is kept in sessionStorage (this tab only),
@@ -15,7 +19,6 @@ export const DASHBOARD_SCRIPT = String.raw`
 (() => {
   const $ = (id) => document.getElementById(id);
   const esc = (v) => String(v ?? '–').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-  const num = (v, d = 3) => (v === null || v === undefined ? '–' : Number(v).toFixed(d));
   const badge = (s) => '<span class="badge ' + esc(String(s).toLowerCase()) + '">' + esc(s) + '</span>';
 
   // ---- the API key ----
@@ -81,6 +84,8 @@ export const DASHBOARD_SCRIPT = String.raw`
     if (!storedKey()) return; // already handled for this session
     session++;
     storeKey(null);
+    me = null;
+    showRole();
     if (socket) socket.close(1000, 'credential refused');
     document.body.dataset.auth = error.code === 'FORBIDDEN' ? 'forbidden' : 'unauthenticated';
     $('updated').textContent = 'not signed in';
@@ -102,8 +107,29 @@ export const DASHBOARD_SCRIPT = String.raw`
     $('forget-key').hidden = false;
     $('feed-state').textContent = 'connecting…';
     delete document.body.dataset.auth;
-    refresh(current);
-    connectFeed(current);
+    lastEventId = null;
+    begin(current);
+  }
+
+  /** A new session: who the key is, the overview, the charts, the alert history, then the live feed after it. */
+  async function begin(current) {
+    try {
+      const d = await gql('{ me { name role allowedOperations } }');
+      if (current !== session) return;
+      me = d.me;
+      showRole();
+      await refresh(current);
+      if (current !== session || !storedKey()) return;
+      await loadSettings(current);
+      await loadAlerts(current);
+      if (current !== session) return;
+      connectFeed(current);
+      refreshCharts(current);
+    } catch (error) {
+      if (current !== session) return;
+      if (isAuthError(error)) authFailed(error);
+      else $('updated').textContent = 'loading failed: ' + error.message;
+    }
   }
 
   $('key-form').addEventListener('submit', (event) => {
@@ -121,18 +147,15 @@ export const DASHBOARD_SCRIPT = String.raw`
   });
   window.addEventListener('hashchange', () => { if (takeKeyFromFragment()) start(); });
 
-  const OVERVIEW = 'query Overview($from: DateTime!, $to: DateTime!) {' +
+  const OVERVIEW = 'query Overview {' +
     ' batches(first: 15) { totalCount edges { node { batchId size receivedAt modelVersion dataQuality { duplicateCustomerIds outOfSupportValues } drift { status globalScore reportUrl features { feature drifted } } } } }' +
     ' alertSummary { total liveBySeverity { severity count } byStatus { status count } }' +
-    ' activeBaseline { version rowCount source }' +
-    ' performanceHistory(from: $from, to: $to, window: HOUR) { windowStart rowCount labelledCount estimated { rocAuc } realized { rocAuc } } }';
+    ' activeBaseline { version rowCount source } }';
 
   async function refresh(current = session) {
     if (current !== session || !storedKey()) return;
     try {
-      const to = new Date(Date.now() + 60000);
-      const from = new Date(Date.now() - 24 * 3600 * 1000);
-      const d = await gql(OVERVIEW, { from: from.toISOString(), to: to.toISOString() });
+      const d = await gql(OVERVIEW);
       if (current !== session) return;
       $('batch-count').textContent = d.batches.totalCount;
       $('baseline').textContent = 'v' + d.activeBaseline.version + ' (' + d.activeBaseline.rowCount + ' rows)';
@@ -141,13 +164,10 @@ export const DASHBOARD_SCRIPT = String.raw`
         const drifted = b.drift ? b.drift.features.filter((f) => f.drifted).map((f) => f.feature).join(', ') : '';
         // Opened by openReport (the report needs the Authorization header a plain link cannot send).
         const report = b.drift ? '<a href="' + esc(b.drift.reportUrl) + '" data-report="' + esc(b.drift.reportUrl) + '" target="_blank" rel="noopener">report</a>' : '';
-        return '<tr><td>' + esc(b.batchId) + '</td><td>' + esc(new Date(b.receivedAt).toLocaleTimeString()) + '</td><td>' + b.size +
+        return '<tr><td>' + esc(b.batchId) + '</td><td>' + esc(fmtShort(b.receivedAt)) + '</td><td>' + b.size +
           '</td><td>' + (b.drift ? badge(b.drift.status) : '–') + '</td><td>' + esc(drifted || '–') + '</td><td>' + b.dataQuality.duplicateCustomerIds +
           '</td><td>' + report + '</td></tr>';
-      }).join('');
-      $('performance').innerHTML = d.performanceHistory.slice(-8).reverse().map((p) =>
-        '<tr><td>' + esc(new Date(p.windowStart).toLocaleString()) + '</td><td>' + p.rowCount + '</td><td>' + p.labelledCount +
-        '</td><td>' + num(p.estimated.rocAuc) + '</td><td>' + num(p.realized && p.realized.rocAuc) + '</td></tr>').join('') || '<tr><td colspan="5">no data yet</td></tr>';
+      }).join('') || '<tr><td colspan="7" class="muted">no batches yet</td></tr>';
       $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
       document.body.dataset.loaded = 'true';
     } catch (error) {
@@ -219,7 +239,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       if (msg.type === 'connection_ack') {
         $('feed-state').textContent = 'live';
         ws.send(JSON.stringify({ id: 'alerts', type: 'subscribe', payload: {
-          query: 'subscription($after: ID) { alertChanged(afterEventId: $after) { id type occurredAt alert { severity status kind feature message occurrences } } }',
+          query: 'subscription($after: ID) { alertChanged(afterEventId: $after) { id type occurredAt actor note alert { ' + ALERT_FIELDS + ' } } }',
           variables: { after: lastEventId } } }));
       } else if (msg.type === 'next' && msg.payload.errors && !msg.payload.data) {
         feedError(msg.payload.errors);
@@ -228,9 +248,12 @@ export const DASHBOARD_SCRIPT = String.raw`
         lastEventId = e.id;
         const row = document.createElement('li');
         row.innerHTML = badge(e.alert.severity) + ' <b>' + esc(e.type) + '</b> ' + esc(e.alert.message) + ' <span class="muted">' +
-          esc(new Date(e.occurredAt).toLocaleTimeString()) + ' · ' + esc(e.alert.status) + ' · ×' + e.alert.occurrences + '</span>';
+          esc(new Date(e.occurredAt).toLocaleTimeString()) + ' · ' + esc(e.alert.status) + ' · ×' + e.alert.occurrences +
+          (e.actor !== 'system' ? ' · by ' + esc(e.actor) : '') + (e.note ? ' · “' + esc(e.note) + '”' : '') + '</span>';
         $('feed').prepend(row);
         while ($('feed').children.length > 50) $('feed').lastChild.remove();
+        applyAlert(e.alert);
+        chartsSoon();
       } else if (msg.type === 'error' && msg.id === 'alerts') {
         feedError(msg.payload);
       } else if (msg.type === 'ping') {
@@ -249,8 +272,556 @@ export const DASHBOARD_SCRIPT = String.raw`
     };
   }
 
+  // ---- charts: hand-written SVG, drawn at the container's pixel width (redrawn on resize) ----
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  const COLORS = {
+    psi: '#1f77b4', pValue: '#9467bd', gate: '#ff7f0e', alert: '#d62728', alpha: '#ff7f0e',
+    realized: '#1f77b4', band: 'rgba(31,119,180,0.16)', estimated: '#2ca02c',
+    STABLE: '#2ca02c', DRIFT: '#d62728', INSUFFICIENT_DATA: '#999',
+    LOW: '#17becf', MEDIUM: '#bcbd22', HIGH: '#ff7f0e', CRITICAL: '#d62728',
+  };
+  const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+  const VERDICTS = ['STABLE', 'DRIFT', 'INSUFFICIENT_DATA'];
+  const MARGIN = { left: 54, right: 14, top: 10, bottom: 26 };
+
+  function svgEl(name, attrs, parent) {
+    const node = document.createElementNS(SVG_NS, name);
+    for (const k of Object.keys(attrs || {})) node.setAttribute(k, attrs[k]);
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+  function svgText(parent, x, y, text, attrs) {
+    const node = svgEl('text', Object.assign({ x, y }, attrs || {}), parent);
+    node.textContent = text;
+    return node;
+  }
+  /** A data mark: class "pt" (counted by the tests), with its tooltip as an SVG title. */
+  function mark(parent, name, attrs, tip) {
+    const node = svgEl(name, attrs, parent);
+    node.classList.add('pt');
+    svgEl('title', {}, node).textContent = tip;
+    return node;
+  }
+
+  /** Time of day for today, date and time otherwise: short enough for a table column. */
+  const fmtShort = (t) => {
+    const d = new Date(t);
+    const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+    return d.toDateString() === new Date().toDateString() ? time : d.toLocaleDateString([], { month: 'short', day: 'numeric' }) + ' ' + time;
+  };
+  const fmtTime = (t) => new Date(t).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const fmtNum = (v, d) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : Math.abs(v) > 0 && Math.abs(v) < 1e-3 ? v.toExponential(1) : v.toFixed(d === undefined ? 3 : d));
+
+  const MINUTE = 60000, HOUR = 3600000, DAY = 86400000;
+  const TIME_STEPS = [MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY];
+  /** Tick times at a round step (local time), about one per 90 px. */
+  function timeTicks(t0, t1, width) {
+    const wanted = Math.max(2, Math.floor(width / 90));
+    const step = TIME_STEPS.find((s) => (t1 - t0) / s <= wanted) || 14 * DAY;
+    const offset = new Date(t0).getTimezoneOffset() * MINUTE;
+    const ticks = [];
+    for (let t = Math.ceil((t0 - offset) / step) * step + offset; t <= t1; t += step) ticks.push(t);
+    const label = step >= DAY
+      ? (t) => new Date(t).toLocaleDateString([], { month: 'short', day: 'numeric' })
+      : (t) => {
+          const d = new Date(t);
+          const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+          return d.getHours() === 0 && d.getMinutes() === 0 ? d.toLocaleDateString([], { month: 'short', day: 'numeric' }) : time;
+        };
+    return { ticks, label };
+  }
+  function niceTicks(min, max, count) {
+    if (!(max > min)) max = min + 1;
+    const raw = (max - min) / count;
+    const p = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * p).find((s) => s >= raw);
+    const ticks = [];
+    for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toFixed(10)));
+    return ticks;
+  }
+
+  /** A fresh SVG sized to the container; returns the drawing frame. */
+  function frame(container, height) {
+    container.textContent = '';
+    const width = Math.max(240, Math.floor(container.clientWidth));
+    const svg = svgEl('svg', { width, height, viewBox: '0 0 ' + width + ' ' + height, role: 'img' }, container);
+    return { svg, width, height, x0: MARGIN.left, x1: width - MARGIN.right };
+  }
+  function scaleTime(f, t0, t1) {
+    return (t) => f.x0 + ((Math.min(Math.max(t, t0), t1) - t0) / (t1 - t0)) * (f.x1 - f.x0);
+  }
+  function xAxis(f, t0, t1, y) {
+    const x = scaleTime(f, t0, t1);
+    const g = svgEl('g', { class: 'axis x' }, f.svg);
+    svgEl('line', { x1: f.x0, x2: f.x1, y1: y, y2: y }, g);
+    const { ticks, label } = timeTicks(t0, t1, f.x1 - f.x0);
+    for (const t of ticks) {
+      svgEl('line', { x1: x(t), x2: x(t), y1: y, y2: y + 4 }, g);
+      svgText(g, x(t), y + 16, label(t), { 'text-anchor': 'middle' });
+    }
+    return x;
+  }
+  /** A value axis on [y0 (bottom), y1 (top)] with grid lines; log10 when options.log is set. */
+  function yAxis(f, domain, y0, y1, options) {
+    const o = options || {};
+    const tr = o.log ? (v) => Math.log10(v) : (v) => v;
+    const lo = tr(domain[0]), hi = tr(domain[1]);
+    const y = (v) => y0 - ((tr(v) - lo) / (hi - lo)) * (y0 - y1);
+    const g = svgEl('g', { class: 'axis y' }, f.svg);
+    const ticks = o.ticks || niceTicks(domain[0], domain[1], Math.max(2, Math.floor((y0 - y1) / 28)));
+    for (const v of ticks) {
+      svgEl('line', { class: 'grid', x1: f.x0, x2: f.x1, y1: y(v), y2: y(v) }, g);
+      svgText(g, f.x0 - 6, y(v) + 4, o.format ? o.format(v) : String(v), { 'text-anchor': 'end' });
+    }
+    if (o.label) svgText(g, f.x0, y1 - 2, o.label, { class: 'panel-label' });
+    return y;
+  }
+  function hline(f, y, value, color, label) {
+    const g = svgEl('g', { class: 'threshold' }, f.svg);
+    svgEl('line', { x1: f.x0, x2: f.x1, y1: y(value), y2: y(value), stroke: color, 'stroke-dasharray': '5 4' }, g);
+    svgText(g, f.x1 - 4, y(value) - 3, label, { 'text-anchor': 'end', fill: color });
+    svgEl('title', {}, g).textContent = label;
+  }
+  function polyline(f, points, color, dashed) {
+    if (points.length < 2) return;
+    svgEl('polyline', { points: points.map((p) => p[0].toFixed(1) + ',' + p[1].toFixed(1)).join(' '), fill: 'none', stroke: color,
+      'stroke-width': 1.6, 'stroke-dasharray': dashed ? '6 4' : 'none' }, f.svg);
+  }
+  function emptyState(f, container) {
+    svgText(f.svg, f.width / 2, f.height / 2, 'no data in this range', { 'text-anchor': 'middle', class: 'empty' });
+    container.dataset.empty = 'true';
+  }
+  function legend(container, items) {
+    const box = container.parentElement.querySelector('.legend');
+    box.textContent = '';
+    for (const item of items) {
+      const key = document.createElement('span');
+      key.className = 'key';
+      const swatch = document.createElement('i');
+      swatch.className = item.line ? 'line' : item.dashed ? 'dashed' : '';
+      swatch.style.setProperty('--c', item.color);
+      key.append(swatch, item.label);
+      box.appendChild(key);
+    }
+  }
+  function finish(container, marks) {
+    container.dataset.points = String(marks);
+    if (marks > 0) delete container.dataset.empty;
+  }
+
+  // (1) One feature's PSI and drift-test p-value, with the thresholds checks use.
+  function drawDrift(container, data, view) {
+    const points = data.metricsHistory;
+    const t = view.settings && view.settings.columns.find((c) => c.feature === view.feature);
+    const f = frame(container, 300);
+    container.dataset.feature = view.feature;
+    $('drift-feature').textContent = view.feature;
+    const lines = [];
+    if (t) {
+      lines.push({ value: t.psiThreshold, label: 'PSI gate ' + fmtNum(t.psiThreshold, 2), color: COLORS.gate });
+      for (const [value, label] of [[view.settings.alertPsiModerate, 'alert MEDIUM'], [view.settings.alertPsiSignificant, 'alert HIGH']]) {
+        const same = lines.find((l) => l.value === value);
+        if (same) same.label += ' · ' + label;
+        else lines.push({ value, label: label + ' ' + fmtNum(value, 2), color: COLORS.alert });
+      }
+    }
+    legend(container, [
+      { color: COLORS.psi, label: 'PSI', line: true },
+      { color: COLORS.pValue, label: 'Holm-adjusted p-value of the ' + (t && t.kind === 'discrete' ? 'chi-square' : 'KS') + ' test', line: true },
+      { color: COLORS.DRIFT, label: 'drifted' },
+      { color: COLORS.gate, label: 'thresholds (configured)', dashed: true },
+      { color: '#555', label: '● batch  ◆ window report' },
+    ]);
+    const x = xAxis(f, view.from, view.to, f.height - MARGIN.bottom);
+    if (points.length === 0) { emptyState(f, container); finish(container, 0); return; }
+    const psiValues = points.map((p) => p.psi).filter((v) => v !== null);
+    const psiMax = Math.max(0.05, ...psiValues, ...lines.map((l) => l.value * 1.15));
+    const psiTop = 16, psiBottom = 136, pTop = 166, pBottom = f.height - MARGIN.bottom - 4;
+    const yPsi = yAxis(f, [0, psiMax], psiBottom, psiTop, { label: 'PSI', format: (v) => fmtNum(v, 2) });
+    for (const l of lines) hline(f, yPsi, l.value, l.color, l.label);
+    const P_FLOOR = 1e-12;
+    const yP = yAxis(f, [1, P_FLOOR], pBottom, pTop, {
+      log: true, ticks: [1, 1e-3, 1e-6, 1e-9, 1e-12], format: (v) => (v === 1 ? '1' : '1e' + Math.round(Math.log10(v))),
+      label: 'drift test: Holm-adjusted p-value (log)',
+    });
+    if (t) hline(f, yP, t.alpha, COLORS.alpha, 'alpha ' + t.alpha);
+    const tip = (p) => [fmtTime(p.createdAt) + ' · ' + p.reportKind.toLowerCase() + ' report', 'PSI ' + fmtNum(p.psi),
+      p.method + ' statistic ' + fmtNum(p.statistic) + ', p ' + fmtNum(p.pValue) + ', Holm-adjusted ' + fmtNum(p.adjustedPValue),
+      'deciding threshold then: ' + fmtNum(p.threshold), p.evaluated ? (p.drifted ? 'DRIFT' : 'no drift') : 'not evaluated'].join('\n');
+    const shape = (g, p, cx, cy, cls, color) => p.reportKind === 'WINDOW'
+      ? mark(g, 'path', { class: cls, d: 'M' + cx + ',' + (cy - 5) + 'l5,5l-5,5l-5,-5z', fill: p.drifted ? COLORS.DRIFT : '#fff', stroke: p.drifted ? COLORS.DRIFT : color }, tip(p))
+      : mark(g, 'circle', { class: cls, cx, cy, r: 3.5, fill: p.drifted ? COLORS.DRIFT : p.evaluated ? color : '#fff', stroke: p.drifted ? COLORS.DRIFT : color }, tip(p));
+    polyline(f, points.filter((p) => p.psi !== null).map((p) => [x(Date.parse(p.createdAt)), yPsi(p.psi)]), COLORS.psi);
+    const withP = points.filter((p) => p.adjustedPValue !== null);
+    polyline(f, withP.map((p) => [x(Date.parse(p.createdAt)), yP(Math.max(P_FLOOR, p.adjustedPValue))]), COLORS.pValue);
+    const g = svgEl('g', {}, f.svg);
+    let marks = 0;
+    for (const p of points) {
+      const cx = x(Date.parse(p.createdAt));
+      if (p.psi !== null) { shape(g, p, cx, yPsi(p.psi), 'psi', COLORS.psi); marks++; }
+      if (p.adjustedPValue !== null) { shape(g, p, cx, yP(Math.max(P_FLOOR, p.adjustedPValue)), 'pval', COLORS.pValue); marks++; }
+    }
+    finish(container, marks);
+  }
+
+  /** Lanes (one per category) with a mark per item; (2) and (3). */
+  function drawLanes(container, lanes, items, view, place) {
+    const f = frame(container, 34 + lanes.length * 30 + MARGIN.bottom);
+    const x = xAxis(f, view.from, view.to, f.height - MARGIN.bottom);
+    const laneY = (i) => MARGIN.top + 6 + i * 30;
+    const g = svgEl('g', { class: 'axis y' }, f.svg);
+    lanes.forEach((lane, i) => {
+      svgEl('line', { class: 'grid', x1: f.x0, x2: f.x1, y1: laneY(i) + 12, y2: laneY(i) + 12 }, g);
+      svgText(g, f.x0 - 6, laneY(i) + 16, lane.label, { 'text-anchor': 'end' });
+    });
+    if (items.length === 0) { emptyState(f, container); finish(container, 0); return; }
+    const layer = svgEl('g', {}, f.svg);
+    for (const item of items) place(layer, x, laneY(lanes.findIndex((l) => l.key === item.lane)) + 12, item);
+    finish(container, items.length);
+  }
+
+  // (2) Batch verdicts.
+  function drawBatchVerdicts(container, data, view) {
+    const reports = data.batchReports.edges.map((e) => e.node);
+    legend(container, VERDICTS.map((v) => ({ color: COLORS[v], label: v })).concat(
+      data.batchReports.totalCount > reports.length ? [{ color: '#fff', label: 'newest ' + reports.length + ' of ' + data.batchReports.totalCount }] : []));
+    drawLanes(container, VERDICTS.map((v) => ({ key: v, label: v === 'INSUFFICIENT_DATA' ? 'INSUFF.' : v })),
+      reports.map((r) => ({ lane: r.status, r })), view, (g, x, y, item) => {
+        const r = item.r;
+        mark(g, 'circle', { cx: x(Date.parse(r.createdAt)), cy: y, r: 5, fill: COLORS[r.status], 'fill-opacity': 0.85, stroke: '#fff' },
+          [(r.batchId || 'batch') + ' · ' + r.status, fmtTime(r.createdAt), r.rowCount + ' rows', 'global score ' + fmtNum(r.globalScore),
+            'drifted share ' + fmtNum(r.driftedShare, 2)].join('\n'));
+      });
+  }
+
+  // (3) Window verdicts: one bar per scheduled (or manual) window check, spanning its window.
+  function drawWindowVerdicts(container, data, view) {
+    const reports = data.windowReports.edges.map((e) => e.node).filter((r) => r.windowStart && r.windowEnd);
+    const kinds = [...new Set(reports.map((r) => r.windowKind || 'window'))].sort();
+    legend(container, VERDICTS.map((v) => ({ color: COLORS[v], label: v })));
+    drawLanes(container, (kinds.length ? kinds : ['HOURLY']).map((k) => ({ key: k, label: k })),
+      reports.map((r) => ({ lane: r.windowKind || 'window', r })), view, (g, x, y, item) => {
+        const r = item.r;
+        const a = x(Date.parse(r.windowStart)), b = x(Date.parse(r.windowEnd));
+        mark(g, 'rect', { x: a, y: y - 8, width: Math.max(3, b - a - 1), height: 16, rx: 2, fill: COLORS[r.status], 'fill-opacity': 0.85 },
+          [r.windowKind + ' window ' + fmtTime(r.windowStart) + ' – ' + fmtTime(r.windowEnd), r.status, r.rowCount + ' rows',
+            'drifted share ' + fmtNum(r.driftedShare, 2)].join('\n'));
+      });
+  }
+
+  // (4) Realized ROC AUC with its 95% band, and the label-free estimate.
+  function drawAuc(container, data, view) {
+    const points = data.performanceHistory;
+    const f = frame(container, 220);
+    legend(container, [
+      { color: COLORS.realized, label: 'realized ROC AUC (labelled rows)', line: true },
+      { color: COLORS.band, label: '95% interval of realized' },
+      { color: COLORS.estimated, label: 'estimated (CBPE, no labels)', dashed: true },
+    ]);
+    const x = xAxis(f, view.from, view.to, f.height - MARGIN.bottom);
+    const values = [];
+    for (const p of points) {
+      if (p.estimated.rocAuc !== null) values.push(p.estimated.rocAuc);
+      if (p.realized && p.realized.rocAuc !== null) values.push(p.realized.rocAuc, p.realized.rocAucLower ?? p.realized.rocAuc, p.realized.rocAucUpper ?? p.realized.rocAuc);
+    }
+    if (values.length === 0) { emptyState(f, container); finish(container, 0); return; }
+    const lo = Math.max(0, Math.floor((Math.min(...values) - 0.02) * 20) / 20), hi = Math.min(1, Math.ceil((Math.max(...values) + 0.02) * 20) / 20);
+    const y = yAxis(f, [lo, hi], f.height - MARGIN.bottom - 4, MARGIN.top + 8, { format: (v) => v.toFixed(2), label: 'ROC AUC' });
+    let marks = 0;
+    const g = svgEl('g', {}, f.svg);
+    for (const version of [...new Set(points.map((p) => p.modelVersion))]) {
+      const series = points.filter((p) => p.modelVersion === version);
+      const at = (p) => x(Date.parse(p.windowStart));
+      const banded = series.filter((p) => p.realized && p.realized.rocAucLower !== null && p.realized.rocAucUpper !== null);
+      if (banded.length > 1) {
+        const upper = banded.map((p) => at(p).toFixed(1) + ',' + y(p.realized.rocAucUpper).toFixed(1));
+        const lower = banded.slice().reverse().map((p) => at(p).toFixed(1) + ',' + y(p.realized.rocAucLower).toFixed(1));
+        svgEl('polygon', { points: upper.concat(lower).join(' '), fill: COLORS.band, stroke: 'none' }, g);
+      }
+      for (const p of banded) svgEl('line', { x1: at(p), x2: at(p), y1: y(p.realized.rocAucLower), y2: y(p.realized.rocAucUpper), stroke: COLORS.realized, 'stroke-opacity': 0.45 }, g);
+      const realized = series.filter((p) => p.realized && p.realized.rocAuc !== null);
+      const estimated = series.filter((p) => p.estimated.rocAuc !== null);
+      polyline({ svg: g }, estimated.map((p) => [at(p), y(p.estimated.rocAuc)]), COLORS.estimated, true);
+      polyline({ svg: g }, realized.map((p) => [at(p), y(p.realized.rocAuc)]), COLORS.realized);
+      const tip = (p) => [fmtTime(p.windowStart) + ' – ' + fmtTime(p.windowEnd) + ' · model ' + p.modelVersion,
+        'realized ' + (p.realized && p.realized.rocAuc !== null ? fmtNum(p.realized.rocAuc) + ' (95% ' + fmtNum(p.realized.rocAucLower) + '–' + fmtNum(p.realized.rocAucUpper) + ', ' + p.labelledCount + ' labelled)' : 'n/a (no labels yet)'),
+        'estimated ' + fmtNum(p.estimated.rocAuc) + ' over ' + p.rowCount + ' rows'].join('\n');
+      for (const p of estimated) { mark(g, 'rect', { class: 'estimated', x: at(p) - 3, y: y(p.estimated.rocAuc) - 3, width: 6, height: 6, fill: '#fff', stroke: COLORS.estimated }, tip(p)); marks++; }
+      for (const p of realized) { mark(g, 'circle', { class: 'realized', cx: at(p), cy: y(p.realized.rocAuc), r: 3.5, fill: COLORS.realized }, tip(p)); marks++; }
+    }
+    finish(container, marks);
+  }
+
+  // (5) Alerts opened per bucket, stacked by severity.
+  function drawAlertCounts(container, data, view) {
+    const buckets = data.alertCountHistory;
+    const f = frame(container, 220);
+    legend(container, SEVERITIES.map((s) => ({ color: COLORS[s], label: s })));
+    const x = xAxis(f, view.from, view.to, f.height - MARGIN.bottom);
+    if (buckets.length === 0) { emptyState(f, container); finish(container, 0); return; }
+    const max = Math.max(...buckets.map((b) => b.opened));
+    const ticks = niceTicks(0, Math.max(max, 4), 4).filter((v) => Number.isInteger(v));
+    const y = yAxis(f, [0, ticks[ticks.length - 1]], f.height - MARGIN.bottom, MARGIN.top + 8, { ticks, label: 'alerts opened' });
+    const g = svgEl('g', {}, f.svg);
+    let marks = 0;
+    for (const b of buckets) {
+      const a = x(Date.parse(b.bucketStart)), e = x(Date.parse(b.bucketEnd));
+      let base = 0;
+      for (const s of SEVERITIES) {
+        const count = (b.bySeverity.find((c) => c.severity === s) || { count: 0 }).count;
+        if (!count) continue;
+        mark(g, 'rect', { x: a + 0.5, y: y(base + count), width: Math.max(2, e - a - 1.5), height: Math.max(1, y(base) - y(base + count)), fill: COLORS[s] },
+          fmtTime(b.bucketStart) + ' – ' + fmtTime(b.bucketEnd) + '\n' + count + ' ' + s + ' of ' + b.opened + ' opened');
+        base += count;
+        marks++;
+      }
+    }
+    finish(container, marks);
+  }
+
+  // ---- the API key's role: what this console may offer ----
+  let me = null;
+  const canUpdateAlerts = () => Boolean(me && me.allowedOperations.includes('Mutation.updateAlertStatus'));
+  function showRole() {
+    $('role').textContent = me ? me.role + ' key (' + me.name + ')' : '–';
+    document.body.dataset.role = me ? me.role : '';
+    const readOnly = Boolean(me) && !canUpdateAlerts();
+    $('actions-hint').hidden = !readOnly;
+    renderAlerts();
+  }
+  $('switch-key').addEventListener('click', () => {
+    $('auth-message').textContent = 'Paste an operator (or admin) API key to acknowledge, resolve and snooze alerts. The current key stays in use until you do.';
+    $('auth').hidden = false;
+    $('key-input').focus();
+  });
+
+  // ---- trend charts ----
+  const RANGES = {
+    '6h': { ms: 6 * HOUR, performance: 'HOUR', alerts: 'FIFTEEN_MINUTES' },
+    '24h': { ms: 24 * HOUR, performance: 'HOUR', alerts: 'HOUR' },
+    '7d': { ms: 7 * DAY, performance: 'HOUR', alerts: 'SIX_HOURS' },
+    '30d': { ms: 30 * DAY, performance: 'DAY', alerts: 'DAY' },
+  };
+  const view = { range: '24h', feature: null, settings: null, from: 0, to: 0 };
+  let chartData = null;
+
+  const CHARTS = 'query Charts($feature: String!, $from: DateTime!, $to: DateTime!, $window: PerformanceWindow!, $bucket: AlertCountBucket!) {' +
+    ' metricsHistory(feature: $feature, from: $from, to: $to) { reportKind createdAt method statistic pValue adjustedPValue threshold psi drifted evaluated }' +
+    ' batchReports: driftReports(kind: "BATCH", from: $from, to: $to, first: 500) { totalCount edges { node { batchId status globalScore driftedShare rowCount createdAt } } }' +
+    ' windowReports: driftReports(kind: "WINDOW", from: $from, to: $to, first: 500) { totalCount edges { node { status windowKind windowStart windowEnd rowCount driftedShare } } }' +
+    ' performanceHistory(from: $from, to: $to, window: $window) { windowStart windowEnd modelVersion rowCount labelledCount estimated { rocAuc } realized { rocAuc rocAucLower rocAucUpper } }' +
+    ' alertCountHistory(from: $from, to: $to, bucket: $bucket) { bucketStart bucketEnd opened bySeverity { severity count } } }';
+
+  function drawCharts() {
+    if (!chartData) return;
+    const draw = [['chart-drift', drawDrift], ['chart-verdicts', drawBatchVerdicts], ['chart-windows', drawWindowVerdicts],
+      ['chart-auc', drawAuc], ['chart-alert-counts', drawAlertCounts]];
+    for (const [id, fn] of draw) fn($(id), chartData, view);
+    $('charts').dataset.loaded = 'true';
+  }
+
+  async function loadSettings(current) {
+    const d = await gql('{ driftSettings { minSampleSize alertPsiModerate alertPsiSignificant columns { feature kind enabled alpha psiThreshold effectThreshold } } }');
+    if (current !== session) return;
+    view.settings = d.driftSettings;
+    const select = $('feature');
+    const previous = view.feature;
+    select.textContent = '';
+    for (const c of view.settings.columns) {
+      const option = document.createElement('option');
+      option.value = c.feature;
+      option.textContent = c.feature + (c.enabled ? '' : ' (not checked)');
+      select.appendChild(option);
+    }
+    view.feature = previous && view.settings.columns.some((c) => c.feature === previous) ? previous : view.settings.columns[0].feature;
+    select.value = view.feature;
+    // Alert features are the monitored columns (data-quality and performance alerts name a measure instead).
+    const filter = $('filter-feature');
+    if (filter.options.length === 1) {
+      for (const c of view.settings.columns) {
+        const option = document.createElement('option');
+        option.value = option.textContent = c.feature;
+        filter.appendChild(option);
+      }
+    }
+  }
+
+  let chartsLoading = null;
+  async function refreshCharts(current = session) {
+    if (current !== session || !storedKey() || !view.feature) return;
+    const range = RANGES[view.range];
+    const to = Date.now();
+    const from = to - range.ms;
+    try {
+      const request = gql(CHARTS, { feature: view.feature, from: new Date(from).toISOString(), to: new Date(to + 60000).toISOString(),
+        window: range.performance, bucket: range.alerts });
+      chartsLoading = request;
+      const d = await request;
+      if (current !== session || chartsLoading !== request) return; // a newer range or feature was asked for
+      view.from = from;
+      view.to = to;
+      chartData = d;
+      $('charts-error').textContent = '';
+      drawCharts();
+    } catch (error) {
+      if (current !== session) return;
+      if (isAuthError(error)) authFailed(error);
+      else $('charts-error').textContent = 'charts could not load: ' + error.message;
+    }
+  }
+  let chartTimer = null;
+  /** Live events change what the charts show: redraw soon, once for a burst of events. */
+  function chartsSoon() {
+    if (chartTimer) return;
+    chartTimer = setTimeout(() => { chartTimer = null; refreshCharts(); }, 1500);
+  }
+  $('ranges').addEventListener('click', (event) => {
+    const button = event.target.closest && event.target.closest('button[data-range]');
+    if (!button) return;
+    view.range = button.dataset.range;
+    for (const b of $('ranges').querySelectorAll('button')) b.setAttribute('aria-pressed', String(b === button));
+    refreshCharts();
+  });
+  $('feature').addEventListener('change', () => {
+    view.feature = $('feature').value;
+    refreshCharts();
+  });
+  let resizeFrame = 0;
+  new ResizeObserver(() => {
+    cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(drawCharts);
+  }).observe($('charts'));
+
+  // ---- alerts: history first, then live ----
+  // The list is keyed by alert id. It is loaded after reading the newest event id, and the feed
+  // subscribes after that id: every later change arrives once, in order; an event older than the
+  // state shown (updatedAt) is not applied, so a replay never moves an alert back.
+  const alerts = new Map();
+  let alertsTotal = 0;
+  const alertFilter = () => {
+    const filter = {};
+    for (const name of ['status', 'severity', 'feature']) if ($('filter-' + name).value) filter[name] = $('filter-' + name).value;
+    return filter;
+  };
+  const matchesFilter = (a, filter) => Object.keys(filter).every((name) => a[name] === filter[name]);
+  const ALERT_FIELDS = 'id kind feature severity status message occurrences worstScore snoozedUntil firstSeenAt lastSeenAt resolvedAt createdAt updatedAt';
+
+  async function loadAlerts(current) {
+    const summary = await gql('{ alertSummary { latestEventId } }');
+    const filter = alertFilter();
+    const d = await gql('query Alerts($filter: AlertsFilter) { alerts(first: 100, filter: $filter) { totalCount edges { node { ' + ALERT_FIELDS + ' } } } }', { filter });
+    if (current !== session) return;
+    if (lastEventId === null) lastEventId = summary.alertSummary.latestEventId;
+    alerts.clear();
+    for (const { node } of d.alerts.edges) alerts.set(node.id, node);
+    alertsTotal = d.alerts.totalCount;
+    $('alerts').dataset.loaded = 'true';
+    renderAlerts();
+  }
+  function applyAlert(a) {
+    const shown = alerts.get(a.id);
+    if (shown && Date.parse(a.updatedAt) < Date.parse(shown.updatedAt)) return;
+    if (matchesFilter(a, alertFilter())) {
+      if (!shown) alertsTotal++;
+      alerts.set(a.id, a);
+    } else if (shown) {
+      alerts.delete(a.id);
+      alertsTotal--;
+    }
+    renderAlerts();
+  }
+  for (const name of ['status', 'severity', 'feature']) {
+    $('filter-' + name).addEventListener('change', () => {
+      const current = session;
+      loadAlerts(current).catch((error) => { if (current === session) isAuthError(error) ? authFailed(error) : ($('alerts-state').textContent = 'alerts could not load: ' + error.message); });
+    });
+  }
+
+  const SNOOZE_CHOICES = [['1 h', HOUR], ['4 h', 4 * HOUR], ['24 h', DAY], ['7 d', 7 * DAY]];
+  const KIND_LABEL = { FEATURE_DRIFT: 'Feature drift', PREDICTION_DRIFT: 'Prediction drift', DATASET_DRIFT: 'Dataset drift', DATA_QUALITY: 'Data quality', PERFORMANCE: 'Performance' };
+
+  function alertItem(a) {
+    const li = document.createElement('li');
+    li.className = 'alert';
+    li.dataset.alertId = a.id;
+    li.innerHTML = '<div class="alert-head"></div><div class="alert-msg"></div><div class="alert-meta muted"></div>' +
+      '<div class="alert-actions"><input class="note" type="text" placeholder="note (optional, kept on the alert event)" aria-label="note">' +
+      '<button type="button" data-action="ACKNOWLEDGED">Acknowledge</button><button type="button" data-action="RESOLVED">Resolve</button>' +
+      '<select class="snooze-for" aria-label="snooze for">' + SNOOZE_CHOICES.map(([label, ms]) => '<option value="' + ms + '">' + label + '</option>').join('') + '</select>' +
+      '<button type="button" data-action="SNOOZE">Acknowledge &amp; snooze</button></div><p class="alert-error" role="alert" hidden></p>';
+    return li;
+  }
+  function updateItem(li, a) {
+    li.dataset.status = a.status;
+    li.querySelector('.alert-head').innerHTML = badge(a.severity) + ' <span class="status ' + esc(a.status.toLowerCase()) + '">' + esc(a.status) + '</span> <b>' +
+      esc(KIND_LABEL[a.kind] || a.kind) + '</b>' + (a.feature ? ' <span class="feature">' + esc(a.feature) + '</span>' : '');
+    li.querySelector('.alert-msg').textContent = a.message;
+    li.querySelector('.alert-meta').textContent = '×' + a.occurrences + ' · opened ' + fmtTime(a.createdAt) + ' · last seen ' + fmtTime(a.lastSeenAt) +
+      (a.snoozedUntil && Date.parse(a.snoozedUntil) > Date.now() ? ' · snoozed until ' + fmtTime(a.snoozedUntil) : '') +
+      (a.resolvedAt ? ' · resolved ' + fmtTime(a.resolvedAt) : '');
+    const allowed = canUpdateAlerts();
+    const why = allowed ? '' : 'needs an operator or admin key (this key is ' + (me ? me.role : 'unknown') + ')';
+    const moves = { ACKNOWLEDGED: a.status === 'OPEN', RESOLVED: a.status !== 'RESOLVED', SNOOZE: a.status === 'OPEN' };
+    for (const button of li.querySelectorAll('button[data-action]')) {
+      const move = moves[button.dataset.action];
+      button.disabled = !allowed || !move || li.dataset.busy === 'true';
+      button.title = !allowed ? why : move ? '' : a.status === 'RESOLVED' ? 'resolved alerts are final' : 'snooze is set when acknowledging';
+    }
+    li.querySelector('.note').disabled = !allowed || a.status === 'RESOLVED';
+    li.querySelector('.snooze-for').disabled = !allowed || a.status !== 'OPEN';
+    li.querySelector('.alert-actions').hidden = a.status === 'RESOLVED';
+  }
+  function renderAlerts() {
+    const list = $('alerts');
+    const sorted = [...alerts.values()].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || (a.id < b.id ? 1 : -1));
+    const existing = new Map([...list.children].map((li) => [li.dataset.alertId, li]));
+    for (const [id, li] of existing) if (!alerts.has(id)) li.remove();
+    let previous = null;
+    for (const a of sorted) {
+      let li = existing.get(a.id);
+      if (!li) li = alertItem(a);
+      updateItem(li, a);
+      const expected = previous ? previous.nextSibling : list.firstChild;
+      if (expected !== li) list.insertBefore(li, expected);
+      previous = li;
+    }
+    $('alerts-state').textContent = alerts.size === 0 ? 'no alerts match these filters' : 'showing ' + alerts.size + ' of ' + Math.max(alertsTotal, alerts.size) + ', newest first';
+  }
+
+  const UPDATE_STATUS = 'mutation Update($input: UpdateAlertStatusInput!) { updateAlertStatus(input: $input) { ' + ALERT_FIELDS + ' } }';
+  $('alerts').addEventListener('click', async (event) => {
+    const button = event.target.closest && event.target.closest('button[data-action]');
+    if (!button || button.disabled) return;
+    const li = button.closest('li.alert');
+    const id = li.dataset.alertId;
+    const note = li.querySelector('.note').value.trim();
+    const input = { id, status: button.dataset.action === 'RESOLVED' ? 'RESOLVED' : 'ACKNOWLEDGED', note: note || null };
+    if (button.dataset.action === 'SNOOZE') input.snoozeUntil = new Date(Date.now() + Number(li.querySelector('.snooze-for').value)).toISOString();
+    const error = li.querySelector('.alert-error');
+    error.hidden = true;
+    li.dataset.busy = 'true';
+    updateItem(li, alerts.get(id));
+    const current = session;
+    try {
+      const d = await gql(UPDATE_STATUS, { input });
+      if (current !== session) return;
+      li.querySelector('.note').value = '';
+      delete li.dataset.busy;
+      applyAlert(d.updateAlertStatus);
+    } catch (failure) {
+      if (current !== session) return;
+      delete li.dataset.busy;
+      if (failure.code === 'UNAUTHENTICATED') { authFailed(failure); return; }
+      // Shown next to the alert (FORBIDDEN for a key without the role, BAD_USER_INPUT for a move the alert no longer allows).
+      error.textContent = (failure.code || 'ERROR') + ': ' + failure.message;
+      error.hidden = false;
+      if (alerts.has(id)) updateItem(li, alerts.get(id));
+    }
+  });
+
   takeKeyFromFragment();
   start();
-  setInterval(() => refresh(), 3000);
+  setInterval(() => refresh(), 5000);
+  setInterval(() => refreshCharts(), 30000);
 })();
 `;

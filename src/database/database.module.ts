@@ -2,7 +2,9 @@ import { Global, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { dataSourceOptions } from './data-source-options';
+import { DatabaseMetrics, QueryErrorCountingLogger } from './database-metrics';
 import { runMigrationsWithLock } from './migration-runner';
 
 /**
@@ -13,12 +15,15 @@ import { runMigrationsWithLock } from './migration-runner';
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig): TypeOrmModuleOptions => {
+      inject: [AppConfig, MetricsService],
+      useFactory: (config: AppConfig, metrics: MetricsService): TypeOrmModuleOptions => {
         if (!config.databaseUrl) throw new Error('DATABASE_URL is not set and no embedded PostgreSQL was started');
         // Each owning module registers its entities (TypeOrmModule.forFeature).
+        const options = dataSourceOptions(config.databaseUrl, config.dbPoolSize, config.database);
         return {
-          ...dataSourceOptions(config.databaseUrl, config.dbPoolSize, config.database),
+          ...options,
+          // Counts failed queries for /metrics (credit_monitor_db_query_errors_total).
+          logger: new QueryErrorCountingLogger(metrics, options.logging),
           autoLoadEntities: true,
         } as TypeOrmModuleOptions;
       },
@@ -43,5 +48,6 @@ import { runMigrationsWithLock } from './migration-runner';
       },
     }),
   ],
+  providers: [DatabaseMetrics],
 })
 export class DatabaseModule {}

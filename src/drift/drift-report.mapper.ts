@@ -65,6 +65,8 @@ export const METRIC_HISTORY_FIELDS = [
   'method',
   'statistic',
   'pValue',
+  'adjustedPValue',
+  'threshold',
   'psi',
   'wassersteinNormalized',
   'jensenShannon',

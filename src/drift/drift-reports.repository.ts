@@ -13,6 +13,7 @@ import {
   NewDriftReport,
   WindowReportSummary,
 } from './drift-report.mapper';
+import { DriftReportKind } from './entities/drift-report.entity';
 
 const KEYSET = { table: 'drift_reports', alias: 'r', timeColumn: 'created_at' } as const;
 
@@ -35,6 +36,8 @@ export interface DriftReportPageQuery {
   from?: Date | null;
   /** Created before. */
   to?: Date | null;
+  /** Only reports of this kind. */
+  kind?: DriftReportKind | null;
 }
 
 /**
@@ -105,6 +108,7 @@ export class DriftReportsRepository {
     const params: unknown[] = [];
     if (query.from) where.push(`r.created_at >= $${params.push(query.from)}`);
     if (query.to) where.push(`r.created_at < $${params.push(query.to)}`);
+    if (query.kind) where.push(`r.kind = $${params.push(query.kind)}`);
     const keyset = newestFirstPage(KEYSET, query.first, query.after, params.length + 1);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ n }]: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM drift_reports r ${filter}`, params);

@@ -2,6 +2,7 @@ import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import { ConnectionType } from '../common/pagination/connection';
 import { DriftQueryService } from './drift-query.service';
 import { DriftReport, FeatureMetricPoint } from './models/drift-report.model';
+import { DriftSettings } from './models/drift-settings.model';
 
 const DriftReportConnection = ConnectionType(DriftReport, 'DriftReport');
 
@@ -20,8 +21,14 @@ export class DriftResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
     @Args('from', { type: () => Date, nullable: true }) from?: Date,
     @Args('to', { type: () => Date, nullable: true }) to?: Date,
+    @Args('kind', { type: () => String, nullable: true, description: 'BATCH or WINDOW; all kinds when absent' }) kind?: string,
   ) {
-    return this.queries.reports(first, after, from, to);
+    return this.queries.reports(first, after, from, to, kind);
+  }
+
+  @Query(() => DriftSettings, { description: 'The drift thresholds checks run with now, per monitored column' })
+  driftSettings(): DriftSettings {
+    return this.queries.settings();
   }
 
   @Query(() => [FeatureMetricPoint], {

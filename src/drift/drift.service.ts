@@ -4,9 +4,11 @@ import { AlertsService } from '../alerts/alerts.service';
 import { ActiveBaseline, BaselinesService } from '../baselines/baselines.service';
 import { DataQualityFacts } from '../common/events/domain-events';
 import { AppConfig } from '../config/app-config';
+import { afterCommit } from '../database/after-commit';
 import { baselineColumns } from '../drift-engine/baseline-columns';
 import { checkDrift } from '../drift-engine/check';
 import { DriftCheckResult } from '../drift-engine/result-types';
+import { MetricsService } from '../metrics/metrics.service';
 import { FeatureColumns } from '../model/features';
 import { driftConfigFor } from './drift-config';
 import { driftReportCreated, DriftReportSource, newDriftReport } from './drift-report.mapper';
@@ -43,6 +45,7 @@ export class DriftService {
     private readonly baselines: BaselinesService,
     private readonly alerts: AlertsService,
     private readonly driftReports: DriftReportsRepository,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -91,6 +94,8 @@ export class DriftService {
     const { report, metrics } = newDriftReport({ ...row, baselineId: baseline.id, baselineVersion: baseline.version }, result);
     const written = await this.driftReports.insert(manager, report, metrics);
     if (!written) return null;
+    // Counted once the report is committed: a batch that rolls back leaves no verdict behind.
+    afterCommit(manager, () => this.metrics.recordDriftReport(row.kind === 'BATCH' ? 'batch' : 'window', result.status, result.features));
     return { ...written, baselineVersion: baseline.version, result };
   }
 }

@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { DriftService } from '../drift/drift.service';
 import { checkedToDriftReport } from '../drift/drift-report.mapper';
 import { DriftReport } from '../drift/models/drift-report.model';
+import { MetricsService } from '../metrics/metrics.service';
 import { FeatureColumns, toColumns } from '../model/features';
 import { Scorer } from '../model/scorer';
 import { PerformanceService } from '../performance/performance.service';
@@ -66,9 +67,24 @@ export class IngestionService {
     private readonly baselines: BaselinesService,
     private readonly performance: PerformanceService,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
+  /** One ingestBatch, counted and timed by outcome once it is answered (success and replay after COMMIT). */
   async ingest(input: IngestBatchInput, caller: Caller): Promise<IngestBatchPayload> {
+    const started = performance.now();
+    const records = input.records.length;
+    try {
+      const payload = await this.ingestBatch(input, caller);
+      this.metrics.recordIngest(payload.replayed ? 'replayed' : 'success', records, (performance.now() - started) / 1000);
+      return payload;
+    } catch (error) {
+      this.metrics.recordIngest(MetricsService.failureOutcome(error), records, (performance.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  private async ingestBatch(input: IngestBatchInput, caller: Caller): Promise<IngestBatchPayload> {
     const phases = new PhaseTimer();
     const prepared = await this.prepare(input);
     phases.mark('validate');

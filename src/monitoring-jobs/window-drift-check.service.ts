@@ -5,6 +5,7 @@ import { AppConfig, DriftWindowConfig } from '../config/app-config';
 import { tryNamedLockForTransaction } from '../database/advisory-locks';
 import { DriftService } from '../drift/drift.service';
 import { DriftQueryService } from '../drift/drift-query.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { PerformanceService } from '../performance/performance.service';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { AuditService } from '../security/audit.service';
@@ -42,6 +43,7 @@ export class WindowDriftCheckService {
     private readonly predictionLogs: PredictionLogsRepository,
     private readonly reconciliation: RetrainingReconciliationService,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
   windowConfig(kind: string): DriftWindowConfig {
@@ -61,17 +63,26 @@ export class WindowDriftCheckService {
   async run(kind: string, windowEnd?: Date | null, at: Date = new Date(), caller?: Caller): Promise<DriftCheckRun> {
     const window = this.windowConfig(kind);
     const bounds = windowBounds(windowEnd ?? alignWindowEnd(at, window.alignMinutes), window.lengthMinutes);
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      const result = await this.runLocked(manager, window, bounds);
-      if (caller) {
-        await this.audit.record(manager, caller, {
-          action: 'Mutation.runDriftCheck',
-          target: { window: kind, windowEnd: bounds.end.toISOString(), reportIds: result.reportIds },
-          summary: { acquired: result.acquired, checked: result.checked.length, alreadyChecked: result.already.length },
-        });
-      }
-      return result;
-    });
+    const started = performance.now();
+    let outcome: RunOutcome;
+    try {
+      outcome = await this.dataSource.transaction(async (manager) => {
+        const result = await this.runLocked(manager, window, bounds);
+        if (caller) {
+          await this.audit.record(manager, caller, {
+            action: 'Mutation.runDriftCheck',
+            target: { window: kind, windowEnd: bounds.end.toISOString(), reportIds: result.reportIds },
+            summary: { acquired: result.acquired, checked: result.checked.length, alreadyChecked: result.already.length },
+          });
+        }
+        return result;
+      });
+    } catch (error) {
+      this.metrics.recordWindowCheck(kind, 'error', (performance.now() - started) / 1000);
+      throw error;
+    }
+    // Timed up to COMMIT; `skipped`: another instance held this window's lock.
+    this.metrics.recordWindowCheck(kind, outcome.acquired ? 'success' : 'skipped', (performance.now() - started) / 1000);
     if (outcome.reportIds.length) {
       this.logger.log({ msg: 'window drift check', window: kind, windowEnd: bounds.end.toISOString(), reports: outcome.reportIds.length });
     }

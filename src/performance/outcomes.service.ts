@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { InputProblem, InputValidationError } from '../common/errors/domain-error';
 import { unsafeTextReason } from '../common/validation/text-safety';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { MatchedPrediction, OutcomeUpdate, PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { AuditService } from '../security/audit.service';
 import type { Caller } from '../security/caller';
@@ -44,9 +45,23 @@ export class OutcomesService {
     private readonly predictionLogs: PredictionLogsRepository,
     private readonly performance: PerformanceService,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
+  /** One submitOutcomes, counted by outcome once it is answered (after COMMIT). */
   async submit(input: SubmitOutcomesInput, caller: Caller): Promise<SubmitOutcomesPayload> {
+    const received = input.outcomes.length;
+    try {
+      const payload = await this.submitInTransaction(input, caller);
+      this.metrics.recordOutcomeSubmission('success', received);
+      return payload;
+    } catch (error) {
+      this.metrics.recordOutcomeSubmission(MetricsService.failureOutcome(error), received);
+      throw error;
+    }
+  }
+
+  private async submitInTransaction(input: SubmitOutcomesInput, caller: Caller): Promise<SubmitOutcomesPayload> {
     const outcomes = this.validate(input);
     return this.dataSource.transaction(async (manager) => {
       // The matched rows stay locked until COMMIT: two submissions for one row are decided one after the other.

@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { ModelVersionsRepository } from '../scoring/model-versions.repository';
-import { Performance, PerformancePoint, PerformanceWindow } from './models/performance.model';
+import { finiteOrNull } from '../stats/finite';
+import { rocAucStandardError } from './auc-standard-error';
+import { Performance, PerformancePoint, PerformanceWindow, RealizedPerformance } from './models/performance.model';
 import { HistoryRangeTooLargeError, PerformanceInputError } from './performance.errors';
 import { computePerformance, OutcomeLabel, StoredEstimate, StoredRealized } from './performance-metrics';
 import { PerformanceMetricsRepository } from './performance-metrics.repository';
@@ -109,5 +111,25 @@ export function toPerformance(
 ): Performance {
   const gap =
     realized?.rocAuc !== null && realized?.rocAuc !== undefined && estimated.rocAuc !== null ? realized.rocAuc - estimated.rocAuc : null;
-  return { rowCount, labelledCount, realized, estimated, rocAucGap: gap, computedAt };
+  return { rowCount, labelledCount, realized: realized && toRealizedPerformance(realized), estimated, rocAucGap: gap, computedAt };
+}
+
+/** z for a two-sided 95% normal interval. */
+const Z_95 = 1.959964;
+
+/**
+ * Realized metrics with the sampling uncertainty of their ROC AUC: the same Hanley–McNeil
+ * standard error the retraining signal uses, so the band a chart draws is the noise the signal
+ * ignores. Computed on read (stored rows hold the counts it needs), never stored.
+ */
+export function toRealizedPerformance(realized: StoredRealized): RealizedPerformance {
+  const positives = Math.round(realized.defaultRate * realized.labelledCount);
+  const se =
+    realized.rocAuc === null ? null : finiteOrNull(rocAucStandardError(realized.rocAuc, positives, realized.labelledCount - positives));
+  return {
+    ...realized,
+    rocAucStandardError: se,
+    rocAucLower: se === null ? null : Math.max(0, realized.rocAuc! - Z_95 * se),
+    rocAucUpper: se === null ? null : Math.min(1, realized.rocAuc! + Z_95 * se),
+  };
 }

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { readFeatureCsvTable } from '../model/csv';
 import { evaluatePredictions, EvaluationMetrics } from '../model/evaluation';
 import { artifactScorer } from '../model/scorer';
@@ -46,9 +47,23 @@ export class ChallengerTrainingService {
     private readonly registry: ModelRegistryService,
     private readonly predictionLogs: PredictionLogsRepository,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
+  /** One retrainModel, timed by outcome (rejected: bad range or too little data). */
   async retrain(input: RetrainModelInput, caller: Caller): Promise<ModelVersion> {
+    const started = performance.now();
+    try {
+      const version = await this.trainChallenger(input, caller);
+      this.metrics.recordRetraining('success', (performance.now() - started) / 1000);
+      return version;
+    } catch (error) {
+      this.metrics.recordRetraining(MetricsService.failureOutcome(error), (performance.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  private async trainChallenger(input: RetrainModelInput, caller: Caller): Promise<ModelVersion> {
     const { fromDate, toDate } = input;
     if (!(fromDate instanceof Date) || !(toDate instanceof Date) || !(fromDate < toDate)) {
       throw new RetrainingInputError('toDate', 'must be after fromDate');

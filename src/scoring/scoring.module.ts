@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ModelVersionEntity } from './entities/model-version.entity';
 import { ModelVersionsRepository } from './model-versions.repository';
 import { ScoringService } from './scoring.service';
+import { ScoringMetrics } from './scoring-metrics';
 
 /**
  * Scoring owns the model registry (model_versions): ScoringService answers which model scores
@@ -11,7 +12,7 @@ import { ScoringService } from './scoring.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([ModelVersionEntity])],
-  providers: [ModelVersionsRepository, ScoringService],
+  providers: [ModelVersionsRepository, ScoringService, ScoringMetrics],
   exports: [ScoringService, ModelVersionsRepository],
 })
 export class ScoringModule {}

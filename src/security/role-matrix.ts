@@ -37,6 +37,8 @@ export const ROLE_MATRIX: Readonly<Record<string, readonly Role[]>> = {
   // Everything an analyst reads
   'Query.activeBaseline': VIEWERS,
   'Query.alert': VIEWERS,
+  'Query.alertNotifications': VIEWERS,
+  'Query.alertCountHistory': VIEWERS,
   'Query.alertSummary': VIEWERS,
   'Query.alerts': VIEWERS,
   'Query.baselines': VIEWERS,
@@ -44,6 +46,7 @@ export const ROLE_MATRIX: Readonly<Record<string, readonly Role[]>> = {
   'Query.batches': VIEWERS,
   'Query.driftReport': VIEWERS,
   'Query.driftReports': VIEWERS,
+  'Query.driftSettings': VIEWERS,
   'Query.metricsHistory': VIEWERS,
   'Query.modelVersion': VIEWERS,
   'Query.modelVersions': VIEWERS,

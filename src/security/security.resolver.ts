@@ -16,6 +16,7 @@ import { AuditLogRepository } from './audit-log.repository';
 import type { Caller } from './caller';
 import { AuditLogFilter, CreateApiKeyInput, RevokeApiKeyInput } from './dto/security.inputs';
 import { ApiKey, AuditEntry, CreateApiKeyPayload, PrincipalModel } from './models/security.models';
+import { ROLE_MATRIX } from './role-matrix';
 import { CurrentCaller } from './security.decorators';
 
 const ApiKeyConnection = ConnectionType(ApiKey, 'ApiKey');
@@ -32,7 +33,8 @@ export class SecurityResolver {
   @Query(() => PrincipalModel, { description: 'The principal this request is authenticated as' })
   me(@CurrentCaller() caller: Caller): PrincipalModel {
     const { name, role, kind, expiresAt } = caller.principal;
-    return { name, role, kind, expiresAt };
+    const allowedOperations = Object.keys(ROLE_MATRIX).filter((operation) => ROLE_MATRIX[operation].includes(role));
+    return { name, role, kind, expiresAt, allowedOperations };
   }
 
   @Query(() => ApiKeyConnection, { description: 'API keys, newest first (admin)' })

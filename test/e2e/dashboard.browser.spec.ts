@@ -1,7 +1,8 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { generateRows, loadProfile } from '../../datasets/generator';
 import { ingestMutation } from '../support/applications';
 import { launchChromium } from '../support/browser';
 import { generatedRecords } from '../support/generated-data';
@@ -69,9 +70,8 @@ describe('live dashboard in headless Chromium', () => {
     await page.locator('#batches tr', { hasText: 'dash-drift' }).waitFor();
     expect(await page.locator('#batches tr').first().textContent()).toMatch(/dash-drift.*DRIFT.*loanAmount/);
 
-    const screenshot = process.env.UPDATE_SCREENSHOTS
-      ? join(__dirname, '..', '..', 'docs', 'dashboard.png')
-      : join(mkdtempSync(join(tmpdir(), 'shot-')), 'dashboard.png');
+    // docs/dashboard.png comes from the trend-chart test below, which has a day of data.
+    const screenshot = join(mkdtempSync(join(tmpdir(), 'shot-')), 'dashboard.png');
     await page.screenshot({ path: screenshot });
     expect(statSync(screenshot).size).toBeGreaterThan(10_000);
 
@@ -158,6 +158,374 @@ describe('live dashboard in headless Chromium', () => {
     await page.waitForSelector('body[data-loaded="true"]');
     expect(await page.locator('#auth').isHidden()).toBe(true);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+const HOUR = 3_600_000;
+const PLOTS = ['chart-drift', 'chart-verdicts', 'chart-windows', 'chart-auc', 'chart-alert-counts'];
+/**
+ * The tables whose time columns move together when the test ages its traffic. The API stamps
+ * everything "now" and the service clock is not injectable, so a day of traffic is made by
+ * ingesting a batch, then moving everything recorded so far an hour back, and so on.
+ */
+const TRAFFIC_TABLES = [
+  'batches',
+  'prediction_logs',
+  'drift_reports',
+  'feature_drift_metrics',
+  'alerts',
+  'alert_events',
+  'performance_metrics',
+  'retraining_events',
+];
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+describe('trend charts and alert actions in headless Chromium', () => {
+  const fixture = useServiceFixture();
+  let browser: Browser;
+  let viewer: IssuedKey;
+  let operator: IssuedKey;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    viewer = await fixture.service.issueKey('viewer');
+    operator = await fixture.service.issueKey('operator');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function ok<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+    const response = await fixture.service.gql<T>(query, variables);
+    expect(response.errors).toBeUndefined();
+    return response.data!;
+  }
+
+  async function ageTraffic(hours: number): Promise<void> {
+    const { rows } = await fixture.sql.query(
+      `SELECT table_name AS "table", array_agg(column_name::text) AS columns FROM information_schema.columns
+       WHERE table_schema = current_schema() AND data_type = 'timestamp with time zone' AND table_name = ANY($1) GROUP BY 1`,
+      [TRAFFIC_TABLES],
+    );
+    // Unique keys include times (a window's end): rows first move far away, then back, so no
+    // row ever lands on the old value of another within one statement.
+    const FAR = 1_000_000;
+    for (const { table, columns } of rows as Array<{ table: string; columns: string[] }>) {
+      const set = columns.map((c) => `"${c}" = "${c}" - make_interval(hours => $1)`).join(', ');
+      await fixture.sql.query(`UPDATE "${table}" SET ${set}`, [hours + FAR]);
+      await fixture.sql.query(`UPDATE "${table}" SET ${set}`, [-FAR]);
+    }
+  }
+
+  /** Twenty hourly batches, each followed by its window's re-check, and outcomes for the older ones; returns the batch count. */
+  async function seedDay(): Promise<number> {
+    const profile = loadProfile();
+    // Hours ago, oldest first: healthy traffic, larger-loans and income-drop episodes (the last two hours
+    // drift, so some alerts are still open), and one batch too small to judge.
+    const DRIFTING: Record<number, 'larger_loans' | 'income_drop'> = {
+      9: 'larger_loans',
+      12: 'income_drop',
+      15: 'larger_loans',
+      18: 'larger_loans',
+      19: 'income_drop',
+    };
+    const plan = Array.from({ length: 20 }, (_, i) => ({
+      rows: i === 6 ? 20 : 400,
+      scenario: DRIFTING[i],
+      strength: DRIFTING[i] ? 0.8 : undefined,
+    }));
+    const labels: Array<{ batchId: string; rows: ReturnType<typeof generateRows> }> = [];
+    for (const [i, step] of plan.entries()) {
+      const batchId = `day-${String(i).padStart(2, '0')}`;
+      const rows = generateRows(profile, step.rows, { seed: 700 + i, scenario: step.scenario, strength: step.strength, idPrefix: batchId });
+      await ok(ingestMutation('batchId'), { input: { batchId, records: rows.map(({ actualDefault: _label, ...record }) => record) } });
+      labels.push({ batchId, rows });
+      // The scheduled hourly re-check of the window that just received this batch.
+      await ok(`mutation($input: RunDriftCheckInput!) { runDriftCheck(input: $input) { acquired } }`, {
+        input: { window: 'HOURLY', windowEnd: new Date(Math.ceil(Date.now() / HOUR) * HOUR).toISOString() },
+      });
+      if (i < plan.length - 1) await ageTraffic(1);
+    }
+    // Outcomes arrive late: all but the four newest batches are 80% labelled.
+    const outcomes = labels.slice(0, plan.length - 4).flatMap(({ batchId, rows }) =>
+      rows.slice(0, Math.floor(rows.length * 0.8)).map((r) => ({
+        customerId: r.customerId,
+        batchId,
+        actualDefault: r.actualDefault,
+        observedAt: new Date().toISOString(),
+      })),
+    );
+    await ok(`mutation($input: SubmitOutcomesInput!) { submitOutcomes(input: $input) { received } }`, { input: { outcomes } });
+    return plan.length;
+  }
+  interface Watch {
+    problems: string[];
+    external: string[];
+  }
+
+  /** A page whose non-loopback requests are blocked and recorded, with failures and console errors collected. */
+  async function watchedPage(context: BrowserContext, watch: Watch): Promise<Page> {
+    await context.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (LOOPBACK.has(url.hostname)) return route.continue();
+      watch.external.push(url.href);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    page.on('requestfailed', (request) => watch.problems.push(`failed ${request.url()} ${request.failure()?.errorText}`));
+    page.on('console', (message) => message.type() === 'error' && watch.problems.push(`console ${message.text()}`));
+    page.on('pageerror', (error) => watch.problems.push(`page ${error.message}`));
+    page.on('websocket', (socket) => {
+      if (!LOOPBACK.has(new URL(socket.url()).hostname)) watch.external.push(socket.url());
+    });
+    return page;
+  }
+
+  async function openDashboard(context: BrowserContext, watch: Watch, key: IssuedKey): Promise<Page> {
+    const page = await watchedPage(context, watch);
+    await page.goto(`${fixture.service.url}/dashboard#key=${key.key}`);
+    await page.waitForSelector('body[data-loaded="true"]');
+    await page.waitForSelector('#charts[data-loaded="true"]', { state: 'attached' });
+    await page.waitForSelector('#alerts[data-loaded="true"]', { state: 'attached' });
+    await page.locator('#feed-state', { hasText: /^live$/ }).waitFor();
+    return page;
+  }
+
+  /** Polls a string expression (evaluated over CDP, like the other checks here) until it is true. */
+  async function waitUntil(page: Page, expression: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await page.evaluate(expression))) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  const noHorizontalOverflow = 'document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth';
+  const chartsFitTheirBoxes =
+    "[...document.querySelectorAll('.plot')].every((plot) => { const svg = plot.querySelector('svg'); return svg && svg.getBoundingClientRect().right <= plot.getBoundingClientRect().right + 0.5; })";
+
+  it('shows "no data in this range" in every chart before any traffic', async () => {
+    const watch: Watch = { problems: [], external: [] };
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await openDashboard(context, watch, viewer);
+    for (const id of PLOTS) {
+      expect(await page.locator(`#${id}`).getAttribute('data-empty')).toBe('true');
+      expect(await page.locator(`#${id} text.empty`).textContent()).toBe('no data in this range');
+      expect(await page.locator(`#${id} .pt`).count()).toBe(0);
+    }
+    expect(await page.locator('#alerts-state').textContent()).toBe('no alerts match these filters');
+    expect(watch).toEqual({ problems: [], external: [] });
+    await context.close();
+  });
+
+  it('draws a day of data, fills the alert list from history, acknowledges, snoozes and resolves with an operator key', async () => {
+    const { service } = fixture;
+    const batches = await seedDay();
+    expect(service.url).toMatch(/^http:\/\/(127\.0\.0\.1|localhost)/);
+    const since = new Date(Date.now() - 24 * HOUR).toISOString();
+    const until = new Date(Date.now() + HOUR).toISOString();
+    const history = await ok<{ alerts: { totalCount: number; edges: Array<{ node: { id: string; status: string } }> } }>(
+      `{ alerts(first: 100) { totalCount edges { node { id status } } } }`,
+    );
+    expect(history.alerts.totalCount).toBeGreaterThanOrEqual(3);
+
+    const watch: Watch = { problems: [], external: [] };
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await openDashboard(context, watch, operator);
+    expect(await page.locator('#role').textContent()).toMatch(/^operator key/);
+    expect(await page.locator('#actions-hint').isHidden()).toBe(true);
+
+    // The list holds exactly the alerts created before the page opened.
+    const listed = async () =>
+      (await page.evaluate("[...document.querySelectorAll('#alerts li.alert')].map((li) => li.dataset.alertId)")) as string[];
+    expect((await listed()).sort()).toEqual(history.alerts.edges.map((e) => e.node.id).sort());
+
+    // (1) The drift chart: one PSI and one p-value mark per report point of the selected feature.
+    const metricPoints = async (feature: string) =>
+      (
+        await ok<{ metricsHistory: Array<{ psi: number | null; adjustedPValue: number | null }> }>(
+          `query($f: String!, $from: DateTime, $to: DateTime) { metricsHistory(feature: $f, from: $from, to: $to) { psi adjustedPValue } }`,
+          { f: feature, from: since, to: until },
+        )
+      ).metricsHistory;
+    const age = await metricPoints('age');
+    expect(await page.locator('#chart-drift').getAttribute('data-feature')).toBe('age');
+    expect(await page.locator('#chart-drift .pt.psi').count()).toBe(age.filter((p) => p.psi !== null).length);
+    expect(await page.locator('#chart-drift .pt.pval').count()).toBe(age.filter((p) => p.adjustedPValue !== null).length);
+    const ageTips = await page.locator('#chart-drift .pt.psi title').allTextContents();
+
+    await page.selectOption('#feature', 'loanAmount');
+    await page.waitForSelector('#chart-drift[data-feature="loanAmount"]');
+    const loan = await metricPoints('loanAmount');
+    expect(loan.filter((p) => p.psi !== null).length).toBeGreaterThanOrEqual(2 * (batches - 1)); // a batch and a window report an hour (not the 20-row ones)
+    expect(await page.locator('#chart-drift .pt.psi').count()).toBe(loan.filter((p) => p.psi !== null).length);
+    expect(await page.locator('#chart-drift .pt.psi title').allTextContents()).not.toEqual(ageTips);
+    expect(await page.locator('#chart-drift .pt[fill="#d62728"]').count()).toBeGreaterThanOrEqual(3); // the drifting hours
+    expect(await page.locator('#chart-drift .threshold').count()).toBeGreaterThanOrEqual(2); // PSI gate and alert band, alpha
+
+    // (2) batch verdicts: one mark per batch report, every verdict present.
+    const reports = async (kind: string, from = since) =>
+      (
+        await ok<{ driftReports: { totalCount: number } }>(
+          `query($k: String, $from: DateTime) { driftReports(kind: $k, from: $from) { totalCount } }`,
+          {
+            k: kind,
+            from,
+          },
+        )
+      ).driftReports.totalCount;
+    expect(await page.locator('#chart-verdicts .pt').count()).toBe(await reports('BATCH'));
+    for (const color of ['#2ca02c', '#d62728', '#999'])
+      expect(await page.locator(`#chart-verdicts .pt[fill="${color}"]`).count()).toBeGreaterThan(0);
+    // (3) window verdicts: one bar per window report.
+    expect(await reports('WINDOW')).toBe(batches);
+    expect(await page.locator('#chart-windows .pt').count()).toBe(await reports('WINDOW'));
+    // (4) realized and estimated ROC AUC per hour, with the realized value's band.
+    const performance = (
+      await ok<{ performanceHistory: Array<{ realized: { rocAuc: number | null } | null; estimated: { rocAuc: number | null } }> }>(
+        `query($from: DateTime!, $to: DateTime!) { performanceHistory(from: $from, to: $to, window: HOUR) { realized { rocAuc } estimated { rocAuc } } }`,
+        { from: since, to: until },
+      )
+    ).performanceHistory;
+    expect(performance).toHaveLength(batches);
+    expect(performance.filter((p) => p.realized?.rocAuc != null).length).toBeGreaterThanOrEqual(batches - 5);
+    expect(await page.locator('#chart-auc .pt.realized').count()).toBe(performance.filter((p) => p.realized?.rocAuc != null).length);
+    expect(await page.locator('#chart-auc .pt.estimated').count()).toBe(performance.filter((p) => p.estimated.rocAuc !== null).length);
+    expect(await page.locator('#chart-auc polygon').count()).toBe(1);
+    // (5) alerts opened per hour, stacked by severity.
+    expect(await page.locator('#chart-alert-counts .pt').count()).toBeGreaterThanOrEqual(3);
+    for (const id of PLOTS) {
+      expect(await page.locator(`#${id} .axis.x text`).count()).toBeGreaterThanOrEqual(3);
+      expect(await page.locator(`#${id}`).locator('xpath=..').locator('.legend .key').count()).toBeGreaterThanOrEqual(3);
+      expect(await page.locator(`#${id} .pt title`).count()).toBe(await page.locator(`#${id} .pt`).count());
+      expect(await page.locator(`#${id}`).getAttribute('data-empty')).toBeNull();
+    }
+
+    // The range selector: 6 h holds only the batches of the last six hours.
+    await page.locator('#ranges button[data-range="6h"]').click();
+    const sixHours = await reports('BATCH', new Date(Date.now() - 6 * HOUR).toISOString());
+    expect(sixHours).toBeLessThan(batches);
+    await waitUntil(page, `document.querySelectorAll('#chart-verdicts .pt').length === ${sixHours}`);
+    await page.locator('#ranges button[data-range="24h"]').click();
+    await waitUntil(page, `document.querySelectorAll('#chart-verdicts .pt').length === ${batches}`);
+
+    // Acknowledge with a note: the API has it, and the page shows it.
+    const open = history.alerts.edges.filter((e) => e.node.status === 'OPEN').map((e) => e.node.id);
+    expect(open.length).toBeGreaterThanOrEqual(3);
+    const item = (id: string) => page.locator(`#alerts li.alert[data-alert-id="${id}"]`);
+    await item(open[0]).locator('.note').fill('looked at it: larger loans from the new broker channel');
+    await item(open[0]).locator('button[data-action="ACKNOWLEDGED"]').click();
+    await page.waitForSelector(`#alerts li.alert[data-alert-id="${open[0]}"][data-status="ACKNOWLEDGED"]`);
+    expect(await item(open[0]).locator('.status').textContent()).toBe('ACKNOWLEDGED');
+    const acked = await ok<{
+      alert: { status: string; events: { edges: Array<{ node: { type: string; note: string | null; actor: string } }> } };
+    }>(`query($id: ID!) { alert(id: $id) { status events { edges { node { type note actor } } } } }`, { id: open[0] });
+    expect(acked.alert.status).toBe('ACKNOWLEDGED');
+    expect(acked.alert.events.edges.map((e) => e.node).find((e) => e.type === 'ACKNOWLEDGED')).toEqual({
+      type: 'ACKNOWLEDGED',
+      note: 'looked at it: larger loans from the new broker channel',
+      actor: operator.name,
+    });
+    await page.locator('#feed li', { hasText: /ACKNOWLEDGED.*by .*looked at it/ }).waitFor();
+
+    // Snooze for 4 h (acknowledges with snoozeUntil), then resolve the first one.
+    await item(open[1])
+      .locator('.snooze-for')
+      .selectOption(String(4 * HOUR));
+    const snoozedAt = Date.now();
+    await item(open[1]).locator('button[data-action="SNOOZE"]').click();
+    await page.waitForSelector(`#alerts li.alert[data-alert-id="${open[1]}"][data-status="ACKNOWLEDGED"]`);
+    expect(await item(open[1]).locator('.alert-meta').textContent()).toMatch(/snoozed until/);
+    const snoozed = await ok<{ alert: { status: string; snoozedUntil: string } }>(
+      `query($id: ID!) { alert(id: $id) { status snoozedUntil } }`,
+      {
+        id: open[1],
+      },
+    );
+    expect(snoozed.alert.status).toBe('ACKNOWLEDGED');
+    expect(Math.abs(Date.parse(snoozed.alert.snoozedUntil) - (snoozedAt + 4 * HOUR))).toBeLessThan(60_000);
+    await item(open[0]).locator('button[data-action="RESOLVED"]').click();
+    await page.waitForSelector(`#alerts li.alert[data-alert-id="${open[0]}"][data-status="RESOLVED"]`);
+    expect((await ok<{ alert: { status: string } }>(`query($id: ID!) { alert(id: $id) { status } }`, { id: open[0] })).alert.status).toBe(
+      'RESOLVED',
+    );
+
+    // An API refusal is shown next to its alert: a note over the 2,000-character limit.
+    await item(open[2]).locator('.note').fill('x'.repeat(2_001));
+    await item(open[2]).locator('button[data-action="ACKNOWLEDGED"]').click();
+    await item(open[2]).locator('.alert-error', { hasText: 'BAD_USER_INPUT: note: must be at most 2000 characters' }).waitFor();
+    expect(await item(open[2]).getAttribute('data-status')).toBe('OPEN');
+    expect((await ok<{ alert: { status: string } }>(`query($id: ID!) { alert(id: $id) { status } }`, { id: open[2] })).alert.status).toBe(
+      'OPEN',
+    );
+
+    // New alerts arrive live, once each, next to the history.
+    await ok(ingestMutation('batchId'), { input: { batchId: 'day-live', records: generatedRecords(400, 790, 'higher_utilization', 0.9) } });
+    const after = await ok<{ alerts: { totalCount: number; edges: Array<{ node: { id: string } }> } }>(
+      `{ alerts(first: 100) { totalCount edges { node { id } } } }`,
+    );
+    expect(after.alerts.totalCount).toBeGreaterThan(history.alerts.totalCount);
+    await waitUntil(page, `document.querySelectorAll('#alerts li.alert').length === ${after.alerts.totalCount}`);
+    const ids = await listed();
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(after.alerts.edges.map((e) => e.node.id).sort());
+
+    // Filters: status OPEN hides the acknowledged and resolved ones.
+    await page.selectOption('#filter-status', 'OPEN');
+    await waitUntil(page, `document.querySelectorAll('#alerts li.alert:not([data-status="OPEN"])').length === 0`);
+    expect(await item(open[2]).count()).toBe(1);
+    expect(await item(open[0]).count()).toBe(0);
+    await page.selectOption('#filter-status', '');
+    await waitUntil(page, `document.querySelectorAll('#alerts li.alert').length === ${after.alerts.totalCount}`);
+
+    // 1,400 px, then a 1,024 px laptop: no horizontal scrollbar, charts drawn at their box's width.
+    await page.locator('#ranges button[data-range="24h"]').click();
+    await waitUntil(page, `document.querySelectorAll('#chart-verdicts .pt').length === ${batches + 1}`);
+    expect(await page.evaluate(noHorizontalOverflow)).toBe(true);
+    expect(await page.evaluate(chartsFitTheirBoxes)).toBe(true);
+    const wideWidth = Number(await page.locator('#chart-auc svg').getAttribute('width'));
+    const shots = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', 'docs') : mkdtempSync(join(tmpdir(), 'shot-'));
+    await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
+    expect(statSync(join(shots, 'dashboard.png')).size).toBeGreaterThan(10_000);
+
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await waitUntil(page, `Number(document.querySelector('#chart-auc svg').getAttribute('width')) < ${wideWidth}`);
+    expect(await page.evaluate(noHorizontalOverflow)).toBe(true);
+    expect(await page.evaluate(chartsFitTheirBoxes)).toBe(true);
+    await page.screenshot({ path: join(shots, 'dashboard-1024.png'), fullPage: true });
+    expect(statSync(join(shots, 'dashboard-1024.png')).size).toBeGreaterThan(10_000);
+
+    expect(watch).toEqual({ problems: [], external: [] });
+    await context.close();
+  });
+
+  it('shows a viewer key the actions disabled with a hint, and switches to an operator key from the page', async () => {
+    const watch: Watch = { problems: [], external: [] };
+    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+    const page = await openDashboard(context, watch, viewer);
+    expect(await page.locator('#role').textContent()).toMatch(/^viewer key/);
+    expect(await page.locator('#actions-hint').isVisible()).toBe(true);
+    expect(await page.locator('#actions-hint').textContent()).toMatch(/need an operator \(or admin\) key/);
+    const buttons = page.locator('#alerts li.alert[data-status="OPEN"] button[data-action]');
+    expect(await buttons.count()).toBeGreaterThan(0);
+    for (const button of await buttons.all()) {
+      expect(await button.isDisabled()).toBe(true);
+      expect(await button.getAttribute('title')).toMatch(/needs an operator or admin key \(this key is viewer\)/);
+    }
+    expect(await page.locator('#alerts li.alert[data-status="OPEN"] .note').first().isDisabled()).toBe(true);
+    expect(await page.evaluate(noHorizontalOverflow)).toBe(true);
+
+    await page.locator('#switch-key').click();
+    expect(await page.locator('#auth').isVisible()).toBe(true);
+    await page.locator('#key-input').fill(operator.key);
+    await page.locator('#key-form button[type="submit"]').click();
+    await page.waitForSelector('body[data-role="operator"]');
+    await page.waitForSelector('#alerts li.alert[data-status="OPEN"] button[data-action="ACKNOWLEDGED"]:not([disabled])');
+    expect(await page.locator('#actions-hint').isHidden()).toBe(true);
+    expect(await page.evaluate('document.documentElement.outerHTML')).not.toContain(operator.key);
+    expect(watch).toEqual({ problems: [], external: [] });
     await context.close();
   });
 });

@@ -220,10 +220,13 @@ describe('model poisoning: four-eyes promotion', () => {
 });
 
 describe('production mode', () => {
+  // Production refuses to expose /metrics without its scrape token (or METRICS_ENABLED=false).
+  const PRODUCTION = { NODE_ENV: 'production', METRICS_TOKEN: 'abuse-limits-metrics-token' };
+
   it('refuses to start with no way to authenticate', async () => {
     const db = await createTestDatabase();
     try {
-      await expect(startTestService(db.url, { NODE_ENV: 'production' })).rejects.toThrow(/No way to authenticate/);
+      await expect(startTestService(db.url, PRODUCTION)).rejects.toThrow(/No way to authenticate/);
     } finally {
       await db.drop();
     }
@@ -232,7 +235,7 @@ describe('production mode', () => {
   it('gives no field suggestions and no stack traces', async () => {
     const db = await createTestDatabase();
     const [admin] = await issueKeys(db.url, [{ role: 'admin' }]);
-    const service = await startTestService(db.url, { NODE_ENV: 'production' });
+    const service = await startTestService(db.url, PRODUCTION);
     try {
       const typo = await postGraphql(service.url, `mutation { promoteModelVersio(input: { version: "x" }) { version } }`, undefined, admin);
       expect(typo.errors![0].message).not.toMatch(/Did you mean/);

@@ -6,6 +6,7 @@ import { createTestDatabase } from '../support/database';
 
 const TABLES = [
   'alert_events',
+  'alert_notifications',
   'alerts',
   'api_keys',
   'audit_log',

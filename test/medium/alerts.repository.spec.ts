@@ -7,6 +7,8 @@ import { AlertEventsRepository, SqlRunner } from '../../src/alerts/alert-events.
 import { AlertsRepository, NewAlert } from '../../src/alerts/alerts.repository';
 import { AlertsService } from '../../src/alerts/alerts.service';
 import { AlertEventType } from '../../src/alerts/models/alert-enums';
+import { AlertNotificationOutbox } from '../../src/alerts/routing/alert-notification.outbox';
+import { AlertNotificationsRepository } from '../../src/alerts/routing/alert-notifications.repository';
 import { encodeCursor } from '../../src/common/pagination/connection';
 import { AppConfig } from '../../src/config/app-config';
 import { validateEnvironment } from '../../src/config/env.validation';
@@ -26,6 +28,8 @@ describe('AlertsRepository and AlertEventsRepository (real PostgreSQL)', () => {
     AlertsRepository,
     AlertEventsRepository,
     AlertEventWriter,
+    AlertNotificationsRepository,
+    AlertNotificationOutbox,
     AlertsService,
   ]);
   let dataSource: DataSource;

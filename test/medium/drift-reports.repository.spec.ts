@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../../src/config/app-config';
+import { validateEnvironment } from '../../src/config/env.validation';
 import { DriftQueryService } from '../../src/drift/drift-query.service';
 import {
   checkedToDriftReport,
@@ -27,7 +29,12 @@ describe('DriftReportsRepository (real PostgreSQL)', () => {
   afterAll(async () => {
     await sql?.end();
   });
-  const db = useMigratedDatabase([DriftReportsRepository, BatchesRepository, DriftQueryService]);
+  const db = useMigratedDatabase([
+    DriftReportsRepository,
+    BatchesRepository,
+    DriftQueryService,
+    { provide: AppConfig, useValue: new AppConfig(validateEnvironment({})) },
+  ]);
   let dataSource: DataSource;
   let repository: DriftReportsRepository;
   let queries: DriftQueryService;
@@ -446,6 +453,8 @@ describe('DriftReportsRepository (real PostgreSQL)', () => {
         method: 'ks',
         statistic: 0.31,
         pValue: 0.0004,
+        adjustedPValue: 0.0016,
+        threshold: 0.05,
         psi: 0.27,
         wassersteinNormalized: 0.42,
         jensenShannon: 0.12,

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { AlertSeverity, AlertStatus } from './alert-enums';
 
 @ObjectType()
@@ -44,4 +44,10 @@ export class AlertSummary {
 
   @Field(() => [AlertCount], { description: 'Every (status, severity) pair' })
   counts: AlertCount[];
+
+  @Field(() => ID, {
+    description:
+      'The newest committed alert event id, read before the counts ("0" for an empty log). A console reads it, then the alerts, then subscribes to alertChanged with afterEventId set to it: nothing is lost between the two, and a replayed event only repeats a state already shown',
+  })
+  latestEventId: string;
 }

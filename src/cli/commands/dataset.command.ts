@@ -1,14 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { convertCreditG } from '../../../datasets/credit-g-converter';
 import { generateChunks, loadProfile, syntheticCustomerId } from '../../../datasets/generator';
 import { fitProfile } from '../../../datasets/profile-fit';
-import { isScenarioName, SCENARIO_NAMES, SCENARIOS } from '../../../datasets/scenarios';
+import { isScenarioName, SCENARIO_NAMES, ScenarioName, SCENARIOS } from '../../../datasets/scenarios';
 import { readFeatureCsvTable } from '../../model/csv';
 import { featureCsvHeader, featureCsvLines } from '../../model/feature-csv-writer';
 import { FEATURE_NAMES, FeatureColumns } from '../../model/features';
 import { CliCommand, CliFailure, CliUsageError } from '../command';
-import { printJson, requireReadableFile, sha256File, TextFileWriter } from '../files';
+import { printJson, requireReadableFile, sha256File, TextFileWriter, writeOutputFile } from '../files';
+import { columns } from '../help';
 import { numberOption, requiredString, stringOption } from '../options';
 
 const convertCommand: CliCommand = {
@@ -29,13 +30,17 @@ const convertCommand: CliCommand = {
     requireReadableFile(input, 'input file');
     const out = requiredString(values, 'out');
     const rows = convertCreditG(readFileSync(input, 'utf8'));
-    const columns = {} as FeatureColumns;
-    for (const name of FEATURE_NAMES) columns[name] = Float64Array.from(rows, (row) => row[name]);
+    const features = {} as FeatureColumns;
+    for (const name of FEATURE_NAMES) features[name] = Float64Array.from(rows, (row) => row[name]);
     const labels = Uint8Array.from(rows, (row) => (row.actualDefault ? 1 : 0));
-    writeFileSync(out, featureCsvHeader(true) + featureCsvLines((i) => rows[i].customerId, columns, labels));
+    writeOutputFile(out, featureCsvHeader(true) + featureCsvLines((i) => rows[i].customerId, features, labels));
     printJson(io.stdout, { rows: rows.length, defaults: labels.reduce((sum, v) => sum + v, 0), out });
   },
 };
+
+function scenarioHelp(name: ScenarioName): string {
+  return `${SCENARIOS[name].description} (default ${SCENARIOS[name].defaultStrength})`;
+}
 
 const generateCommand: CliCommand = {
   name: 'generate',
@@ -50,9 +55,7 @@ const generateCommand: CliCommand = {
     { name: 'profile', value: '<json>', description: 'Data profile (default: datasets/credit-g-profile.json)' },
     { name: 'no-labels', description: 'Omit the actual_default column' },
   ],
-  details: `Scenarios (strength meaning, default):\n${SCENARIO_NAMES.map(
-    (name) => `  ${name.padEnd(20)}${SCENARIOS[name].description} (default ${SCENARIOS[name].defaultStrength})`,
-  ).join('\n')}`,
+  details: ['Scenarios (strength meaning, default):', ...columns(SCENARIO_NAMES.map((name) => [name, scenarioHelp(name)]))].join('\n'),
   async run(values, io) {
     const rows = numberOption(values, 'rows', { integer: true, min: 0, max: 100_000_000 }) as number;
     const out = requiredString(values, 'out');
@@ -115,7 +118,7 @@ const profileCommand: CliCommand = {
       description: stringOption(values, 'source') ?? relative(process.cwd(), resolve(data)),
       sha256: await sha256File(data),
     });
-    writeFileSync(out, `${JSON.stringify(profile, null, 2)}\n`);
+    writeOutputFile(out, `${JSON.stringify(profile, null, 2)}\n`);
     printJson(io.stdout, { out, rows: profile.source.rows, baseRate: profile.defaultModel.baseRate });
   },
 };

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { checkCsv, profileFromCsv } from '../../drift/drift-files';
 import { checkedToDriftReport, reportDetails } from '../../drift/drift-report.mapper';
 import { renderDriftReportHtml } from '../../drift/report/drift-report.html';
 import { DriftCheckResult } from '../../drift-engine/result-types';
 import { loadScorer } from '../../model/scorer';
 import { CliCommand, CliUsageError } from '../command';
-import { DEFAULT_MODEL_PATH, printJson, requireReadableFile } from '../files';
+import { DEFAULT_MODEL_PATH, printJson, requireReadableFile, writeOutputFile } from '../files';
 import { listOption, requiredString, stringOption } from '../options';
 
 export const driftCommand: CliCommand = {
@@ -56,7 +55,7 @@ the model output). Verdict rules: docs/drift-methodology.md.`,
           scorer.modelVersion,
           file,
         );
-        writeFileSync(
+        writeOutputFile(
           path,
           renderDriftReportHtml({ report: view, details: reportDetails(result, 0), title: `Drift: ${file} vs ${reference}` }),
         );

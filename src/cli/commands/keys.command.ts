@@ -1,11 +1,12 @@
 import { userInfo } from 'node:os';
 import { DomainError } from '../../common/errors/domain-error';
 import { UUID_PATTERN } from '../../common/pagination/connection';
+import { ApiKeyRow } from '../../security/api-keys.repository';
 import { apiKeyInfo } from '../../security/api-keys.service';
 import { systemCaller } from '../../security/caller';
 import { ROLES } from '../../security/roles';
 import { openSecurityStore, SecurityStore } from '../../security/security-store';
-import { CliCommand, CliFailure, CliIo } from '../command';
+import { CliCommand, CliFailure, CliIo, CliUsageError } from '../command';
 import { printJson } from '../files';
 import { requiredString, stringOption } from '../options';
 
@@ -60,22 +61,25 @@ const createCommand: CliCommand = {
   },
 };
 
+/** Every key, newest first, read page by page. */
+async function allKeys(store: SecurityStore): Promise<ApiKeyRow[]> {
+  const all: ApiKeyRow[] = [];
+  let before: { createdAt: string; id: string } | null = null;
+  for (;;) {
+    const page = await store.repository.list(500, before);
+    all.push(...page);
+    if (page.length < 500) return all;
+    const last = page[page.length - 1];
+    before = { createdAt: last.createdAt.toISOString(), id: last.id };
+  }
+}
+
 const listCommand: CliCommand = {
   name: 'list',
   summary: 'Print every API key as JSON (never the secret)',
   details: DETAILS,
   async run(_values, io: CliIo) {
-    const rows = await withStore(async (store) => {
-      const all = [];
-      let before: { createdAt: string; id: string } | null = null;
-      for (;;) {
-        const page = await store.repository.list(500, before);
-        all.push(...page);
-        if (page.length < 500) return all;
-        const last = page[page.length - 1];
-        before = { createdAt: last.createdAt.toISOString(), id: last.id };
-      }
-    });
+    const rows = await withStore(allKeys);
     printJson(
       io.stdout,
       rows.map(apiKeyInfo).map(({ id, name, role, createdAt, lastUsedAt, expiresAt, revokedAt }) => ({
@@ -93,13 +97,26 @@ const listCommand: CliCommand = {
 
 const revokeCommand: CliCommand = {
   name: 'revoke',
-  summary: 'Revoke an API key by id (its open websockets close within seconds)',
-  options: [{ name: 'id', value: '<uuid>', description: 'The key id (from keys list)', required: true }],
-  details: DETAILS,
+  summary: 'Revoke an API key by id or by name (its open websockets close within seconds)',
+  options: [
+    { name: 'id', value: '<uuid>', description: 'The key id (from keys list)' },
+    { name: 'name', value: '<name>', description: 'The name of a live (unrevoked) key; names are unique among live keys' },
+  ],
+  details: `${DETAILS}\nGive exactly one of --id and --name.`,
   async run(values, io: CliIo) {
-    const id = requiredString(values, 'id');
-    if (!UUID_PATTERN.test(id)) throw new CliFailure(`--id must be a key id (UUID), got "${id}"`);
-    const row = await withStore((store) => store.keys.revoke(cliCaller(), id));
+    const id = stringOption(values, 'id');
+    const name = stringOption(values, 'name');
+    if ((id === undefined) === (name === undefined)) throw new CliUsageError('give exactly one of --id and --name');
+    if (id !== undefined && !UUID_PATTERN.test(id)) throw new CliFailure(`--id must be a key id (UUID), got "${id}"`);
+    const row = await withStore(async (store) => {
+      let target = id;
+      if (name !== undefined) {
+        const live = (await allKeys(store)).find((key) => key.name === name && key.revokedAt === null);
+        if (!live) throw new CliFailure(`--name: no live key is named "${name}" (see keys list)`);
+        target = live.id;
+      }
+      return store.keys.revoke(cliCaller(), target!);
+    });
     printJson(io.stdout, { id: row.id, name: row.name, role: row.role, revokedAt: row.revokedAt });
   },
 };

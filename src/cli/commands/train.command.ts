@@ -1,19 +1,33 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { serializeArtifact } from '../../model/artifact';
 import { readFeatureCsvTable } from '../../model/csv';
 import { METRIC_NAMES } from '../../model/evaluation';
 import { trainModel } from '../../model/training';
 import { CliCommand, CliFailure } from '../command';
-import { DEFAULT_MODEL_PATH, printJson, requireReadableFile, sha256File } from '../files';
+import { printJson, requireReadableFile, sha256File, writeOutputFile } from '../files';
 import { numberOption, requiredString, stringOption } from '../options';
+
+/**
+ * A trained model goes to a new file in the git-ignored out/ folder unless --out says otherwise,
+ * so training never replaces the shipped model by accident. Milliseconds keep two runs apart.
+ */
+function newArtifactPath(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('.', '');
+  return `out/model-${stamp}.json`;
+}
 
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'Train the logistic credit model on a labelled CSV and write the artifact',
   options: [
     { name: 'data', value: '<csv>', description: 'Labelled feature CSV (customer_id, the 8 features, actual_default)', required: true },
-    { name: 'out', value: '<artifact>', description: "Where to write the model artifact (default: the repository's artifacts/model.json)" },
+    {
+      name: 'out',
+      value: '<artifact>',
+      description: 'Where to write the model artifact (default: a new out/model-<UTC time>.json; never the shipped artifacts/model.json)',
+    },
+    { name: 'force', description: 'Overwrite --out if it exists (needed to replace the shipped artifacts/model.json)' },
     { name: 'seed', value: '<N>', description: 'Seed for the holdout split and the folds', default: '42' },
     { name: 'holdout', value: '<fraction>', description: 'Stratified holdout share, 0 to fit on all rows', default: '0.25' },
     { name: 'folds', value: '<k>', description: 'Stratified cross-validation folds, 0 to skip', default: '5' },
@@ -29,7 +43,10 @@ min, max }, ... } }. Progress goes to stderr.`,
     const data = requiredString(values, 'data');
     requireReadableFile(data, 'data file');
     const outOption = stringOption(values, 'out');
-    const out = outOption === undefined ? DEFAULT_MODEL_PATH : resolve(outOption);
+    const out = resolve(outOption ?? newArtifactPath());
+    const force = values.force === true;
+    // Fail before minutes of training, not after; the write below checks again without a race.
+    if (!force && existsSync(out)) throw new CliFailure(`${out} exists; pass --force to overwrite it`);
     const seed = numberOption(values, 'seed', { integer: true, min: 0 }) ?? 42;
     const holdout = numberOption(values, 'holdout', { min: 0, max: 0.9 }) ?? 0.25;
     const folds = numberOption(values, 'folds', { integer: true, min: 0, max: 50 }) ?? 5;
@@ -52,8 +69,7 @@ min, max }, ... } }. Progress goes to stderr.`,
         onProgress: (message) => io.stderr(`${message}\n`),
       },
     );
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, serializeArtifact(result.artifact));
+    writeOutputFile(out, serializeArtifact(result.artifact), { overwrite: force });
     io.stderr(`wrote ${out}\n`);
 
     const cv = result.crossValidation;

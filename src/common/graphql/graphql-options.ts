@@ -1,4 +1,4 @@
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import { getOperationAST, GraphQLError, GraphQLSchema, OperationTypeNode, parse, specifiedRules, validate } from 'graphql';
@@ -61,7 +61,10 @@ export function graphqlOptions(config: AppConfig, ws: WsAdmission): ApolloDriver
     autoSchemaFile: config.isProduction ? true : join(process.cwd(), 'schema.gql'),
     sortSchema: true,
     path: '/graphql',
-    graphiql: !config.isProduction,
+    // The IDE is src/graphql-ide (served from the installed packages, works offline). Apollo's
+    // own pages load their scripts from CDNs: GraphiQL from unpkg, the default landing page
+    // (which Apollo shows when no landing page plugin is given) from Apollo's embed CDN.
+    graphiql: false,
     playground: false,
     introspection: !config.isProduction,
     csrfPrevention: true,
@@ -73,7 +76,11 @@ export function graphqlOptions(config: AppConfig, ws: WsAdmission): ApolloDriver
     includeStacktraceInErrorResponses: !config.isProduction,
     // Cache-control hints are unused here (responses are never cached), and the plugin wraps every
     // field resolver: ~30% of the time spent returning a 50,000-prediction response.
-    plugins: [ApolloServerPluginCacheControlDisabled(), requestPlugin(config.graphql.maxComplexity, config.graphql.maxRootFields)],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      requestPlugin(config.graphql.maxComplexity, config.graphql.maxRootFields),
+    ],
     formatError: (formatted) => {
       const result = formatGraphqlError(formatted);
       return config.isProduction ? { ...result, message: withoutSuggestions(result.message) } : result;

@@ -141,6 +141,16 @@ export class FeatureMetricPoint {
   @Field(() => Float, { nullable: true })
   pValue: number | null;
 
+  @Field(() => Float, { nullable: true, description: 'Holm-adjusted across the features of this report' })
+  adjustedPValue: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'The threshold the deciding gate used when this report was made: alpha (method ks or chi_square) or the PSI gate (method psi)',
+  })
+  threshold: number | null;
+
   @Field(() => Float, { nullable: true })
   psi: number | null;
 

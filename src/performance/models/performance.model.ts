@@ -18,6 +18,18 @@ export class RealizedPerformance extends ClassificationMetricsFields {
 
   @Field(() => Float, { description: 'Observed default rate among the labelled rows' })
   defaultRate: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Standard error of rocAuc (Hanley & McNeil) from the labelled defaults and repayments; null without both classes',
+  })
+  rocAucStandardError: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Lower end of the 95% confidence interval of rocAuc (rocAuc − 1.96 SE, at least 0)' })
+  rocAucLower: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Upper end of the 95% confidence interval of rocAuc (rocAuc + 1.96 SE, at most 1)' })
+  rocAucUpper: number | null;
 }
 
 @ObjectType({

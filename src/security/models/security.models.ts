@@ -14,6 +14,12 @@ export class PrincipalModel {
 
   @Field(() => Date, { nullable: true })
   expiresAt: Date | null;
+
+  @Field(() => [String], {
+    description:
+      "Role-matrix entries this principal may call ('Mutation.updateAlertStatus', 'GET /reports/:id', …), so a console can offer only what will be allowed",
+  })
+  allowedOperations: string[];
 }
 
 @ObjectType({ description: 'An API key (its secret is shown only once, when it is created)' })
