@@ -3,6 +3,7 @@ import { PerformanceRetraining1764400000000 } from './1764400000000-PerformanceR
 import { PredictionLogsBulkWrite1764500000000 } from './1764500000000-PredictionLogsBulkWrite';
 import { SecurityPrincipalsAudit1764600000000 } from './1764600000000-SecurityPrincipalsAudit';
 import { AlertNotificationsOutbox1764700000000 } from './1764700000000-AlertNotificationsOutbox';
+import { DriftEffectSize1764800000000 } from './1764800000000-DriftEffectSize';
 
 /** Explicit list (not a glob) so the same migrations load from ts-node, jest and dist/. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   PredictionLogsBulkWrite1764500000000,
   SecurityPrincipalsAudit1764600000000,
   AlertNotificationsOutbox1764700000000,
+  DriftEffectSize1764800000000,
 ];

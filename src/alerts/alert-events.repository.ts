@@ -67,7 +67,10 @@ export class AlertEventsRepository {
 
   /**
    * The latest event of every OPEN or ACKNOWLEDGED alert (its snapshot is the alert's current
-   * state): what the Alertmanager refresh re-sends. Run under the event-log lock to keep it latest.
+   * state): what the Alertmanager refresh re-sends. Run under the event-log lock to keep it latest,
+   * so it must stay cheap: one probe of alert_events_alert_latest (alert_id, id DESC) per live alert.
+   * It joins `alerts` (the live ones) but returns event rows, so it lives with the event reads;
+   * both tables belong to the alerts module, so the ownership check allows either repository.
    */
   async latestOfLiveAlerts(manager: EntityManager): Promise<AlertEventRow[]> {
     return (await manager.query(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/domain-error';
+import { bucketedHistoryCost } from '../common/graphql/history-cost';
 import { Connection, decodeNumberCursor, encodeCursor, pageSize, toConnection, UUID_PATTERN } from '../common/pagination/connection';
 import { toAlert, toAlertEvent } from './alert.mapper';
 import { AlertEventsRepository } from './alert-events.repository';
@@ -120,11 +121,8 @@ export const MAX_COUNT_BUCKETS = 2_000;
  * created_at), returning at most buckets × 4 severities rows; costed as its buckets times the
  * fields selected per point, like performanceHistory without that query's prediction-row scan.
  */
-export function alertCountHistoryCost(options: { args: Record<string, unknown>; childComplexity: number }): number {
-  const from = options.args.from instanceof Date ? options.args.from.getTime() : Date.parse(String(options.args.from));
-  const to = options.args.to instanceof Date ? options.args.to.getTime() : Date.parse(String(options.args.to));
-  const bucket = (options.args.bucket as AlertCountBucket | undefined) ?? AlertCountBucket.HOUR;
-  const buckets =
-    Number.isFinite(from) && Number.isFinite(to) && to > from ? Math.min(MAX_COUNT_BUCKETS, Math.ceil((to - from) / BUCKET_MS[bucket])) : 1;
-  return 100 + buckets * Math.max(1, options.childComplexity);
-}
+export const alertCountHistoryCost = bucketedHistoryCost({
+  base: 100,
+  maxBuckets: MAX_COUNT_BUCKETS,
+  bucketMs: (args) => BUCKET_MS[(args.bucket as AlertCountBucket | undefined) ?? AlertCountBucket.HOUR],
+});

@@ -14,6 +14,7 @@ import { AlertEventEntity } from './entities/alert-event.entity';
 import { AlertNotificationEntity } from './entities/alert-notification.entity';
 import { AlertNotificationOutbox } from './routing/alert-notification.outbox';
 import { AlertNotificationQueriesService } from './routing/alert-notification-queries.service';
+import { AlertNotificationRetryService } from './routing/alert-notification-retry.service';
 import { AlertNotificationsRepository } from './routing/alert-notifications.repository';
 import { AlertNotificationsResolver } from './routing/alert-notifications.resolver';
 import { NotificationSender } from './routing/notification.sender';
@@ -41,6 +42,7 @@ import { NotificationDeliveryWorker } from './routing/notification-delivery.work
     NotificationSender,
     NotificationDeliveryWorker,
     AlertNotificationQueriesService,
+    AlertNotificationRetryService,
     AlertNotificationsResolver,
     AlertMetrics,
   ],

@@ -56,6 +56,20 @@ export class CliFailure extends Error {
   }
 }
 
+/**
+ * Stopped by SIGINT/SIGTERM after releasing what it held: message only, exit code 128 + the
+ * signal's number (130 for Ctrl-C), as a shell reports a command a signal ended.
+ */
+export class CliInterrupted extends Error {
+  constructor(
+    readonly signal: NodeJS.Signals,
+    readonly exitCode: number,
+  ) {
+    super(`interrupted by ${signal}`);
+    this.name = 'CliInterrupted';
+  }
+}
+
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;

@@ -1,4 +1,4 @@
-import { CliCommand, CliIo, CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './command';
+import { CliCommand, CliInterrupted, CliIo, CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './command';
 import { packageVersion } from './files';
 import { formatHelp, PROGRAM } from './help';
 import { parseOptions } from './options';
@@ -52,6 +52,10 @@ export async function runCli(argv: string[], io: CliIo, commands: CommandEntry[]
     await command.run(values, io);
     return EXIT_OK;
   } catch (error) {
+    if (error instanceof CliInterrupted) {
+      io.stderr(`${label}: ${error.message}\n`);
+      return error.exitCode;
+    }
     if (error instanceof CliUsageError) {
       io.stderr(`${label}: ${error.message}\nRun "${label} --help" for usage.\n`);
       return EXIT_USAGE;

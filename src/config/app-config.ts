@@ -51,6 +51,7 @@ export class AppConfig {
   readonly embeddedPgDir: string;
   readonly embeddedPgPort: number;
   readonly dbPoolSize: number;
+  readonly shutdownTimeoutMs: number;
   readonly modelPath: string;
   readonly maxBatchSize: number;
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
@@ -127,6 +128,7 @@ export class AppConfig {
     this.embeddedPgDir = env.EMBEDDED_PG_DIR;
     this.embeddedPgPort = env.EMBEDDED_PG_PORT;
     this.dbPoolSize = env.DB_POOL_SIZE;
+    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
     this.modelPath = env.MODEL_PATH;
     this.maxBatchSize = env.MAX_BATCH_SIZE;
     this.logLevel = env.LOG_LEVEL;

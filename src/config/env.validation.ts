@@ -1,10 +1,64 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  validateSync,
+} from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
 const emptyToUndefined = ({ value }: { value: unknown }): unknown => (value === '' ? undefined : value);
+
+/** True when any of the comma-separated URLs carries user info (https://user:token@host/...). */
+function hasUserInfo(value: unknown): boolean {
+  return String(value)
+    .split(',')
+    .some((part) => {
+      try {
+        const url = new URL(part.trim());
+        return url.username !== '' || url.password !== '';
+      } catch {
+        return false; // not a URL at all: the format rule reports it
+      }
+    });
+}
+
+const NO_USER_INFO = 'noUrlUserInfo';
+
+/**
+ * Receiver URLs must not carry credentials as user info: Node's fetch refuses such URLs (every
+ * delivery would fail), and the credentials would end up in stored errors and logs.
+ */
+function NoUserInfo(): PropertyDecorator {
+  return ValidateBy({
+    name: NO_USER_INFO,
+    validator: {
+      validate: (value: unknown) => value === undefined || !hasUserInfo(value),
+      defaultMessage: (args) =>
+        `${args?.property} must not contain user info (user:password@host): Node's fetch refuses such URLs; put a token in the path, or route through a proxy that adds the credentials`,
+    },
+  });
+}
+
+/** Values never echoed in a configuration error. */
+const SECRET_VARIABLES = new Set(['ALERT_WEBHOOK_SECRET']);
+
+/** A rejected value as the configuration error shows it: secrets by length only, URL user info masked. */
+function shownValue(key: string, value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (SECRET_VARIABLES.has(key)) return `(${String(value).length} characters, hidden)`;
+  return JSON.stringify(typeof value === 'string' ? value.replace(/\/\/[^/\s,@]*@/g, '//***@') : value);
+}
 
 /**
  * Every environment variable the service reads, with its rule and default. README's configuration
@@ -40,6 +94,15 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(200)
   DB_POOL_SIZE = 10;
+
+  /**
+   * How long a stop (SIGINT/SIGTERM) may take before the process gives up waiting and exits 1.
+   * Keep it below the platform's grace period before SIGKILL (30 s for docker stop and Kubernetes).
+   */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 20_000;
 
   @IsString()
   MODEL_PATH = 'artifacts/model.json';
@@ -346,6 +409,7 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'ALERTMANAGER_URL must be an http:// or https:// URL' })
+  @NoUserInfo()
   ALERTMANAGER_URL?: string;
 
   /** Comma-separated webhook receivers for alert notifications (signed with ALERT_WEBHOOK_SECRET). */
@@ -354,12 +418,17 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*$/, {
     message: 'ALERT_WEBHOOK_URLS must be comma-separated http:// or https:// URLs',
   })
+  @NoUserInfo()
   ALERT_WEBHOOK_URLS?: string;
 
-  /** HMAC-SHA256 key for webhook signatures; required when ALERT_WEBHOOK_URLS is set. */
+  /**
+   * HMAC-SHA256 key for webhook signatures; required when ALERT_WEBHOOK_URLS is set. At least 32
+   * characters (e.g. `openssl rand -hex 32`): a short key can be guessed offline from one signed body.
+   */
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
+  @MinLength(32, { message: 'ALERT_WEBHOOK_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)' })
   ALERT_WEBHOOK_SECRET?: string;
 
   /** How often each instance looks for due notifications in the outbox. */
@@ -379,7 +448,12 @@ export class EnvironmentVariables {
   @Max(86_400_000)
   ALERT_DELIVERY_MAX_BACKOFF_MS = 300_000;
 
-  /** Attempts before a notification is marked FAILED (it stays queryable and can be retried). */
+  /**
+   * Attempts before a notification is marked FAILED (2 to 3.5 hours with the default backoff). A
+   * FAILED one stays queryable (alertNotifications) until an operator re-queues it with
+   * retryAlertNotifications; for a webhook it holds back the later notifications of its alert
+   * until then (docs/alerts.md "Delivery guarantees").
+   */
   @IsInt()
   @Min(1)
   @Max(10_000)
@@ -439,7 +513,7 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   if (errors.length > 0) {
     const lines = errors.map((error) => {
       const rules = Object.values(error.constraints ?? {}).join('; ');
-      return `  ${error.property}=${JSON.stringify(raw[error.property])}: ${rules}`;
+      return `  ${error.property}=${shownValue(error.property, raw[error.property])}: ${rules}`;
     });
     throw new ConfigValidationError(`Invalid configuration:\n${lines.join('\n')}`);
   }

@@ -1,8 +1,9 @@
 /**
  * The dashboard's browser script, as a string served inline (no bundler, no CDN, no chart
- * library). It draws the trend charts as hand-written SVG (drift statistics with the configured
- * thresholds, batch and window verdicts, realized vs estimated ROC AUC with the realized value's
- * 95% interval, alerts opened per bucket), polls a small overview, and keeps the alert list: filled
+ * library). It draws the trend charts as hand-written SVG (the drift test's statistic and p-value,
+ * PSI and the materiality gate's effect size, each with the thresholds from driftSettings; batch
+ * and window verdicts; realized vs estimated ROC AUC with the realized value's 95% interval;
+ * alerts opened per bucket), polls a small overview, and keeps the alert list: filled
  * from history on load, then live over graphql-ws (the graphql-transport-ws protocol, spoken
  * directly: connection_init, subscribe, next), resuming after the last event id on a reconnect.
  * Operators acknowledge, resolve and snooze from the list; `me.allowedOperations` says whether the
@@ -275,7 +276,7 @@ export const DASHBOARD_SCRIPT = String.raw`
   // ---- charts: hand-written SVG, drawn at the container's pixel width (redrawn on resize) ----
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const COLORS = {
-    psi: '#1f77b4', pValue: '#9467bd', gate: '#ff7f0e', alert: '#d62728', alpha: '#ff7f0e',
+    psi: '#1f77b4', pValue: '#9467bd', statistic: '#8c564b', effect: '#17a589', gate: '#ff7f0e', alert: '#d62728', alpha: '#ff7f0e',
     realized: '#1f77b4', band: 'rgba(31,119,180,0.16)', estimated: '#2ca02c',
     STABLE: '#2ca02c', DRIFT: '#d62728', INSUFFICIENT_DATA: '#999',
     LOW: '#17becf', MEDIUM: '#bcbd22', HIGH: '#ff7f0e', CRITICAL: '#d62728',
@@ -376,8 +377,9 @@ export const DASHBOARD_SCRIPT = String.raw`
     if (o.label) svgText(g, f.x0, y1 - 2, o.label, { class: 'panel-label' });
     return y;
   }
-  function hline(f, y, value, color, label) {
-    const g = svgEl('g', { class: 'threshold' }, f.svg);
+  /** A threshold line; data-gate and data-value say which setting it draws and its value. */
+  function hline(f, y, value, color, label, gate) {
+    const g = svgEl('g', { class: 'threshold', 'data-gate': gate || '', 'data-value': String(value) }, f.svg);
     svgEl('line', { x1: f.x0, x2: f.x1, y1: y(value), y2: y(value), stroke: color, 'stroke-dasharray': '5 4' }, g);
     svgText(g, f.x1 - 4, y(value) - 3, label, { 'text-anchor': 'end', fill: color });
     svgEl('title', {}, g).textContent = label;
@@ -409,58 +411,79 @@ export const DASHBOARD_SCRIPT = String.raw`
     if (marks > 0) delete container.dataset.empty;
   }
 
-  // (1) One feature's PSI and drift-test p-value, with the thresholds checks use.
+  // (1) One feature's drift over time in four panels sharing the time axis: the test's statistic
+  // (KS D or chi-square), its Holm-adjusted p-value against alpha, PSI against the PSI gate and
+  // the alert bands, and the materiality gate's effect size (noise-corrected Wasserstein in
+  // baseline SDs for numeric features, Jensen–Shannon distance for discrete ones) against its
+  // gate. Every threshold line comes from driftSettings (what checks use now); a report's own
+  // threshold of its time is in each mark's tooltip.
   function drawDrift(container, data, view) {
     const points = data.metricsHistory;
     const t = view.settings && view.settings.columns.find((c) => c.feature === view.feature);
-    const f = frame(container, 300);
+    const discrete = Boolean(t && t.kind === 'discrete');
+    const testName = discrete ? 'chi-square' : 'KS';
+    const effectName = discrete ? 'Jensen–Shannon distance' : 'Wasserstein distance (baseline SDs)';
+    const PANEL = 92, GAP = 34, TOP = 16;
+    const f = frame(container, TOP + 4 * PANEL + 3 * GAP + MARGIN.bottom + 6);
     container.dataset.feature = view.feature;
+    container.dataset.kind = t ? t.kind : '';
     $('drift-feature').textContent = view.feature;
-    const lines = [];
-    if (t) {
-      lines.push({ value: t.psiThreshold, label: 'PSI gate ' + fmtNum(t.psiThreshold, 2), color: COLORS.gate });
-      for (const [value, label] of [[view.settings.alertPsiModerate, 'alert MEDIUM'], [view.settings.alertPsiSignificant, 'alert HIGH']]) {
-        const same = lines.find((l) => l.value === value);
-        if (same) same.label += ' · ' + label;
-        else lines.push({ value, label: label + ' ' + fmtNum(value, 2), color: COLORS.alert });
-      }
-    }
     legend(container, [
+      { color: COLORS.statistic, label: testName + ' statistic', line: true },
+      { color: COLORS.pValue, label: 'Holm-adjusted p-value of the ' + testName + ' test', line: true },
       { color: COLORS.psi, label: 'PSI', line: true },
-      { color: COLORS.pValue, label: 'Holm-adjusted p-value of the ' + (t && t.kind === 'discrete' ? 'chi-square' : 'KS') + ' test', line: true },
+      { color: COLORS.effect, label: effectName + ', noise-corrected', line: true },
       { color: COLORS.DRIFT, label: 'drifted' },
       { color: COLORS.gate, label: 'thresholds (configured)', dashed: true },
       { color: '#555', label: '● batch  ◆ window report' },
     ]);
     const x = xAxis(f, view.from, view.to, f.height - MARGIN.bottom);
     if (points.length === 0) { emptyState(f, container); finish(container, 0); return; }
-    const psiValues = points.map((p) => p.psi).filter((v) => v !== null);
-    const psiMax = Math.max(0.05, ...psiValues, ...lines.map((l) => l.value * 1.15));
-    const psiTop = 16, psiBottom = 136, pTop = 166, pBottom = f.height - MARGIN.bottom - 4;
-    const yPsi = yAxis(f, [0, psiMax], psiBottom, psiTop, { label: 'PSI', format: (v) => fmtNum(v, 2) });
-    for (const l of lines) hline(f, yPsi, l.value, l.color, l.label);
+    const band = (i) => ({ top: TOP + i * (PANEL + GAP), bottom: TOP + i * (PANEL + GAP) + PANEL });
+
+    const psiLines = [];
+    if (t) {
+      psiLines.push({ gate: 'psi', value: t.psiThreshold, label: 'PSI gate ' + fmtNum(t.psiThreshold, 2), color: COLORS.gate });
+      for (const [gate, value, label] of [['alert-medium', view.settings.alertPsiModerate, 'alert MEDIUM'], ['alert-high', view.settings.alertPsiSignificant, 'alert HIGH']]) {
+        const same = psiLines.find((l) => l.value === value);
+        if (same) { same.label += ' · ' + label; same.gate += ' ' + gate; }
+        else psiLines.push({ gate, value, label: label + ' ' + fmtNum(value, 2), color: COLORS.alert });
+      }
+    }
     const P_FLOOR = 1e-12;
-    const yP = yAxis(f, [1, P_FLOOR], pBottom, pTop, {
-      log: true, ticks: [1, 1e-3, 1e-6, 1e-9, 1e-12], format: (v) => (v === 1 ? '1' : '1e' + Math.round(Math.log10(v))),
-      label: 'drift test: Holm-adjusted p-value (log)',
-    });
-    if (t) hline(f, yP, t.alpha, COLORS.alpha, 'alpha ' + t.alpha);
-    const tip = (p) => [fmtTime(p.createdAt) + ' · ' + p.reportKind.toLowerCase() + ' report', 'PSI ' + fmtNum(p.psi),
-      p.method + ' statistic ' + fmtNum(p.statistic) + ', p ' + fmtNum(p.pValue) + ', Holm-adjusted ' + fmtNum(p.adjustedPValue),
-      'deciding threshold then: ' + fmtNum(p.threshold), p.evaluated ? (p.drifted ? 'DRIFT' : 'no drift') : 'not evaluated'].join('\n');
+    const panels = [
+      { cls: 'stat', color: COLORS.statistic, label: testName + ' statistic' + (discrete ? '' : ' D'),
+        value: (p) => (discrete ? p.chiSquareStatistic : p.ksStatistic), min: discrete ? 1 : 0.05, lines: [] },
+      { cls: 'pval', color: COLORS.pValue, label: testName + ' test: Holm-adjusted p-value (log)', log: true,
+        value: (p) => (p.adjustedPValue === null ? null : Math.max(P_FLOOR, p.adjustedPValue)),
+        lines: t ? [{ gate: 'alpha', value: t.alpha, label: 'alpha ' + t.alpha, color: COLORS.alpha }] : [] },
+      { cls: 'psi', color: COLORS.psi, label: 'PSI', value: (p) => p.psi, min: 0.05, lines: psiLines },
+      { cls: 'effect', color: COLORS.effect, label: effectName + ', noise-corrected', value: (p) => p.effectSize, min: 0.05,
+        lines: t ? [{ gate: 'effect', value: t.effectThreshold, label: 'materiality gate ' + fmtNum(t.effectThreshold, 2), color: COLORS.gate }] : [] },
+    ];
+    const tip = (p) => [fmtTime(p.createdAt) + ' · ' + p.reportKind.toLowerCase() + ' report',
+      testName + ' statistic ' + fmtNum(discrete ? p.chiSquareStatistic : p.ksStatistic) + ', p ' + fmtNum(p.pValue) + ', Holm-adjusted ' + fmtNum(p.adjustedPValue),
+      'PSI ' + fmtNum(p.psi) + ' · ' + effectName + ' ' + fmtNum(p.effectSize) + ' after noise (gate then ' + fmtNum(p.effectThreshold) + ')',
+      'decided by ' + p.method + ', its threshold then ' + fmtNum(p.threshold), p.evaluated ? (p.drifted ? 'DRIFT' : 'no drift') : 'not evaluated'].join('\n');
     const shape = (g, p, cx, cy, cls, color) => p.reportKind === 'WINDOW'
       ? mark(g, 'path', { class: cls, d: 'M' + cx + ',' + (cy - 5) + 'l5,5l-5,5l-5,-5z', fill: p.drifted ? COLORS.DRIFT : '#fff', stroke: p.drifted ? COLORS.DRIFT : color }, tip(p))
       : mark(g, 'circle', { class: cls, cx, cy, r: 3.5, fill: p.drifted ? COLORS.DRIFT : p.evaluated ? color : '#fff', stroke: p.drifted ? COLORS.DRIFT : color }, tip(p));
-    polyline(f, points.filter((p) => p.psi !== null).map((p) => [x(Date.parse(p.createdAt)), yPsi(p.psi)]), COLORS.psi);
-    const withP = points.filter((p) => p.adjustedPValue !== null);
-    polyline(f, withP.map((p) => [x(Date.parse(p.createdAt)), yP(Math.max(P_FLOOR, p.adjustedPValue))]), COLORS.pValue);
     const g = svgEl('g', {}, f.svg);
     let marks = 0;
-    for (const p of points) {
-      const cx = x(Date.parse(p.createdAt));
-      if (p.psi !== null) { shape(g, p, cx, yPsi(p.psi), 'psi', COLORS.psi); marks++; }
-      if (p.adjustedPValue !== null) { shape(g, p, cx, yP(Math.max(P_FLOOR, p.adjustedPValue)), 'pval', COLORS.pValue); marks++; }
-    }
+    panels.forEach((panel, i) => {
+      const { top, bottom } = band(i);
+      const shown = points.filter((p) => panel.value(p) !== null);
+      const y = panel.log
+        ? yAxis(f, [1, P_FLOOR], bottom, top, { log: true, ticks: [1, 1e-3, 1e-6, 1e-9, 1e-12], label: panel.label,
+            format: (v) => (v === 1 ? '1' : '1e' + Math.round(Math.log10(v))) })
+        : yAxis(f, [0, Math.max(panel.min, ...shown.map(panel.value), ...panel.lines.map((l) => l.value * 1.15))], bottom, top,
+            { label: panel.label, format: (v) => fmtNum(v, 2) });
+      for (const l of panel.lines) hline(f, y, l.value, l.color, l.label, l.gate);
+      polyline(f, shown.map((p) => [x(Date.parse(p.createdAt)), y(panel.value(p))]), panel.color);
+      for (const p of shown) { shape(g, p, x(Date.parse(p.createdAt)), y(panel.value(p)), panel.cls, panel.color); marks++; }
+    });
+    // Marks above the lines of every panel.
+    f.svg.appendChild(g);
     finish(container, marks);
   }
 
@@ -606,9 +629,9 @@ export const DASHBOARD_SCRIPT = String.raw`
   let chartData = null;
 
   const CHARTS = 'query Charts($feature: String!, $from: DateTime!, $to: DateTime!, $window: PerformanceWindow!, $bucket: AlertCountBucket!) {' +
-    ' metricsHistory(feature: $feature, from: $from, to: $to) { reportKind createdAt method statistic pValue adjustedPValue threshold psi drifted evaluated }' +
-    ' batchReports: driftReports(kind: "BATCH", from: $from, to: $to, first: 500) { totalCount edges { node { batchId status globalScore driftedShare rowCount createdAt } } }' +
-    ' windowReports: driftReports(kind: "WINDOW", from: $from, to: $to, first: 500) { totalCount edges { node { status windowKind windowStart windowEnd rowCount driftedShare } } }' +
+    ' metricsHistory(feature: $feature, from: $from, to: $to) { reportKind createdAt method statistic pValue adjustedPValue threshold psi ksStatistic chiSquareStatistic effectSize effectThreshold drifted evaluated }' +
+    ' batchReports: driftReports(kind: BATCH, from: $from, to: $to, first: 500) { totalCount edges { node { batchId status globalScore driftedShare rowCount createdAt } } }' +
+    ' windowReports: driftReports(kind: WINDOW, from: $from, to: $to, first: 500) { totalCount edges { node { status windowKind windowStart windowEnd rowCount driftedShare } } }' +
     ' performanceHistory(from: $from, to: $to, window: $window) { windowStart windowEnd modelVersion rowCount labelledCount estimated { rocAuc } realized { rocAuc rocAucLower rocAucUpper } }' +
     ' alertCountHistory(from: $from, to: $to, bucket: $bucket) { bucketStart bucketEnd opened bySeverity { severity count } } }';
 

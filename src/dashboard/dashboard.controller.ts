@@ -14,6 +14,8 @@ export class DashboardController {
    * the script creates; such a document inherits this policy, which already allows what a report
    * uses (inline styles, data: images), so no blob: or frame-src source is needed. form-action
    * 'none' keeps the key form from ever submitting natively (its input has no name either).
+   * connect-src 'self' covers the same-origin graphql-ws socket too (CSP level 3 matches ws:/wss:
+   * on the page's host and port); listing `ws: wss:` would let the page open sockets to any host.
    */
   @Public()
   @Get()
@@ -24,7 +26,7 @@ export class DashboardController {
       .setHeader('content-type', 'text/html; charset=utf-8')
       .setHeader(
         'content-security-policy',
-        `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+        `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
       )
       .send(renderDashboardPage(nonce));
   }

@@ -74,7 +74,7 @@ button.link{background:none;border:0;padding:0;color:#0645ad;cursor:pointer;font
 <span class="error" id="charts-error" role="status"></span>
 </div>
 <section class="charts" id="charts">
-${chart('chart-drift', 'Drift of <span id="drift-feature">the selected feature</span>', 'PSI and the drift test per report, with the thresholds checks use', true)}
+${chart('chart-drift', 'Drift of <span id="drift-feature">the selected feature</span>', 'the test statistic and its p-value, PSI and the effect size per report, with the thresholds checks use', true)}
 ${chart('chart-verdicts', 'Batch verdicts', 'one mark per ingested batch')}
 ${chart('chart-windows', 'Window verdicts', 'scheduled re-checks over time windows')}
 ${chart('chart-auc', 'ROC AUC', 'realized (outcomes known) vs estimated without labels')}

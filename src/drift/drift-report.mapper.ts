@@ -28,6 +28,9 @@ export interface FeatureMetricValues {
   wasserstein: number | null;
   wassersteinNormalized: number | null;
   jensenShannon: number | null;
+  /** Noise-corrected effect size the materiality gate judged (Wasserstein in SDs or Jensen–Shannon distance). */
+  effectSize: number | null;
+  effectThreshold: number | null;
   drifted: boolean;
   evaluated: boolean;
 }
@@ -49,6 +52,8 @@ export const FEATURE_METRIC_COLUMNS: { readonly [K in keyof FeatureMetricValues]
   wasserstein: 'wasserstein',
   wassersteinNormalized: 'wasserstein_normalized',
   jensenShannon: 'jensen_shannon',
+  effectSize: 'effect_size',
+  effectThreshold: 'effect_threshold',
   drifted: 'drifted',
   evaluated: 'evaluated',
 };
@@ -68,8 +73,12 @@ export const METRIC_HISTORY_FIELDS = [
   'adjustedPValue',
   'threshold',
   'psi',
+  'ksStatistic',
+  'chiSquareStatistic',
   'wassersteinNormalized',
   'jensenShannon',
+  'effectSize',
+  'effectThreshold',
   'drifted',
   'evaluated',
 ] as const;
@@ -161,6 +170,8 @@ export function featureMetricValues(f: FeatureDriftResult): FeatureMetricValues 
     wasserstein: finiteOrNull(f.wasserstein),
     wassersteinNormalized: finiteOrNull(f.wassersteinNormalized),
     jensenShannon: finiteOrNull(f.jensenShannon),
+    effectSize: finiteOrNull(f.effectSize),
+    effectThreshold: finiteOrNull(f.effectThreshold),
     drifted: f.drifted,
     evaluated: f.evaluated,
   };
@@ -225,18 +236,26 @@ export function toFeatureDriftMetric(m: FeatureMetricValues, details: StoredFeat
     wasserstein: m.wasserstein,
     wassersteinNormalized: m.wassersteinNormalized,
     jensenShannon: m.jensenShannon,
-    // Details were written as JSON (no NaN there); a result not yet stored may still hold one.
-    effectSize: finiteOrNull(details?.effectSize),
-    effectThreshold: finiteOrNull(details?.effectThreshold),
+    effectSize: m.effectSize,
+    effectThreshold: m.effectThreshold,
     drifted: m.drifted,
     evaluated: m.evaluated,
     reason: details?.reason ?? null,
   };
 }
 
-/** Stored values -> the DriftReportCreated event's per-feature summary (all but the raw test pairs and W1). */
+/** Stored values -> the DriftReportCreated event's per-feature summary (all but the raw test pairs, W1 and the effect gate). */
 export function toFeatureDriftSummary(m: FeatureMetricValues): FeatureDriftSummary {
-  const { ksStatistic: _ks, ksPValue: _ksP, chiSquareStatistic: _chi, chiSquarePValue: _chiP, wasserstein: _w1, ...summary } = m;
+  const {
+    ksStatistic: _ks,
+    ksPValue: _ksP,
+    chiSquareStatistic: _chi,
+    chiSquarePValue: _chiP,
+    wasserstein: _w1,
+    effectSize: _effect,
+    effectThreshold: _gate,
+    ...summary
+  } = m;
   return summary;
 }
 

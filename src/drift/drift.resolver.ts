@@ -1,7 +1,7 @@
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import { ConnectionType } from '../common/pagination/connection';
 import { DriftQueryService } from './drift-query.service';
-import { DriftReport, FeatureMetricPoint } from './models/drift-report.model';
+import { DriftReport, DriftReportKindValue, FeatureMetricPoint } from './models/drift-report.model';
 import { DriftSettings } from './models/drift-settings.model';
 
 const DriftReportConnection = ConnectionType(DriftReport, 'DriftReport');
@@ -21,7 +21,8 @@ export class DriftResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
     @Args('from', { type: () => Date, nullable: true }) from?: Date,
     @Args('to', { type: () => Date, nullable: true }) to?: Date,
-    @Args('kind', { type: () => String, nullable: true, description: 'BATCH or WINDOW; all kinds when absent' }) kind?: string,
+    @Args('kind', { type: () => DriftReportKindValue, nullable: true, description: 'Only reports of this kind; all kinds when absent' })
+    kind?: DriftReportKindValue,
   ) {
     return this.queries.reports(first, after, from, to, kind);
   }

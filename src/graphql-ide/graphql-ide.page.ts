@@ -5,7 +5,9 @@ import { IdeAssets } from './graphql-ide.assets';
  * files under /graphql-ide/assets; nothing inline, no eval). Styles from this origin plus inline
  * ones: GraphiQL's popovers and dialogs (react-remove-scroll) add <style> elements at run time,
  * and its bundle offers no way to give them a nonce; a style cannot run code. Fonts are data:
- * URLs inside graphiql.min.css. Requests only to this origin and its websocket.
+ * URLs inside graphiql.min.css. Requests only to this origin: in CSP level 3 'self' also matches
+ * ws:/wss: on the same host and port (the subscription socket), while `ws: wss:` would allow a
+ * socket to any host.
  */
 export const GRAPHQL_IDE_CSP = [
   "default-src 'none'",
@@ -13,7 +15,7 @@ export const GRAPHQL_IDE_CSP = [
   "style-src 'self' 'unsafe-inline'",
   'font-src data:',
   "img-src 'self' data:",
-  "connect-src 'self' ws: wss:",
+  "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",

@@ -2,7 +2,6 @@ import { Controller, Get, Headers, NotFoundException, Res } from '@nestjs/common
 import type { Response } from 'express';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
-import { MetricsUnauthorizedError, scrapeAllowed } from '../metrics/metrics-access';
 import { Public } from '../security/security.decorators';
 
 @Controller('metrics')
@@ -15,17 +14,17 @@ export class MetricsController {
   /**
    * Prometheus' scrape. Public to the role guard because a scraper is no principal with a role:
    * its credential is the separate METRICS_TOKEN (`Authorization: Bearer <token>`, compared in
-   * constant time here), which production requires. With METRICS_ENABLED=false, or when
+   * constant time by MetricsService.scrape), which production requires. With METRICS_ENABLED=false, or when
    * METRICS_PORT moves the endpoint to its own listener, this route answers as an unknown one.
    */
   @Public()
   @Get()
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
-    const { enabled, port, token } = this.config.metrics;
+    const { enabled, port } = this.config.metrics;
     if (!enabled || port !== null) throw new NotFoundException('Cannot GET /metrics');
-    if (!scrapeAllowed(token, authorization)) throw new MetricsUnauthorizedError();
-    const { contentType, body } = await this.metrics.exposition();
+    // A refused token throws MetricsUnauthorizedError: ApiExceptionFilter sends the 401.
+    const { headers, body } = await this.metrics.scrape(authorization);
     // end(), not send(): send() would rewrite the content type's parameters.
-    response.status(200).setHeader('content-type', contentType).setHeader('cache-control', 'no-store').end(body);
+    response.status(200).set(headers).end(body);
   }
 }

@@ -3,7 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from './metrics.service';
-import { MetricsUnauthorizedError, scrapeAllowed } from './metrics-access';
+import { MetricsUnauthorizedError } from './metrics-access';
 
 /**
  * With METRICS_PORT set, /metrics is served here, on a listener of its own (so a network policy
@@ -55,15 +55,15 @@ export class MetricsHttpServer implements OnApplicationBootstrap, OnApplicationS
     if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {
       return this.error(response, 404, 'NOT_FOUND', `Cannot ${request.method} ${path}`);
     }
-    if (!scrapeAllowed(this.config.metrics.token, request.headers.authorization)) {
-      response.setHeader('www-authenticate', 'Bearer');
-      return this.error(response, 401, 'UNAUTHENTICATED', new MetricsUnauthorizedError().message);
-    }
     try {
-      const { contentType, body } = await this.metrics.exposition();
-      response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+      const { headers, body } = await this.metrics.scrape(request.headers.authorization);
+      response.writeHead(200, headers);
       response.end(request.method === 'HEAD' ? undefined : body);
     } catch (error) {
+      if (error instanceof MetricsUnauthorizedError) {
+        response.setHeader('www-authenticate', 'Bearer');
+        return this.error(response, 401, error.code, error.message);
+      }
       this.logger.error({ msg: 'metrics exposition failed', error: String(error) });
       this.error(response, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
     }

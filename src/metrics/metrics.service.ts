@@ -1,7 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { version as packageVersion } from '../../package.json';
 import { DomainError } from '../common/errors/domain-error';
+import { AppConfig } from '../config/app-config';
+import { MetricsUnauthorizedError, scrapeAllowed } from './metrics-access';
+import { ProcessMetrics } from './process-metrics';
 
 /** Prefix of every metric this service defines (Node's default metrics keep their usual names). */
 export const METRIC_PREFIX = 'credit_monitor_';
@@ -59,9 +62,12 @@ const RETRAINING_BUCKETS = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
  * batch, customer or report ids.
  */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements OnApplicationShutdown {
   readonly registry = new Registry();
   private readonly logger = new Logger('Metrics');
+  /** Process and runtime metrics; null with METRICS_ENABLED=false (nothing would read them). */
+  private readonly processMetrics: ProcessMetrics | null;
+  private readonly token: string | null;
 
   private readonly ingestRequests: Counter<'outcome'>;
   private readonly ingestRecords: Counter<'outcome'>;
@@ -85,9 +91,10 @@ export class MetricsService {
   /** The last model version read, kept for a scrape whose read fails. */
   private lastModelVersion = 'unknown';
 
-  constructor() {
+  constructor(config: AppConfig) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
+    this.processMetrics = config.metrics.enabled ? new ProcessMetrics(this.registry) : null;
+    this.token = config.metrics.token;
     // prom-client names these gauges with a counter's `_total` suffix, which `promtool check
     // metrics` flags; the same counts stay available by type (nodejs_active_handles{type}, ...).
     for (const name of DEFAULT_METRICS_MISNAMED) this.registry.removeSingleMetric(name);
@@ -172,6 +179,22 @@ export class MetricsService {
       registers,
     });
     this.defineScrapeTimeGauges(registers);
+  }
+
+  /** Ends the event-loop and GC monitors: they are process-wide and would outlive this application. */
+  onApplicationShutdown(): void {
+    this.processMetrics?.stop();
+  }
+
+  /**
+   * One scrape as both listeners (the main port's route and METRICS_PORT's own) answer it: the
+   * METRICS_TOKEN check, then the exposition with its response headers. A missing or wrong token
+   * throws MetricsUnauthorizedError, which each listener sends as its 401.
+   */
+  async scrape(authorization: string | string[] | undefined): Promise<{ headers: Record<string, string>; body: string }> {
+    if (!scrapeAllowed(this.token, authorization)) throw new MetricsUnauthorizedError();
+    const { contentType, body } = await this.exposition();
+    return { headers: { 'content-type': contentType, 'cache-control': 'no-store' }, body };
   }
 
   /** The exposition in Prometheus text format, and its content type. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { bucketedHistoryCost } from '../common/graphql/history-cost';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { ModelVersionsRepository } from '../scoring/model-versions.repository';
 import { finiteOrNull } from '../stats/finite';
@@ -31,14 +32,11 @@ const MAX_HISTORY_ROWS = 1_000_000;
  * adds its buckets times the fields selected per point. A thousand aliased copies are refused
  * before any SQL runs.
  */
-export function performanceHistoryCost(options: { args: Record<string, unknown>; childComplexity: number }): number {
-  const from = options.args.from instanceof Date ? options.args.from.getTime() : Date.parse(String(options.args.from));
-  const to = options.args.to instanceof Date ? options.args.to.getTime() : Date.parse(String(options.args.to));
-  const window = (options.args.window as PerformanceWindow | undefined) ?? PerformanceWindow.DAY;
-  const buckets =
-    Number.isFinite(from) && Number.isFinite(to) && to > from ? Math.min(MAX_BUCKETS, Math.ceil((to - from) / WINDOW_MS[window])) : 1;
-  return 10_000 + buckets * Math.max(1, options.childComplexity);
-}
+export const performanceHistoryCost = bucketedHistoryCost({
+  base: 10_000,
+  maxBuckets: MAX_BUCKETS,
+  bucketMs: (args) => WINDOW_MS[(args.window as PerformanceWindow | undefined) ?? PerformanceWindow.DAY],
+});
 
 /** Read side: a batch's stored performance and the performance history over time buckets. */
 @Injectable()

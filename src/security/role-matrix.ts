@@ -19,6 +19,7 @@ export const ROLE_MATRIX: Readonly<Record<string, readonly Role[]>> = {
 
   // Operators: alert lifecycle, drift re-checks, retraining signals
   'Mutation.updateAlertStatus': OPERATORS,
+  'Mutation.retryAlertNotifications': OPERATORS,
   'Mutation.runDriftCheck': OPERATORS,
   'Mutation.triggerRetraining': OPERATORS,
 

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { generateRows, loadProfile } from '../../datasets/generator';
+import { DemoTraffic } from '../../src/demo/demo-traffic';
 import { ingestMutation } from '../support/applications';
 import { launchChromium } from '../support/browser';
+import { eventually } from '../support/eventually';
 import { generatedRecords } from '../support/generated-data';
 import type { IssuedKey } from '../support/keys';
+import type { TestService } from '../support/service';
 import { useServiceFixture } from '../support/service-fixture';
 
 jest.setTimeout(120_000);
@@ -181,6 +184,102 @@ const TRAFFIC_TABLES = [
 ];
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** A GraphQL call with the service's admin key that must succeed. */
+async function ok<T>(service: TestService, query: string, variables?: Record<string, unknown>): Promise<T> {
+  const response = await service.gql<T>(query, variables);
+  expect(response.errors).toBeUndefined();
+  return response.data!;
+}
+
+interface Watch {
+  problems: string[];
+  external: string[];
+}
+
+/** A page whose non-loopback requests are blocked and recorded, with failures and console errors collected. */
+async function watchedPage(context: BrowserContext, watch: Watch): Promise<Page> {
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (LOOPBACK.has(url.hostname)) return route.continue();
+    watch.external.push(url.href);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on('requestfailed', (request) => watch.problems.push(`failed ${request.url()} ${request.failure()?.errorText}`));
+  page.on('console', (message) => message.type() === 'error' && watch.problems.push(`console ${message.text()}`));
+  page.on('pageerror', (error) => watch.problems.push(`page ${error.message}`));
+  page.on('websocket', (socket) => {
+    if (!LOOPBACK.has(new URL(socket.url()).hostname)) watch.external.push(socket.url());
+  });
+  return page;
+}
+
+async function openDashboard(service: TestService, context: BrowserContext, watch: Watch, key: IssuedKey): Promise<Page> {
+  const page = await watchedPage(context, watch);
+  await page.goto(`${service.url}/dashboard#key=${key.key}`);
+  await page.waitForSelector('body[data-loaded="true"]');
+  await page.waitForSelector('#charts[data-loaded="true"]', { state: 'attached' });
+  await page.waitForSelector('#alerts[data-loaded="true"]', { state: 'attached' });
+  await page.locator('#feed-state', { hasText: /^live$/ }).waitFor();
+  return page;
+}
+
+/** Until a string expression (evaluated over CDP, like the other checks here: the page's CSP forbids eval) is true. */
+const untilTrue = (page: Page, expression: string): Promise<boolean> =>
+  eventually(async () => (await page.evaluate(expression)) === true, { timeoutMs: 15_000, what: expression });
+
+interface MetricPoint {
+  psi: number | null;
+  adjustedPValue: number | null;
+  ksStatistic: number | null;
+  chiSquareStatistic: number | null;
+  effectSize: number | null;
+}
+async function metricPoints(service: TestService, feature: string): Promise<MetricPoint[]> {
+  const now = Date.now();
+  return (
+    await ok<{ metricsHistory: MetricPoint[] }>(
+      service,
+      `query($f: String!, $from: DateTime, $to: DateTime) { metricsHistory(feature: $f, from: $from, to: $to) { psi adjustedPValue ksStatistic chiSquareStatistic effectSize } }`,
+      { f: feature, from: new Date(now - 24 * HOUR).toISOString(), to: new Date(now + HOUR).toISOString() },
+    )
+  ).metricsHistory;
+}
+
+/**
+ * The drift chart of `feature` against the API: a mark per non-null value in each of its four
+ * panels, and each threshold line at the value driftSettings gives for that feature.
+ */
+async function expectDriftChart(service: TestService, page: Page, feature: string, points: MetricPoint[]): Promise<void> {
+  const settings = await ok<{
+    driftSettings: {
+      alertPsiModerate: number;
+      alertPsiSignificant: number;
+      columns: Array<{ feature: string; kind: string; alpha: number; psiThreshold: number; effectThreshold: number }>;
+    };
+  }>(service, `{ driftSettings { alertPsiModerate alertPsiSignificant columns { feature kind alpha psiThreshold effectThreshold } } }`);
+  const column = settings.driftSettings.columns.find((c) => c.feature === feature)!;
+  const chart = page.locator('#chart-drift');
+  expect(await chart.getAttribute('data-kind')).toBe(column.kind);
+  const count = (pick: (p: MetricPoint) => number | null) => points.filter((p) => pick(p) !== null).length;
+  const statistic = column.kind === 'numeric' ? (p: MetricPoint) => p.ksStatistic : (p: MetricPoint) => p.chiSquareStatistic;
+  expect(count(statistic)).toBeGreaterThan(0);
+  expect(count((p) => p.effectSize)).toBeGreaterThan(0);
+  expect(await chart.locator('.pt.stat').count()).toBe(count(statistic));
+  expect(await chart.locator('.pt.pval').count()).toBe(count((p) => p.adjustedPValue));
+  expect(await chart.locator('.pt.psi').count()).toBe(count((p) => p.psi));
+  expect(await chart.locator('.pt.effect').count()).toBe(count((p) => p.effectSize));
+  const gate = async (name: string) => Number(await chart.locator(`.threshold[data-gate~="${name}"]`).getAttribute('data-value'));
+  expect(await gate('effect')).toBe(column.effectThreshold);
+  expect(await gate('alpha')).toBe(column.alpha);
+  expect(await gate('psi')).toBe(column.psiThreshold);
+  expect(await gate('alert-medium')).toBe(settings.driftSettings.alertPsiModerate);
+  expect(await gate('alert-high')).toBe(settings.driftSettings.alertPsiSignificant);
+  const effectLabel =
+    column.kind === 'numeric' ? 'Wasserstein distance (baseline SDs), noise-corrected' : 'Jensen–Shannon distance, noise-corrected';
+  expect(await chart.locator('.panel-label', { hasText: effectLabel }).count()).toBe(1);
+}
+
 describe('trend charts and alert actions in headless Chromium', () => {
   const fixture = useServiceFixture();
   let browser: Browser;
@@ -197,11 +296,7 @@ describe('trend charts and alert actions in headless Chromium', () => {
     await browser?.close();
   });
 
-  async function ok<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
-    const response = await fixture.service.gql<T>(query, variables);
-    expect(response.errors).toBeUndefined();
-    return response.data!;
-  }
+  const okHere = <T>(query: string, variables?: Record<string, unknown>): Promise<T> => ok<T>(fixture.service, query, variables);
 
   async function ageTraffic(hours: number): Promise<void> {
     const { rows } = await fixture.sql.query(
@@ -240,10 +335,10 @@ describe('trend charts and alert actions in headless Chromium', () => {
     for (const [i, step] of plan.entries()) {
       const batchId = `day-${String(i).padStart(2, '0')}`;
       const rows = generateRows(profile, step.rows, { seed: 700 + i, scenario: step.scenario, strength: step.strength, idPrefix: batchId });
-      await ok(ingestMutation('batchId'), { input: { batchId, records: rows.map(({ actualDefault: _label, ...record }) => record) } });
+      await okHere(ingestMutation('batchId'), { input: { batchId, records: rows.map(({ actualDefault: _label, ...record }) => record) } });
       labels.push({ batchId, rows });
       // The scheduled hourly re-check of the window that just received this batch.
-      await ok(`mutation($input: RunDriftCheckInput!) { runDriftCheck(input: $input) { acquired } }`, {
+      await okHere(`mutation($input: RunDriftCheckInput!) { runDriftCheck(input: $input) { acquired } }`, {
         input: { window: 'HOURLY', windowEnd: new Date(Math.ceil(Date.now() / HOUR) * HOUR).toISOString() },
       });
       if (i < plan.length - 1) await ageTraffic(1);
@@ -257,51 +352,9 @@ describe('trend charts and alert actions in headless Chromium', () => {
         observedAt: new Date().toISOString(),
       })),
     );
-    await ok(`mutation($input: SubmitOutcomesInput!) { submitOutcomes(input: $input) { received } }`, { input: { outcomes } });
+    await okHere(`mutation($input: SubmitOutcomesInput!) { submitOutcomes(input: $input) { received } }`, { input: { outcomes } });
     return plan.length;
   }
-  interface Watch {
-    problems: string[];
-    external: string[];
-  }
-
-  /** A page whose non-loopback requests are blocked and recorded, with failures and console errors collected. */
-  async function watchedPage(context: BrowserContext, watch: Watch): Promise<Page> {
-    await context.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (LOOPBACK.has(url.hostname)) return route.continue();
-      watch.external.push(url.href);
-      return route.abort();
-    });
-    const page = await context.newPage();
-    page.on('requestfailed', (request) => watch.problems.push(`failed ${request.url()} ${request.failure()?.errorText}`));
-    page.on('console', (message) => message.type() === 'error' && watch.problems.push(`console ${message.text()}`));
-    page.on('pageerror', (error) => watch.problems.push(`page ${error.message}`));
-    page.on('websocket', (socket) => {
-      if (!LOOPBACK.has(new URL(socket.url()).hostname)) watch.external.push(socket.url());
-    });
-    return page;
-  }
-
-  async function openDashboard(context: BrowserContext, watch: Watch, key: IssuedKey): Promise<Page> {
-    const page = await watchedPage(context, watch);
-    await page.goto(`${fixture.service.url}/dashboard#key=${key.key}`);
-    await page.waitForSelector('body[data-loaded="true"]');
-    await page.waitForSelector('#charts[data-loaded="true"]', { state: 'attached' });
-    await page.waitForSelector('#alerts[data-loaded="true"]', { state: 'attached' });
-    await page.locator('#feed-state', { hasText: /^live$/ }).waitFor();
-    return page;
-  }
-
-  /** Polls a string expression (evaluated over CDP, like the other checks here) until it is true. */
-  async function waitUntil(page: Page, expression: string, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await page.evaluate(expression))) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
   const noHorizontalOverflow = 'document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth';
   const chartsFitTheirBoxes =
     "[...document.querySelectorAll('.plot')].every((plot) => { const svg = plot.querySelector('svg'); return svg && svg.getBoundingClientRect().right <= plot.getBoundingClientRect().right + 0.5; })";
@@ -309,7 +362,7 @@ describe('trend charts and alert actions in headless Chromium', () => {
   it('shows "no data in this range" in every chart before any traffic', async () => {
     const watch: Watch = { problems: [], external: [] };
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await openDashboard(context, watch, viewer);
+    const page = await openDashboard(fixture.service, context, watch, viewer);
     for (const id of PLOTS) {
       expect(await page.locator(`#${id}`).getAttribute('data-empty')).toBe('true');
       expect(await page.locator(`#${id} text.empty`).textContent()).toBe('no data in this range');
@@ -326,14 +379,14 @@ describe('trend charts and alert actions in headless Chromium', () => {
     expect(service.url).toMatch(/^http:\/\/(127\.0\.0\.1|localhost)/);
     const since = new Date(Date.now() - 24 * HOUR).toISOString();
     const until = new Date(Date.now() + HOUR).toISOString();
-    const history = await ok<{ alerts: { totalCount: number; edges: Array<{ node: { id: string; status: string } }> } }>(
+    const history = await okHere<{ alerts: { totalCount: number; edges: Array<{ node: { id: string; status: string } }> } }>(
       `{ alerts(first: 100) { totalCount edges { node { id status } } } }`,
     );
     expect(history.alerts.totalCount).toBeGreaterThanOrEqual(3);
 
     const watch: Watch = { problems: [], external: [] };
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await openDashboard(context, watch, operator);
+    const page = await openDashboard(fixture.service, context, watch, operator);
     expect(await page.locator('#role').textContent()).toMatch(/^operator key/);
     expect(await page.locator('#actions-hint').isHidden()).toBe(true);
 
@@ -342,34 +395,32 @@ describe('trend charts and alert actions in headless Chromium', () => {
       (await page.evaluate("[...document.querySelectorAll('#alerts li.alert')].map((li) => li.dataset.alertId)")) as string[];
     expect((await listed()).sort()).toEqual(history.alerts.edges.map((e) => e.node.id).sort());
 
-    // (1) The drift chart: one PSI and one p-value mark per report point of the selected feature.
-    const metricPoints = async (feature: string) =>
-      (
-        await ok<{ metricsHistory: Array<{ psi: number | null; adjustedPValue: number | null }> }>(
-          `query($f: String!, $from: DateTime, $to: DateTime) { metricsHistory(feature: $f, from: $from, to: $to) { psi adjustedPValue } }`,
-          { f: feature, from: since, to: until },
-        )
-      ).metricsHistory;
-    const age = await metricPoints('age');
+    // (1) The drift chart: per report point of the selected feature, one mark each for the test
+    // statistic, its adjusted p-value, PSI and the effect size; the thresholds are driftSettings'.
+    const age = await metricPoints(fixture.service, 'age');
     expect(await page.locator('#chart-drift').getAttribute('data-feature')).toBe('age');
-    expect(await page.locator('#chart-drift .pt.psi').count()).toBe(age.filter((p) => p.psi !== null).length);
-    expect(await page.locator('#chart-drift .pt.pval').count()).toBe(age.filter((p) => p.adjustedPValue !== null).length);
+    await expectDriftChart(fixture.service, page, 'age', age);
     const ageTips = await page.locator('#chart-drift .pt.psi title').allTextContents();
 
     await page.selectOption('#feature', 'loanAmount');
     await page.waitForSelector('#chart-drift[data-feature="loanAmount"]');
-    const loan = await metricPoints('loanAmount');
+    const loan = await metricPoints(fixture.service, 'loanAmount');
     expect(loan.filter((p) => p.psi !== null).length).toBeGreaterThanOrEqual(2 * (batches - 1)); // a batch and a window report an hour (not the 20-row ones)
-    expect(await page.locator('#chart-drift .pt.psi').count()).toBe(loan.filter((p) => p.psi !== null).length);
+    await expectDriftChart(fixture.service, page, 'loanAmount', loan);
     expect(await page.locator('#chart-drift .pt.psi title').allTextContents()).not.toEqual(ageTips);
-    expect(await page.locator('#chart-drift .pt[fill="#d62728"]').count()).toBeGreaterThanOrEqual(3); // the drifting hours
-    expect(await page.locator('#chart-drift .threshold').count()).toBeGreaterThanOrEqual(2); // PSI gate and alert band, alpha
+    expect(await page.locator('#chart-drift .pt.effect[fill="#d62728"]').count()).toBeGreaterThanOrEqual(3); // the drifting hours
+    // A discrete feature plots the chi-square statistic and the Jensen–Shannon distance.
+    await page.selectOption('#feature', 'delinquencyCount');
+    await page.waitForSelector('#chart-drift[data-feature="delinquencyCount"]');
+    await expectDriftChart(fixture.service, page, 'delinquencyCount', await metricPoints(fixture.service, 'delinquencyCount'));
+    await page.selectOption('#feature', 'loanAmount');
+    await page.waitForSelector('#chart-drift[data-feature="loanAmount"]');
 
     // (2) batch verdicts: one mark per batch report, every verdict present.
     const reports = async (kind: string, from = since) =>
       (
-        await ok<{ driftReports: { totalCount: number } }>(
-          `query($k: String, $from: DateTime) { driftReports(kind: $k, from: $from) { totalCount } }`,
+        await okHere<{ driftReports: { totalCount: number } }>(
+          `query($k: DriftReportKind, $from: DateTime) { driftReports(kind: $k, from: $from) { totalCount } }`,
           {
             k: kind,
             from,
@@ -384,7 +435,7 @@ describe('trend charts and alert actions in headless Chromium', () => {
     expect(await page.locator('#chart-windows .pt').count()).toBe(await reports('WINDOW'));
     // (4) realized and estimated ROC AUC per hour, with the realized value's band.
     const performance = (
-      await ok<{ performanceHistory: Array<{ realized: { rocAuc: number | null } | null; estimated: { rocAuc: number | null } }> }>(
+      await okHere<{ performanceHistory: Array<{ realized: { rocAuc: number | null } | null; estimated: { rocAuc: number | null } }> }>(
         `query($from: DateTime!, $to: DateTime!) { performanceHistory(from: $from, to: $to, window: HOUR) { realized { rocAuc } estimated { rocAuc } } }`,
         { from: since, to: until },
       )
@@ -407,9 +458,9 @@ describe('trend charts and alert actions in headless Chromium', () => {
     await page.locator('#ranges button[data-range="6h"]').click();
     const sixHours = await reports('BATCH', new Date(Date.now() - 6 * HOUR).toISOString());
     expect(sixHours).toBeLessThan(batches);
-    await waitUntil(page, `document.querySelectorAll('#chart-verdicts .pt').length === ${sixHours}`);
+    await untilTrue(page, `document.querySelectorAll('#chart-verdicts .pt').length === ${sixHours}`);
     await page.locator('#ranges button[data-range="24h"]').click();
-    await waitUntil(page, `document.querySelectorAll('#chart-verdicts .pt').length === ${batches}`);
+    await untilTrue(page, `document.querySelectorAll('#chart-verdicts .pt').length === ${batches}`);
 
     // Acknowledge with a note: the API has it, and the page shows it.
     const open = history.alerts.edges.filter((e) => e.node.status === 'OPEN').map((e) => e.node.id);
@@ -419,7 +470,7 @@ describe('trend charts and alert actions in headless Chromium', () => {
     await item(open[0]).locator('button[data-action="ACKNOWLEDGED"]').click();
     await page.waitForSelector(`#alerts li.alert[data-alert-id="${open[0]}"][data-status="ACKNOWLEDGED"]`);
     expect(await item(open[0]).locator('.status').textContent()).toBe('ACKNOWLEDGED');
-    const acked = await ok<{
+    const acked = await okHere<{
       alert: { status: string; events: { edges: Array<{ node: { type: string; note: string | null; actor: string } }> } };
     }>(`query($id: ID!) { alert(id: $id) { status events { edges { node { type note actor } } } } }`, { id: open[0] });
     expect(acked.alert.status).toBe('ACKNOWLEDGED');
@@ -438,7 +489,7 @@ describe('trend charts and alert actions in headless Chromium', () => {
     await item(open[1]).locator('button[data-action="SNOOZE"]').click();
     await page.waitForSelector(`#alerts li.alert[data-alert-id="${open[1]}"][data-status="ACKNOWLEDGED"]`);
     expect(await item(open[1]).locator('.alert-meta').textContent()).toMatch(/snoozed until/);
-    const snoozed = await ok<{ alert: { status: string; snoozedUntil: string } }>(
+    const snoozed = await okHere<{ alert: { status: string; snoozedUntil: string } }>(
       `query($id: ID!) { alert(id: $id) { status snoozedUntil } }`,
       {
         id: open[1],
@@ -448,54 +499,60 @@ describe('trend charts and alert actions in headless Chromium', () => {
     expect(Math.abs(Date.parse(snoozed.alert.snoozedUntil) - (snoozedAt + 4 * HOUR))).toBeLessThan(60_000);
     await item(open[0]).locator('button[data-action="RESOLVED"]').click();
     await page.waitForSelector(`#alerts li.alert[data-alert-id="${open[0]}"][data-status="RESOLVED"]`);
-    expect((await ok<{ alert: { status: string } }>(`query($id: ID!) { alert(id: $id) { status } }`, { id: open[0] })).alert.status).toBe(
-      'RESOLVED',
-    );
-
-    // An API refusal is shown next to its alert: a note over the 2,000-character limit.
-    await item(open[2]).locator('.note').fill('x'.repeat(2_001));
-    await item(open[2]).locator('button[data-action="ACKNOWLEDGED"]').click();
-    await item(open[2]).locator('.alert-error', { hasText: 'BAD_USER_INPUT: note: must be at most 2000 characters' }).waitFor();
-    expect(await item(open[2]).getAttribute('data-status')).toBe('OPEN');
-    expect((await ok<{ alert: { status: string } }>(`query($id: ID!) { alert(id: $id) { status } }`, { id: open[2] })).alert.status).toBe(
-      'OPEN',
-    );
+    expect(
+      (await okHere<{ alert: { status: string } }>(`query($id: ID!) { alert(id: $id) { status } }`, { id: open[0] })).alert.status,
+    ).toBe('RESOLVED');
 
     // New alerts arrive live, once each, next to the history.
-    await ok(ingestMutation('batchId'), { input: { batchId: 'day-live', records: generatedRecords(400, 790, 'higher_utilization', 0.9) } });
-    const after = await ok<{ alerts: { totalCount: number; edges: Array<{ node: { id: string } }> } }>(
+    await okHere(ingestMutation('batchId'), {
+      input: { batchId: 'day-live', records: generatedRecords(400, 790, 'higher_utilization', 0.9) },
+    });
+    const after = await okHere<{ alerts: { totalCount: number; edges: Array<{ node: { id: string } }> } }>(
       `{ alerts(first: 100) { totalCount edges { node { id } } } }`,
     );
     expect(after.alerts.totalCount).toBeGreaterThan(history.alerts.totalCount);
-    await waitUntil(page, `document.querySelectorAll('#alerts li.alert').length === ${after.alerts.totalCount}`);
+    await untilTrue(page, `document.querySelectorAll('#alerts li.alert').length === ${after.alerts.totalCount}`);
     const ids = await listed();
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(after.alerts.edges.map((e) => e.node.id).sort());
 
     // Filters: status OPEN hides the acknowledged and resolved ones.
     await page.selectOption('#filter-status', 'OPEN');
-    await waitUntil(page, `document.querySelectorAll('#alerts li.alert:not([data-status="OPEN"])').length === 0`);
+    await untilTrue(page, `document.querySelectorAll('#alerts li.alert:not([data-status="OPEN"])').length === 0`);
     expect(await item(open[2]).count()).toBe(1);
     expect(await item(open[0]).count()).toBe(0);
     await page.selectOption('#filter-status', '');
-    await waitUntil(page, `document.querySelectorAll('#alerts li.alert').length === ${after.alerts.totalCount}`);
+    await untilTrue(page, `document.querySelectorAll('#alerts li.alert').length === ${after.alerts.totalCount}`);
 
     // 1,400 px, then a 1,024 px laptop: no horizontal scrollbar, charts drawn at their box's width.
     await page.locator('#ranges button[data-range="24h"]').click();
-    await waitUntil(page, `document.querySelectorAll('#chart-verdicts .pt').length === ${batches + 1}`);
+    await untilTrue(page, `document.querySelectorAll('#chart-verdicts .pt').length === ${batches + 1}`);
     expect(await page.evaluate(noHorizontalOverflow)).toBe(true);
     expect(await page.evaluate(chartsFitTheirBoxes)).toBe(true);
     const wideWidth = Number(await page.locator('#chart-auc svg').getAttribute('width'));
+    // The screenshots show a working page: no error next to an alert or the charts.
+    expect(await page.locator('.alert-error:not([hidden])').count()).toBe(0);
+    expect(await page.locator('#charts-error').textContent()).toBe('');
     const shots = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', 'docs') : mkdtempSync(join(tmpdir(), 'shot-'));
     await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
     expect(statSync(join(shots, 'dashboard.png')).size).toBeGreaterThan(10_000);
 
     await page.setViewportSize({ width: 1024, height: 800 });
-    await waitUntil(page, `Number(document.querySelector('#chart-auc svg').getAttribute('width')) < ${wideWidth}`);
+    await untilTrue(page, `Number(document.querySelector('#chart-auc svg').getAttribute('width')) < ${wideWidth}`);
     expect(await page.evaluate(noHorizontalOverflow)).toBe(true);
     expect(await page.evaluate(chartsFitTheirBoxes)).toBe(true);
     await page.screenshot({ path: join(shots, 'dashboard-1024.png'), fullPage: true });
     expect(statSync(join(shots, 'dashboard-1024.png')).size).toBeGreaterThan(10_000);
+
+    // An API refusal is shown next to its alert: a note over the 2,000-character limit (provoked
+    // after the screenshots, which show the page without errors).
+    await item(open[2]).locator('.note').fill('x'.repeat(2_001));
+    await item(open[2]).locator('button[data-action="ACKNOWLEDGED"]').click();
+    await item(open[2]).locator('.alert-error', { hasText: 'BAD_USER_INPUT: note: must be at most 2000 characters' }).waitFor();
+    expect(await item(open[2]).getAttribute('data-status')).toBe('OPEN');
+    expect(
+      (await okHere<{ alert: { status: string } }>(`query($id: ID!) { alert(id: $id) { status } }`, { id: open[2] })).alert.status,
+    ).toBe('OPEN');
 
     expect(watch).toEqual({ problems: [], external: [] });
     await context.close();
@@ -504,7 +561,7 @@ describe('trend charts and alert actions in headless Chromium', () => {
   it('shows a viewer key the actions disabled with a hint, and switches to an operator key from the page', async () => {
     const watch: Watch = { problems: [], external: [] };
     const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
-    const page = await openDashboard(context, watch, viewer);
+    const page = await openDashboard(fixture.service, context, watch, viewer);
     expect(await page.locator('#role').textContent()).toMatch(/^viewer key/);
     expect(await page.locator('#actions-hint').isVisible()).toBe(true);
     expect(await page.locator('#actions-hint').textContent()).toMatch(/need an operator \(or admin\) key/);
@@ -525,6 +582,73 @@ describe('trend charts and alert actions in headless Chromium', () => {
     await page.waitForSelector('#alerts li.alert[data-status="OPEN"] button[data-action="ACKNOWLEDGED"]:not([disabled])');
     expect(await page.locator('#actions-hint').isHidden()).toBe(true);
     expect(await page.evaluate('document.documentElement.outerHTML')).not.toContain(operator.key);
+    expect(watch).toEqual({ problems: [], external: [] });
+    await context.close();
+  });
+});
+
+describe('charts from the demo traffic generator in headless Chromium', () => {
+  // Gates other than the defaults (0.1): the lines the chart draws must come from driftSettings.
+  const fixture = useServiceFixture({ DRIFT_WASSERSTEIN_THRESHOLD: '0.15', DRIFT_JS_THRESHOLD: '0.12' });
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('draws every chart from the batches, outcomes and alerts `npm run demo` sends', async () => {
+    const { service } = fixture;
+    const totals = () =>
+      ok<{ batches: { totalCount: number }; alerts: { totalCount: number }; performanceHistory: Array<{ realized: unknown }> }>(
+        service,
+        `query($from: DateTime!, $to: DateTime!) { batches(first: 1) { totalCount } alerts(first: 1) { totalCount }
+           performanceHistory(from: $from, to: $to, window: HOUR) { realized { rocAuc } } }`,
+        { from: new Date(Date.now() - 2 * HOUR).toISOString(), to: new Date(Date.now() + HOUR).toISOString() },
+      );
+    // The demo's own generator, with its own ingest key, as main.ts runs it; a short interval and
+    // stopped after enough batches for its first drift phase, its first outcomes and an alert.
+    const demo = new DemoTraffic(service.url, (await service.issueKey('ingest')).key, 100);
+    demo.start();
+    try {
+      await eventually(
+        async () => {
+          const now = await totals();
+          return now.batches.totalCount >= 9 && now.alerts.totalCount >= 1 && now.performanceHistory.some((p) => p.realized !== null);
+        },
+        { timeoutMs: 90_000, intervalMs: 250, what: 'nine demo batches, an alert and realized performance' },
+      );
+    } finally {
+      await demo.stop();
+    }
+    const sent = await totals();
+    // Bounded: stopped within one traffic cycle (21 batches).
+    expect(sent.batches.totalCount).toBeLessThanOrEqual(21);
+    // The hourly window re-check the scheduler runs, over the demo's rows.
+    await ok(service, `mutation($input: RunDriftCheckInput!) { runDriftCheck(input: $input) { acquired } }`, {
+      input: { window: 'HOURLY', windowEnd: new Date(Math.ceil(Date.now() / HOUR) * HOUR).toISOString() },
+    });
+
+    const watch: Watch = { problems: [], external: [] };
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await openDashboard(service, context, watch, await service.issueKey('viewer'));
+    expect(await page.locator('#batches tr', { hasText: /^demo-/ }).count()).toBeGreaterThan(0);
+    for (const id of PLOTS) {
+      expect(await page.locator(`#${id}`).getAttribute('data-empty')).toBeNull();
+      expect(await page.locator(`#${id} .pt`).count()).toBeGreaterThan(0);
+    }
+    expect(await page.locator('#chart-verdicts .pt').count()).toBe(sent.batches.totalCount);
+    expect(await page.locator('#alerts li.alert').count()).toBe(sent.alerts.totalCount);
+    // A numeric and a discrete feature, each against its configured gate (0.15 and 0.12 here).
+    await expectDriftChart(service, page, 'age', await metricPoints(service, 'age'));
+    expect(Number(await page.locator('#chart-drift .threshold[data-gate="effect"]').getAttribute('data-value'))).toBe(0.15);
+    await page.selectOption('#feature', 'delinquencyCount');
+    await page.waitForSelector('#chart-drift[data-feature="delinquencyCount"]');
+    await expectDriftChart(service, page, 'delinquencyCount', await metricPoints(service, 'delinquencyCount'));
+    expect(Number(await page.locator('#chart-drift .threshold[data-gate="effect"]').getAttribute('data-value'))).toBe(0.12);
     expect(watch).toEqual({ problems: [], external: [] });
     await context.close();
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Browser, BrowserContext, Page, WebSocket as PageSocket } from 'playwright-core';
 import { ingestMutation } from '../support/applications';
 import { launchChromium } from '../support/browser';
+import { eventually } from '../support/eventually';
 import { generatedRecords } from '../support/generated-data';
 import type { IssuedKey } from '../support/keys';
 import { useServiceFixture } from '../support/service-fixture';
@@ -58,17 +59,6 @@ async function replaceEditorText(page: Page, editor: string, text: string): Prom
   await page.locator(`${editor} .CodeMirror`).filter({ visible: true }).click();
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(text);
-}
-
-/** The first defined value `read` returns within `timeoutMs` (a deadline, not a timing assertion). */
-async function eventually<T>(read: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`nothing within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const HEADERS_EDITOR = 'section.graphiql-editor-tool[aria-label="Headers"]';
@@ -126,7 +116,9 @@ describe('offline GraphQL IDE in headless Chromium', () => {
     await run(page, SUBSCRIPTION);
     const socket = await firstSocket;
     expect(new URL(socket.url()).pathname).toBe('/graphql');
-    expect(await eventually(() => initPayloads.get(socket))).toEqual({ authorization: viewer.headers.authorization });
+    expect(
+      await eventually(async () => initPayloads.get(socket), { timeoutMs: 10_000, what: "the first socket's connection_init" }),
+    ).toEqual({ authorization: viewer.headers.authorization });
     // The button turns into Stop once the subscription runs.
     await page.locator('button.graphiql-execute-button[aria-label^="Stop"]').waitFor();
 
@@ -158,7 +150,9 @@ describe('offline GraphQL IDE in headless Chromium', () => {
     const secondSocket = page.waitForEvent('websocket');
     await run(page, SUBSCRIPTION);
     const next = await secondSocket;
-    expect(await eventually(() => initPayloads.get(next))).toEqual({ authorization: admin.headers.authorization });
+    expect(
+      await eventually(async () => initPayloads.get(next), { timeoutMs: 10_000, what: "the second socket's connection_init" }),
+    ).toEqual({ authorization: admin.headers.authorization });
     await page.locator('button.graphiql-execute-button[aria-label^="Stop"]').waitFor();
     expect(sockets).toHaveLength(2);
 

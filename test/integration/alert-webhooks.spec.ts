@@ -1,9 +1,11 @@
 import { Client } from 'pg';
+import { AlertNotificationsRepository } from '../../src/alerts/routing/alert-notifications.repository';
 import { createTestDatabase, sqlClient } from '../support/database';
-import { freePort } from '../support/prometheus';
+import { eventually } from '../support/eventually';
+import { freePort } from '../support/ports';
 import { startTestService, TestService } from '../support/service';
-import { useServices } from '../support/services';
-import { eventually, ReceivedWebhook, WebhookReceiver } from '../support/webhook-receiver';
+import { ServiceGroup, useServices, withServices } from '../support/services';
+import { ReceivedWebhook, useWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
 import { reportDrift } from '../unit/alerts/drift-report.fixture';
 
 jest.setTimeout(240_000);
@@ -45,14 +47,43 @@ async function notifications(sql: Client): Promise<StoredNotification[]> {
 /** Every stored notification DELIVERED and received: the at-least-once promise, checked from both ends. */
 async function allDelivered(sql: Client, receiver: WebhookReceiver, timeoutMs = 60_000): Promise<StoredNotification[]> {
   return eventually(
-    'every notification delivered and received',
     async () => {
       const rows = await notifications(sql);
       const keys = receiver.keys();
       return rows.length > 0 && rows.every((r) => r.status === 'DELIVERED' && keys.has(r.idempotency_key)) ? rows : undefined;
     },
-    timeoutMs,
+    { what: 'every notification delivered and received', timeoutMs },
   );
+}
+
+/** Ends every other session on the test database (the service's pool and LISTEN client), keeping `sql`'s own. */
+async function terminateOtherBackends(sql: Client, where = 'true'): Promise<number> {
+  const { rows } = await sql.query(
+    `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+     WHERE datname = current_database() AND pid <> pg_backend_pid() AND ${where}`,
+  );
+  return rows[0].n;
+}
+
+/**
+ * Records how the service's own repository calls end, without changing them (the calls go
+ * through to PostgreSQL): a test can see that the outage really hit a claim or a finish.
+ */
+function watchRepository(service: TestService): { rejected: (method: 'claim' | 'finish') => number } {
+  const repository = service.app.get(AlertNotificationsRepository);
+  const rejections = { claim: 0, finish: 0 };
+  for (const method of ['claim', 'finish'] as const) {
+    const original = repository[method].bind(repository) as (...args: unknown[]) => Promise<unknown>;
+    jest.spyOn(repository, method).mockImplementation((async (...args: unknown[]) => {
+      try {
+        return await original(...args);
+      } catch (error) {
+        rejections[method]++;
+        throw error;
+      }
+    }) as never);
+  }
+  return { rejected: (method) => rejections[method] };
 }
 
 /** Signatures, keys and order as a receiver may rely on them. */
@@ -81,16 +112,12 @@ function expectReceiverGuarantees(received: ReceivedWebhook[], stored: StoredNot
 
 describe('alert webhooks: at-least-once delivery through the outbox', () => {
   describe('a receiver killed mid-stream', () => {
-    // The receiver's hooks come first: the services read its URL when they start.
-    let receiver: WebhookReceiver;
-    beforeAll(async () => {
-      receiver = new WebhookReceiver(SECRET, await freePort());
-      await receiver.start();
-    });
-    afterAll(async () => receiver.kill());
-    const group = useServices(1, () => webhookEnv(receiver));
+    // Before useServices: the services read the receiver's URL when they start.
+    const hook = useWebhookReceiver(SECRET);
+    const group = useServices(1, () => webhookEnv(hook.receiver));
 
     it('gets every notification once it is back, duplicates only with the same key, signed, in per-alert order', async () => {
+      const receiver = hook.receiver;
       const service = group.services[0];
       const operator = await service.issueKey('operator');
       const resolveOpen = async (modelVersion: string): Promise<void> => {
@@ -114,16 +141,19 @@ describe('alert webhooks: at-least-once delivery through the outbox', () => {
       };
 
       await produce(1);
-      await eventually('some deliveries before the crash', () => receiver.received.length > 0);
+      await eventually(async () => receiver.received.length > 0, { what: 'some deliveries before the crash' });
       await receiver.kill();
       await produce(2);
       // Down long enough for several failed attempts of the pending notifications.
-      await eventually('failed attempts while the receiver is down', async () => {
-        const { rows } = await group.sql.query(
-          `SELECT count(*)::int AS n FROM alert_notifications WHERE status = 'PENDING' AND attempts >= 2`,
-        );
-        return rows[0].n > 0;
-      });
+      await eventually(
+        async () => {
+          const { rows } = await group.sql.query(
+            `SELECT count(*)::int AS n FROM alert_notifications WHERE status = 'PENDING' AND attempts >= 2`,
+          );
+          return rows[0].n > 0;
+        },
+        { what: 'failed attempts while the receiver is down' },
+      );
       await produce(3);
       await receiver.start();
       await produce(4);
@@ -148,10 +178,13 @@ describe('alert webhooks: at-least-once delivery through the outbox', () => {
         const first = await startTestService(db.url, webhookEnv(receiver));
         try {
           for (let i = 0; i < 5; i++) await reportDrift(first.app, { modelVersion: `model-restart-${i}`, drifted: { age: 0.3 } });
-          await eventually('attempts against the dead receiver', async () => {
-            const { rows } = await sql.query(`SELECT count(*)::int AS n FROM alert_notifications WHERE attempts >= 1`);
-            return rows[0].n > 0;
-          });
+          await eventually(
+            async () => {
+              const { rows } = await sql.query(`SELECT count(*)::int AS n FROM alert_notifications WHERE attempts >= 1`);
+              return rows[0].n > 0;
+            },
+            { what: 'attempts against the dead receiver' },
+          );
         } finally {
           await first.close();
         }
@@ -176,17 +209,134 @@ describe('alert webhooks: at-least-once delivery through the outbox', () => {
     });
   });
 
-  describe('two instances on one database', () => {
-    // The receiver's hooks come first: the services read its URL when they start.
-    let receiver: WebhookReceiver;
-    beforeAll(async () => {
-      receiver = new WebhookReceiver(SECRET, await freePort());
+  describe('PostgreSQL outages during delivery', () => {
+    // The lease is 2 × the request timeout + 10 s = 16 s; the timeout outlasts the held requests.
+    const outageEnv = (receiver: WebhookReceiver) => webhookEnv(receiver, { ALERT_DELIVERY_TIMEOUT_MS: '3000' });
+    const LEASE_MS = 16_000;
+
+    /** Runs `statement` on the server's maintenance database (ALTER DATABASE cannot target the current one). */
+    async function onServer(databaseUrl: string, statement: string): Promise<void> {
+      const url = new URL(databaseUrl);
+      url.pathname = '/postgres';
+      const admin = await sqlClient(url.toString());
+      try {
+        await admin.query(statement);
+      } finally {
+        await admin.end();
+      }
+    }
+
+    /** A receiver on a free port and one service, for the length of `work`. */
+    async function withReceiverAndService(work: (receiver: WebhookReceiver, group: ServiceGroup) => Promise<void>): Promise<void> {
+      const receiver = new WebhookReceiver(SECRET, await freePort());
       await receiver.start();
+      try {
+        await withServices(1, outageEnv(receiver), (group) => work(receiver, group));
+      } finally {
+        receiver.release();
+        await receiver.kill();
+      }
+    }
+
+    it('pool backends terminated while finishes are in flight: the sends that succeeded are sent again with the same key after the lease', async () => {
+      await withReceiverAndService(async (receiver, group) => {
+        const service = group.services[0];
+        const watched = watchRepository(service);
+        // Every notification in flight at once: one report (one transaction) opens four alerts
+        // (three features and the dataset), so one claim takes all their CREATED notifications.
+        receiver.hold();
+        await reportDrift(service.app, { modelVersion: 'model-outage', drifted: { age: 0.3, loanAmount: 0.3, annualIncome: 0.3 } });
+        const rows = await notifications(group.sql);
+        expect(rows.length).toBe(4);
+        await eventually(async () => receiver.received.length === rows.length, { what: 'every notification in flight' });
+
+        // The test's transaction holds the rows, so each finish UPDATE waits on its lock: then its
+        // backend is terminated in the middle of that statement.
+        await group.sql.query('BEGIN');
+        try {
+          await group.sql.query(`SELECT id FROM alert_notifications FOR UPDATE`);
+          receiver.release();
+          await eventually(
+            async () => {
+              // pg_stat_activity is read once per transaction unless the snapshot is cleared.
+              await group.sql.query('SELECT pg_stat_clear_snapshot()');
+              const { rows: waiting } = await group.sql.query(
+                `SELECT count(*)::int AS n FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
+                   AND query LIKE '%finished AS%'`,
+              );
+              return waiting[0].n === rows.length;
+            },
+            { what: 'every finish waiting on the row locks' },
+          );
+          expect(await terminateOtherBackends(group.sql)).toBeGreaterThanOrEqual(rows.length);
+        } finally {
+          await group.sql.query('ROLLBACK');
+        }
+        await eventually(async () => watched.rejected('finish') === rows.length, { what: 'every finish failed' });
+        // Nothing was recorded: the rows are PENDING, no attempt counted, still leased.
+        const after = await notifications(group.sql);
+        expect(after.every((r) => r.status === 'PENDING' && r.attempts === 0)).toBe(true);
+
+        const stored = await allDelivered(group.sql, receiver, 60_000);
+        expect(stored.every((r) => r.attempts === 1)).toBe(true);
+        // Each one twice, with the same key, the second time only after the first lease ran out.
+        const byKey = new Map<string, ReceivedWebhook[]>();
+        for (const r of receiver.received) byKey.set(r.idempotencyKey!, [...(byKey.get(r.idempotencyKey!) ?? []), r]);
+        expect([...byKey.keys()].sort()).toEqual(stored.map((r) => r.idempotency_key).sort());
+        for (const [, copies] of byKey) {
+          expect(copies).toHaveLength(2);
+          expect(copies[1].receivedAt - copies[0].receivedAt).toBeGreaterThanOrEqual(LEASE_MS - 1_000);
+        }
+        expectReceiverGuarantees(receiver.received, stored);
+
+        // The process survived, and the pool works again: a new event is delivered once.
+        expect((await service.fetch('/health', {}, null)).status).toBe(200);
+        await reportDrift(service.app, { modelVersion: 'model-outage-after', drifted: { loanAmount: 0.3 } });
+        const final = await allDelivered(group.sql, receiver);
+        expect(final.length).toBeGreaterThan(stored.length);
+        expect(receiver.received.length).toBe(2 * stored.length + (final.length - stored.length));
+      });
     });
-    afterAll(async () => receiver.kill());
-    const group = useServices(2, () => webhookEnv(receiver));
+
+    it('PostgreSQL refusing connections for a while: claims fail, and every pending notification is delivered once it is back', async () => {
+      await withReceiverAndService(async (receiver, group) => {
+        const service = group.services[0];
+        const watched = watchRepository(service);
+        await receiver.kill();
+        for (let i = 0; i < 3; i++) await reportDrift(service.app, { modelVersion: `model-refused-${i}`, drifted: { age: 0.3 } });
+        await eventually(
+          async () => {
+            const { rows } = await group.sql.query(`SELECT count(*)::int AS n FROM alert_notifications WHERE attempts >= 1`);
+            return rows[0].n > 0;
+          },
+          { what: 'attempts against the dead receiver' },
+        );
+        const database = new URL(group.databaseUrl).pathname.slice(1);
+        await onServer(group.databaseUrl, `ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS false`);
+        try {
+          await terminateOtherBackends(group.sql);
+          const before = watched.rejected('claim');
+          await eventually(async () => watched.rejected('claim') >= before + 3, { what: 'claims failing while PostgreSQL refuses' });
+          await receiver.start();
+        } finally {
+          await onServer(group.databaseUrl, `ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS true`);
+        }
+        const stored = await allDelivered(group.sql, receiver);
+        expect(stored.length).toBeGreaterThanOrEqual(3 * 2);
+        expectReceiverGuarantees(receiver.received, stored);
+        expect((await service.fetch('/health', {}, null)).status).toBe(200);
+      });
+    });
+  });
+
+  describe('two instances on one database', () => {
+    // Before useServices: the services read the receiver's URL when they start.
+    const hook = useWebhookReceiver(SECRET);
+    const group = useServices(2, () => webhookEnv(hook.receiver));
 
     it('deliver each notification exactly once under normal conditions', async () => {
+      const receiver = hook.receiver;
       const [a, b] = group.services;
       await Promise.all([
         (async () => {
@@ -207,19 +357,14 @@ describe('alert webhooks: at-least-once delivery through the outbox', () => {
   });
 
   describe('delivery state through the alertNotifications query', () => {
-    // The receiver's hooks come first: the services read its URL when they start.
-    let receiver: WebhookReceiver;
-    beforeAll(async () => {
-      receiver = new WebhookReceiver(SECRET, await freePort());
-      await receiver.start();
-    });
-    afterAll(async () => receiver.kill());
-    const group = useServices(1, () => webhookEnv(receiver));
+    // Before useServices: the services read the receiver's URL when they start.
+    const hook = useWebhookReceiver(SECRET);
+    const group = useServices(1, () => webhookEnv(hook.receiver));
 
     const QUERY = `query($alertId: ID, $status: NotificationStatus, $first: Int, $after: String) {
       alertNotifications(alertId: $alertId, status: $status, first: $first, after: $after) {
         totalCount pageInfo { hasNextPage endCursor }
-        edges { node { id alertId alertEventId eventType receiverKind receiver idempotencyKey status attempts lastError lastHttpStatus leasedBy createdAt deliveredAt } }
+        edges { node { id alertId alertEventId eventType receiverKind receiver idempotencyKey status attempts lastError lastHttpStatus createdAt queuedAt deliveredAt } }
       }
     }`;
     type Page = {
@@ -227,54 +372,206 @@ describe('alert webhooks: at-least-once delivery through the outbox', () => {
         totalCount: number;
         pageInfo: { hasNextPage: boolean; endCursor: string | null };
         edges: Array<{
-          node: Record<string, unknown> & { status: string; attempts: number; lastHttpStatus: number | null; lastError: string | null };
+          node: Record<string, unknown> & {
+            id: string;
+            status: string;
+            attempts: number;
+            lastHttpStatus: number | null;
+            lastError: string | null;
+          };
         }>;
       };
     };
 
     it('shows a 500 from the receiver as retries (attempts > 1, lastHttpStatus 500), then DELIVERED', async () => {
+      const receiver = hook.receiver;
       const service = group.services[0];
       const viewer = await service.issueKey('viewer');
       receiver.status = 500;
-      await reportDrift(service.app, { modelVersion: 'model-query', drifted: { age: 0.3 } });
-      const { rows } = await group.sql.query(`SELECT id FROM alerts WHERE model_version = 'model-query' AND feature = 'age'`);
-      const alertId = rows[0].id as string;
+      try {
+        await reportDrift(service.app, { modelVersion: 'model-query', drifted: { age: 0.3 } });
+        const { rows } = await group.sql.query(`SELECT id FROM alerts WHERE model_version = 'model-query' AND feature = 'age'`);
+        const alertId = rows[0].id as string;
 
-      const retrying = await eventually('a notification retrying after 500s', async () => {
-        const page = await service.gql<Page>(QUERY, { alertId, status: 'PENDING', first: 10 }, viewer);
-        expect(page.errors).toBeUndefined();
-        const node = page.data!.alertNotifications.edges.map((e) => e.node).find((n) => n.attempts > 1);
-        return node;
-      });
-      expect(retrying).toMatchObject({ alertId, status: 'PENDING', lastHttpStatus: 500, receiverKind: 'WEBHOOK', receiver: receiver.url });
-      expect(retrying.lastError).toContain('HTTP 500');
+        const retrying = await eventually(
+          async () => {
+            const page = await service.gql<Page>(QUERY, { alertId, status: 'PENDING', first: 10 }, viewer);
+            expect(page.errors).toBeUndefined();
+            return page.data!.alertNotifications.edges.map((e) => e.node).find((n) => n.attempts > 1);
+          },
+          { what: 'a notification retrying after 500s' },
+        );
+        expect(retrying).toMatchObject({
+          alertId,
+          status: 'PENDING',
+          lastHttpStatus: 500,
+          receiverKind: 'WEBHOOK',
+          receiver: receiver.url,
+        });
+        expect(retrying.lastError).toContain('HTTP 500');
+        // Which host and process holds the lease is not a viewer's business.
+        expect(retrying).not.toHaveProperty('leasedBy');
+        const unknownField = await service.gql(`{ alertNotifications(first: 1) { edges { node { leasedBy } } } }`, {}, viewer);
+        expect(unknownField.errors?.[0].message).toMatch(/leasedBy/);
 
-      receiver.status = 200;
-      const delivered = await eventually('DELIVERED through the query', async () => {
-        const page = await service.gql<Page>(QUERY, { alertId, first: 10 }, viewer);
-        const nodes = page.data!.alertNotifications.edges.map((e) => e.node);
-        return nodes.length > 0 && nodes.every((n) => n.status === 'DELIVERED') ? nodes : undefined;
-      });
-      const retried = delivered.find((n) => n.id === retrying.id)!;
-      expect(retried.attempts).toBeGreaterThan(1);
-      expect(retried.lastHttpStatus).toBe(200);
-      expect(retried.lastError).toBeNull();
-      expect(retried.deliveredAt).not.toBeNull();
-      expect(retried.leasedBy).toEqual(expect.any(String));
+        receiver.status = 200;
+        const delivered = await eventually(
+          async () => {
+            const page = await service.gql<Page>(QUERY, { alertId, first: 10 }, viewer);
+            const nodes = page.data!.alertNotifications.edges.map((e) => e.node);
+            return nodes.length > 0 && nodes.every((n) => n.status === 'DELIVERED') ? nodes : undefined;
+          },
+          { what: 'DELIVERED through the query' },
+        );
+        const retried = delivered.find((n) => n.id === retrying.id)!;
+        expect(retried.attempts).toBeGreaterThan(1);
+        expect(retried.lastHttpStatus).toBe(200);
+        expect(retried.lastError).toBeNull();
+        expect(retried.deliveredAt).not.toBeNull();
+        expect(retried.queuedAt).toBe(retried.createdAt);
 
-      // Newest first, paged with a cursor; a bad alertId or page size names the field.
-      const all = await service.gql<Page>(QUERY, { first: 1 }, viewer);
-      expect(all.data!.alertNotifications.totalCount).toBeGreaterThanOrEqual(2);
-      expect(all.data!.alertNotifications.pageInfo.hasNextPage).toBe(true);
-      const next = await service.gql<Page>(QUERY, { first: 1, after: all.data!.alertNotifications.pageInfo.endCursor }, viewer);
-      expect(next.data!.alertNotifications.edges[0].node.id).not.toBe(all.data!.alertNotifications.edges[0].node.id);
-      expect(new Date(String(next.data!.alertNotifications.edges[0].node.createdAt)).getTime()).toBeLessThanOrEqual(
-        new Date(String(all.data!.alertNotifications.edges[0].node.createdAt)).getTime(),
-      );
-      const badId = await service.gql(QUERY, { alertId: 'not-a-uuid' }, viewer);
-      expect(badId.errors?.[0]).toMatchObject({ message: 'alertId: must be an alert id (a UUID)', extensions: { code: 'BAD_USER_INPUT' } });
-      const badFirst = await service.gql(QUERY, { first: 10_000 }, viewer);
-      expect(badFirst.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+        // Newest first, paged with a cursor through every row exactly once; a bad alertId or page size names the field.
+        const all = await service.gql<Page>(QUERY, { first: 500 }, viewer);
+        const everyId = all.data!.alertNotifications.edges.map((e) => e.node.id);
+        expect(everyId.length).toBe(all.data!.alertNotifications.totalCount);
+        expect(everyId.length).toBeGreaterThanOrEqual(2);
+        const paged: string[] = [];
+        let after: string | null = null;
+        for (;;) {
+          const page: { data?: Page } = await service.gql<Page>(QUERY, { first: 1, after }, viewer);
+          paged.push(...page.data!.alertNotifications.edges.map((e) => e.node.id));
+          if (!page.data!.alertNotifications.pageInfo.hasNextPage) break;
+          after = page.data!.alertNotifications.pageInfo.endCursor;
+        }
+        expect(paged).toEqual(everyId);
+        const { rows: bySeq } = await group.sql.query(`SELECT id FROM alert_notifications ORDER BY seq DESC`);
+        expect(everyId).toEqual(bySeq.map((r) => r.id));
+        const badId = await service.gql(QUERY, { alertId: 'not-a-uuid' }, viewer);
+        expect(badId.errors?.[0]).toMatchObject({
+          message: 'alertId: must be an alert id (a UUID)',
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+        const badFirst = await service.gql(QUERY, { first: 10_000 }, viewer);
+        expect(badFirst.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+        const badCursor = await service.gql(QUERY, { first: 1, after: 'not-a-cursor' }, viewer);
+        expect(badCursor.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      } finally {
+        receiver.status = 200;
+      }
+    });
+  });
+
+  describe('FAILED notifications and retryAlertNotifications', () => {
+    // Before useServices: the services read the receiver's URL when they start.
+    const hook = useWebhookReceiver(SECRET);
+    const group = useServices(1, () => webhookEnv(hook.receiver, { ALERT_DELIVERY_MAX_ATTEMPTS: '2' }));
+
+    const RETRY = `mutation($input: RetryAlertNotificationsInput!) { retryAlertNotifications(input: $input) { requeued superseded } }`;
+    type Retried = { retryAlertNotifications: { requeued: number; superseded: number } };
+
+    const rowsOf = async (
+      alertId: string,
+    ): Promise<Array<{ event_type: string; status: string; attempts: number; idempotency_key: string }>> =>
+      (
+        await group.sql.query(
+          `SELECT event_type, status, attempts, idempotency_key FROM alert_notifications WHERE alert_id = $1 ORDER BY alert_event_id`,
+          [alertId],
+        )
+      ).rows;
+
+    it('a FAILED webhook notification holds back the later ones of its alert until an operator re-queues it; then both arrive in order', async () => {
+      const receiver = hook.receiver;
+      const service = group.services[0];
+      const operator = await service.issueKey('operator');
+      receiver.status = 500;
+      try {
+        await reportDrift(service.app, { modelVersion: 'model-failed', drifted: { age: 0.3 } });
+        const { rows } = await group.sql.query(`SELECT id FROM alerts WHERE model_version = 'model-failed' AND feature = 'age'`);
+        const alertId = rows[0].id as string;
+        const resolved = await service.gql(
+          `mutation($input: UpdateAlertStatusInput!) { updateAlertStatus(input: $input) { id } }`,
+          { input: { id: alertId, status: 'RESOLVED' } },
+          operator,
+        );
+        expect(resolved.errors).toBeUndefined();
+        await eventually(async () => (await rowsOf(alertId))[0].status === 'FAILED', { what: 'the CREATED notification FAILED' });
+
+        // The receiver works again; a notification of another alert goes through, the RESOLVED stays held back.
+        receiver.status = 200;
+        await reportDrift(service.app, { modelVersion: 'model-failed-later', drifted: { loanAmount: 0.3 } });
+        await eventually(
+          async () => {
+            const { rows: later } = await group.sql.query(
+              `SELECT n.status FROM alert_notifications n JOIN alerts a ON a.id = n.alert_id WHERE a.model_version = 'model-failed-later'`,
+            );
+            return later.length > 0 && later.every((r) => r.status === 'DELIVERED');
+          },
+          { what: 'the other alert delivered' },
+        );
+        const held = await rowsOf(alertId);
+        expect(held.map((r) => [r.event_type, r.status, r.attempts])).toEqual([
+          ['CREATED', 'FAILED', 2],
+          ['RESOLVED', 'PENDING', 0],
+        ]);
+        const ofAlert = () => receiver.received.filter((r) => r.body.alert.id === alertId);
+        expect(ofAlert().map((r) => [r.body.type, r.answered])).toEqual([
+          ['CREATED', 500],
+          ['CREATED', 500],
+        ]);
+
+        // Bad input names the field and changes nothing; a viewer may not retry.
+        const badId = await service.gql(RETRY, { input: { alertId: 'nope' } }, operator);
+        expect(badId.errors?.[0]).toMatchObject({
+          message: 'alertId: must be an alert id (a UUID)',
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+        const badReceiver = await service.gql(RETRY, { input: { receiver: 'http://elsewhere.example/hook' } }, operator);
+        expect(badReceiver.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+        expect(badReceiver.errors?.[0].message).toBe(
+          `receiver: must be a configured receiver as alertNotifications shows it: ${receiver.url}`,
+        );
+        const viewer = await service.issueKey('viewer');
+        expect((await service.gql(RETRY, { input: { alertId } }, viewer)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+        expect((await rowsOf(alertId)).map((r) => r.status)).toEqual(['FAILED', 'PENDING']);
+
+        const retried = await service.gql<Retried>(RETRY, { input: { alertId, receiver: receiver.url } }, operator);
+        expect(retried.errors).toBeUndefined();
+        expect(retried.data!.retryAlertNotifications).toEqual({ requeued: 1, superseded: 0 });
+        await eventually(async () => (await rowsOf(alertId)).every((r) => r.status === 'DELIVERED'), {
+          what: 'both notifications of the alert delivered',
+        });
+        const [created, resolvedRow] = await rowsOf(alertId);
+        expect(created.attempts).toBe(1);
+        expect(ofAlert().map((r) => [r.body.type, r.idempotencyKey, r.answered])).toEqual([
+          ['CREATED', created.idempotency_key, 500],
+          ['CREATED', created.idempotency_key, 500],
+          ['CREATED', created.idempotency_key, 200],
+          ['RESOLVED', resolvedRow.idempotency_key, 200],
+        ]);
+
+        const { rows: audit } = await group.sql.query(
+          `SELECT principal, role, target, summary, outcome FROM audit_log WHERE action = 'Mutation.retryAlertNotifications' AND outcome = 'OK' ORDER BY id`,
+        );
+        expect(audit).toEqual([
+          {
+            principal: operator.name,
+            role: 'operator',
+            target: { alertId, receiver: receiver.url },
+            summary: { requeued: 1, superseded: 0 },
+            outcome: 'OK',
+          },
+        ]);
+
+        // Without a filter: every other FAILED notification (the dataset-drift alert's), then nothing left.
+        const { rows: failed } = await group.sql.query(`SELECT count(*)::int AS n FROM alert_notifications WHERE status = 'FAILED'`);
+        const all = await service.gql<Retried>(RETRY, { input: {} }, operator);
+        expect(all.data!.retryAlertNotifications).toEqual({ requeued: failed[0].n, superseded: 0 });
+        await allDelivered(group.sql, receiver);
+        const again = await service.gql<Retried>(RETRY, { input: {} }, operator);
+        expect(again.data!.retryAlertNotifications).toEqual({ requeued: 0, superseded: 0 });
+      } finally {
+        receiver.status = 200;
+      }
     });
   });
 });

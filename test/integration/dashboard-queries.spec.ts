@@ -35,8 +35,10 @@ describe('dashboard queries (real PostgreSQL)', () => {
   }
 
   it('latestEventId is "0" on an empty log and then the newest committed alert event id', async () => {
+    // "0" when this test runs first (an empty log); the table's newest id when others ran before it.
+    const before = (await fixture.sql.query(`SELECT coalesce(max(id), 0)::text AS id FROM alert_events`)).rows[0].id as string;
     expect((await ok<{ alertSummary: { latestEventId: string } }>(`{ alertSummary { latestEventId } }`)).alertSummary.latestEventId).toBe(
-      '0',
+      before,
     );
     await ok(ingestMutation('batchId'), { input: { batchId: 'dq-drift-1', records: generatedRecords(400, 132, 'larger_loans', 0.8) } });
     const max = (await fixture.sql.query(`SELECT max(id)::text AS id FROM alert_events`)).rows[0].id as string;
@@ -152,7 +154,11 @@ describe('dashboard queries (real PostgreSQL)', () => {
     expect(loan.threshold).toBe(0.05);
   });
 
-  it('driftReports filters by kind and names the field for an unknown kind', async () => {
+  it('driftReports filters by the DriftReportKind enum and refuses an unknown kind before running', async () => {
+    // Its own batch, so the window below has rows and the BATCH list has a known member in any test order.
+    const own = await ok<{ ingestBatch: { drift: { id: string } } }>(ingestMutation('drift { id }'), {
+      input: { batchId: 'dq-kind', records: generatedRecords(300, 135) },
+    });
     const window = await ok<{ runDriftCheck: { reports: Array<{ id: string }> } }>(
       `mutation { runDriftCheck(input: { window: "HOURLY", windowEnd: "${new Date(Math.ceil(Date.now() / HOUR) * HOUR).toISOString()}" }) { reports { id } } }`,
     );
@@ -160,18 +166,35 @@ describe('dashboard queries (real PostgreSQL)', () => {
     const reports = async (kind: string) =>
       (
         await ok<{ driftReports: { edges: Array<{ node: { id: string; kind: string } }> } }>(
-          `query($kind: String) { driftReports(first: 100, kind: $kind) { edges { node { id kind } } } }`,
+          `query($kind: DriftReportKind) { driftReports(first: 100, kind: $kind) { edges { node { id kind } } } }`,
           { kind },
         )
       ).driftReports.edges.map((e) => e.node);
     expect(await reports('WINDOW')).toEqual([{ id: window.runDriftCheck.reports[0].id, kind: 'WINDOW' }]);
     const batches = await reports('BATCH');
-    expect(batches.length).toBe(3);
+    const batchReportsInTable = (await fixture.sql.query(`SELECT count(*)::int AS n FROM drift_reports WHERE kind = 'BATCH'`)).rows[0].n;
+    expect(batches.length).toBe(batchReportsInTable);
+    expect(batches.map((r) => r.id)).toContain(own.ingestBatch.drift.id);
     expect(batches.every((r) => r.kind === 'BATCH')).toBe(true);
-    expect(await errorOf(`{ driftReports(kind: "DAILY") { totalCount } }`)).toEqual({
-      code: 'BAD_USER_INPUT',
-      message: 'kind: must be one of BATCH, WINDOW',
+    // An enum now: the schema says which values exist, and GraphQL refuses others before a resolver runs.
+    const literal = await errorOf(`{ driftReports(kind: DAILY) { totalCount } }`);
+    expect(literal.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(literal.message).toMatch(/Value "DAILY" does not exist in "DriftReportKind" enum/);
+    const variable = await errorOf(`query($kind: DriftReportKind) { driftReports(kind: $kind) { totalCount } }`, { kind: 'DAILY' });
+    expect(variable.code).toBe('BAD_USER_INPUT');
+    expect(variable.message).toMatch(
+      /^Variable "\$kind" got invalid value "DAILY"; Value "DAILY" does not exist in "DriftReportKind" enum/,
+    );
+    const named = await fixture.service.gql(`query($kind: DriftReportKind) { driftReports(kind: $kind) { totalCount } }`, {
+      kind: 'DAILY',
     });
+    expect(named.errors![0].extensions!.problems).toEqual([
+      { index: null, field: 'kind', rule: 'Value "DAILY" does not exist in "DriftReportKind" enum.' },
+    ]);
+    const kinds = await ok<{ __type: { enumValues: Array<{ name: string }> } }>(
+      `{ __type(name: "DriftReportKind") { enumValues { name } } }`,
+    );
+    expect(kinds.__type.enumValues.map((v) => v.name)).toEqual(['BATCH', 'WINDOW']);
   });
 
   it('realized ROC AUC comes with its Hanley–McNeil standard error and 95% interval', async () => {

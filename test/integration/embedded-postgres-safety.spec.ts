@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { OwnedPostgres, startOwnedPostgres } from '../support/embedded-server';
+import { freePort } from '../support/ports';
 
 jest.setTimeout(120_000);
 
@@ -25,18 +26,6 @@ function tempDir(): string {
   chmodSync(dir, 0o755);
   tempDirs.push(dir);
   return dir;
-}
-
-/** A port the OS just handed out as free (ephemeral range, so high). */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
 }
 
 async function startServer(dataDir: string, port: number): Promise<OwnedPostgres> {

@@ -1,26 +1,15 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS } from '../../migrations';
 import { applications, INGEST_MUTATION } from '../support/applications';
 import { createTestDatabase, sqlClient } from '../support/database';
 import { issueKeys } from '../support/keys';
+import { freePort, portOpen } from '../support/ports';
 import { ServiceProcess, spawnService } from '../support/process';
 import { postGraphql } from '../support/service';
 
 jest.setTimeout(180_000);
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
 
 describe('service processes', () => {
   it('three instances started at once on an empty database are all healthy and apply each migration once', async () => {
@@ -50,7 +39,7 @@ describe('service processes', () => {
   it('with no DATABASE_URL runs on embedded PostgreSQL, stops it cleanly, and keeps history across restarts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'credit-monitor-embedded-'));
     chmodSync(dir, 0o755);
-    const port = 50_000 + Math.floor(Math.random() * 5_000);
+    const port = await freePort();
     const env = { EMBEDDED_PG_DIR: join(dir, 'pg'), EMBEDDED_PG_PORT: String(port) };
     try {
       const first = await spawnService(env);

@@ -2,16 +2,19 @@ import { TestingModuleBuilder } from '@nestjs/testing';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DataSource, EntityManager } from 'typeorm';
 import { generateRows, loadProfile } from '../../datasets/generator';
 import { version as packageVersion } from '../../package.json';
+import { MetricsService } from '../../src/metrics/metrics.service';
 import { MetricsHttpServer } from '../../src/metrics/metrics-http.server';
 import { BatchPerformanceInput, PerformanceService } from '../../src/performance/performance.service';
 import { applications, ingestMutation } from '../support/applications';
 import { generatedRecords } from '../support/generated-data';
 import { parseExposition, requireBinary, run, Sample, samplesOf, valueOf } from '../support/prometheus';
 import { useServiceFixture } from '../support/service-fixture';
-import { withServices } from '../support/services';
+import { startServices, withServices } from '../support/services';
 
 const TOKEN = 'metrics-test-token-0123456789';
 const OPS = resolve(__dirname, '../../docs/ops');
@@ -104,27 +107,6 @@ describe('GET /metrics (Prometheus exposition of a real service)', () => {
     }
     // The scenario raises loan amounts: its PSI is what the gauge shows, and it is material.
     expect(valueOf(samples, 'credit_monitor_drift_feature_psi', { feature: 'loanAmount', kind: 'batch' })).toBeGreaterThan(0.1);
-  });
-
-  it('times a window check and counts its verdict with kind "window"', async () => {
-    const run = await fixture.service.gql<{ runDriftCheck: { acquired: boolean; reports: Array<{ status: string }> } }>(
-      `mutation($input: RunDriftCheckInput!) { runDriftCheck(input: $input) { acquired reports { status } } }`,
-      { input: { window: 'HOURLY', windowEnd: new Date(Date.now() + 60_000).toISOString() } },
-    );
-    expect(run.errors).toBeUndefined();
-    expect(run.data!.runDriftCheck.acquired).toBe(true);
-    const [report] = run.data!.runDriftCheck.reports;
-    const samples = await samplesAt(fixture.service.url);
-    expect(valueOf(samples, 'credit_monitor_window_check_duration_seconds_count', { window: 'hourly', outcome: 'success' })).toBe(1);
-    expect(valueOf(samples, 'credit_monitor_drift_verdicts_total', { kind: 'window', status: report.status.toLowerCase() })).toBe(1);
-    expect(valueOf(samples, 'credit_monitor_drift_verdicts_total', { kind: 'batch', status: 'drift' })).toBe(1);
-    expect(samplesOf(samples, 'credit_monitor_drift_feature_psi', { kind: 'window' }).length).toBe(9);
-    // An unknown window is refused before it runs: no series for a name nobody configured.
-    const unknown = await fixture.service.gql(`mutation { runDriftCheck(input: { window: "NO_SUCH" }) { acquired } }`);
-    expect(unknown.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
-    expect(
-      samplesOf(await samplesAt(fixture.service.url), 'credit_monitor_window_check_duration_seconds_count', { window: 'no_such' }),
-    ).toEqual([]);
   });
 
   it('reports open alerts by severity, kind and status as PostgreSQL has them, zeros included', async () => {
@@ -266,6 +248,35 @@ describe('/metrics placement, rollback, retraining and promotion', () => {
       expect(modelVersionOf(await samplesAt(b.url))).toBe(candidate);
     }));
 
+  it('times a window check and counts its verdict with kind "window"', () =>
+    // A service of its own: the shared one above must show no window verdict, whatever the test order.
+    withServices(1, {}, async ({ services: [service] }) => {
+      const ingested = await service.gql(INGEST, {
+        input: { batchId: 'metrics-window', records: generatedRecords(400, 62, 'larger_loans', 0.8) },
+      });
+      expect(ingested.errors).toBeUndefined();
+      const run = await service.gql<{ runDriftCheck: { acquired: boolean; reports: Array<{ status: string }> } }>(
+        `mutation($input: RunDriftCheckInput!) { runDriftCheck(input: $input) { acquired reports { status } } }`,
+        { input: { window: 'HOURLY', windowEnd: new Date(Date.now() + 60_000).toISOString() } },
+      );
+      expect(run.errors).toBeUndefined();
+      expect(run.data!.runDriftCheck.acquired).toBe(true);
+      const [report] = run.data!.runDriftCheck.reports;
+      const samples = parseExposition((await scrape(service.url, null)).text);
+      expect(valueOf(samples, 'credit_monitor_window_check_duration_seconds_count', { window: 'hourly', outcome: 'success' })).toBe(1);
+      expect(valueOf(samples, 'credit_monitor_drift_verdicts_total', { kind: 'window', status: report.status.toLowerCase() })).toBe(1);
+      expect(valueOf(samples, 'credit_monitor_drift_verdicts_total', { kind: 'batch', status: 'drift' })).toBe(1);
+      expect(samplesOf(samples, 'credit_monitor_drift_feature_psi', { kind: 'window' }).length).toBe(9);
+      // An unknown window is refused before it runs: no series for a name nobody configured.
+      const unknown = await service.gql(`mutation { runDriftCheck(input: { window: "NO_SUCH" }) { acquired } }`);
+      expect(unknown.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      expect(
+        samplesOf(parseExposition((await scrape(service.url, null)).text), 'credit_monitor_window_check_duration_seconds_count', {
+          window: 'no_such',
+        }),
+      ).toEqual([]);
+    }));
+
   it('METRICS_PORT serves it on a listener of its own (same token rule) and the main port has none', () =>
     withServices(1, { METRICS_TOKEN: TOKEN, METRICS_PORT: '0' }, async ({ services: [service] }) => {
       const port = service.app.get(MetricsHttpServer).port;
@@ -284,6 +295,41 @@ describe('/metrics placement, rollback, retraining and promotion', () => {
       // The GraphQL API stays on the main port only.
       expect((await service.gql('{ me { role } }')).data).toEqual({ me: { role: 'admin' } });
     }));
+
+  it('stops its event-loop and GC monitors when the application shuts down', async () => {
+    // The collectors are process-wide (perf_hooks): one left running per closed application would
+    // pile up over a test run. Observed through the registry, which stays readable after close.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const group = await startServices(1, {});
+    const metrics = group.services[0].app.get(MetricsService);
+    const read = async () => parseExposition(await metrics.registry.metrics());
+    /** A scrape starts a fresh delay window; then the loop is held for 60 ms and one GC forced. */
+    const afterBusyLoopAndGc = async (): Promise<{ lagMax: number; gcs: number }> => {
+      const gcsBefore = samplesOf(await read(), 'nodejs_gc_duration_seconds_count').reduce((n, sample) => n + sample.value, 0);
+      const until = Date.now() + 60;
+      while (Date.now() < until) {
+        // Holding the event loop on purpose.
+      }
+      gc();
+      // GC entries reach the observer asynchronously.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const samples = await read();
+      const gcs = samplesOf(samples, 'nodejs_gc_duration_seconds_count').reduce((n, sample) => n + sample.value, 0);
+      return { lagMax: valueOf(samples, 'nodejs_eventloop_lag_max_seconds'), gcs: gcs - gcsBefore };
+    };
+    try {
+      const running = await afterBusyLoopAndGc();
+      expect(running.lagMax).toBeGreaterThanOrEqual(0.05);
+      expect(running.gcs).toBeGreaterThanOrEqual(1);
+    } finally {
+      await group.close();
+    }
+    // Stopped: neither the held loop (a stray sample of the monitor's own timer may remain) nor the GC is seen.
+    const stopped = await afterBusyLoopAndGc();
+    expect(stopped.lagMax).toBeLessThan(0.05);
+    expect(stopped.gcs).toBe(0);
+  });
 
   it('METRICS_ENABLED=false removes it', () =>
     withServices(1, { METRICS_ENABLED: 'false' }, async ({ services: [service] }) => {

@@ -29,6 +29,9 @@ const CALLS: Record<string, () => { query: string; variables?: Record<string, un
     query: `mutation($input: UpdateAlertStatusInput!) { updateAlertStatus(input: $input) { id } }`,
     variables: { input: { id: randomUUID(), status: 'ACKNOWLEDGED' } },
   }),
+  'Mutation.retryAlertNotifications': () => ({
+    query: `mutation { retryAlertNotifications(input: { alertId: "${randomUUID()}" }) { requeued } }`,
+  }),
   'Mutation.runDriftCheck': () => ({ query: `mutation { runDriftCheck(input: { window: "HOURLY" }) { acquired } }` }),
   'Mutation.triggerRetraining': () => ({ query: `mutation { triggerRetraining(input: { reason: "permission test" }) { id } }` }),
   'Mutation.reinitializeBaseline': () => ({

@@ -1,10 +1,12 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ingestMutation } from '../support/applications';
+import { RunningBinary, startBinary } from '../support/binary-process';
+import { eventually } from '../support/eventually';
 import { generatedRecords } from '../support/generated-data';
-import { freePort, requireBinary } from '../support/prometheus';
+import { freePort } from '../support/ports';
+import { requireBinary } from '../support/prometheus';
 import { useServiceFixture } from '../support/service-fixture';
 
 const TOKEN = 'prometheus-scrape-token-0123456789';
@@ -18,27 +20,9 @@ type Vector = { resultType: 'vector'; result: Array<{ metric: Record<string, str
 type Targets = { activeTargets: Array<{ labels: Record<string, string>; health: string; lastError: string; scrapeUrl: string }> };
 type Rules = { groups: Array<{ name: string; rules: Array<{ name: string; health: string }> }> };
 
-/** Polls `read` until it returns a value (not undefined), for at most `timeoutMs`. */
-async function eventually<T>(what: string, timeoutMs: number, read: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await read();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what} within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
-}
-
 describe('the real Prometheus server scrapes /metrics', () => {
   const fixture = useServiceFixture({ METRICS_TOKEN: TOKEN });
-  let prometheus: ChildProcess | null = null;
-  let exited: Promise<unknown> = Promise.resolve();
-  let output = '';
+  let prometheus: RunningBinary | null = null;
   let dir = '';
   let api = '';
 
@@ -77,31 +61,22 @@ describe('the real Prometheus server scrapes /metrics', () => {
     );
     const port = await freePort();
     api = `http://127.0.0.1:${port}`;
-    const child = spawn(
-      binary,
-      [
+    prometheus = await startBinary({
+      command: binary,
+      args: [
         `--config.file=${join(dir, 'prometheus.yml')}`,
         `--storage.tsdb.path=${join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--log.level=warn',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    prometheus = child;
-    exited = new Promise((done) => child.once('exit', done));
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await eventually(`Prometheus ready at ${api}`, 20_000, async () => {
-      if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${output}`);
-      return (await fetch(`${api}/-/ready`)).ok ? true : undefined;
+      what: `Prometheus at ${api}`,
+      ready: async () => (await fetch(`${api}/-/ready`)).ok,
+      readyTimeoutMs: 20_000,
     });
   }, 60_000);
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      prometheus.kill('SIGTERM');
-      await exited;
-    }
+    await prometheus?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -113,18 +88,24 @@ describe('the real Prometheus server scrapes /metrics', () => {
   }
 
   it('scrapes the instance with the bearer token and reads the ingested record count back through its HTTP API', async () => {
-    const up = await eventually('the scrape target up', 30_000, async () => {
-      const { activeTargets } = await get<Targets>('/api/v1/targets');
-      return activeTargets.find((t) => t.labels.job === 'credit-monitor' && t.health === 'up');
-    });
+    const up = await eventually(
+      async () => {
+        const { activeTargets } = await get<Targets>('/api/v1/targets');
+        return activeTargets.find((t) => t.labels.job === 'credit-monitor' && t.health === 'up');
+      },
+      { what: 'the scrape target up', timeoutMs: 30_000 },
+    );
     expect(up.scrapeUrl).toBe(`${fixture.service.url}/metrics`);
     expect(up.lastError).toBe('');
 
     const query = encodeURIComponent('credit_monitor_ingest_records_total');
-    const vector = await eventually('credit_monitor_ingest_records_total in Prometheus', 30_000, async () => {
-      const data = await get<Vector>(`/api/v1/query?query=${query}`);
-      return data.result.length > 0 ? data : undefined;
-    });
+    const vector = await eventually(
+      async () => {
+        const data = await get<Vector>(`/api/v1/query?query=${query}`);
+        return data.result.length > 0 ? data : undefined;
+      },
+      { what: 'credit_monitor_ingest_records_total in Prometheus', timeoutMs: 30_000 },
+    );
     expect(vector.resultType).toBe('vector');
     expect(vector.result).toEqual([
       {
@@ -141,11 +122,14 @@ describe('the real Prometheus server scrapes /metrics', () => {
     // Samples keep arriving with every scrape, and the example rules evaluate against them.
     const upQuery = encodeURIComponent('up{job="credit-monitor"}');
     expect((await get<Vector>(`/api/v1/query?query=${upQuery}`)).result[0].value[1]).toBe('1');
-    const rules = await eventually('the example rules evaluated', 20_000, async () => {
-      const data = await get<Rules>('/api/v1/rules');
-      const all = data.groups.flatMap((g) => g.rules);
-      return all.length > 0 && all.every((r) => r.health === 'ok') ? all : undefined;
-    });
+    const rules = await eventually(
+      async () => {
+        const data = await get<Rules>('/api/v1/rules');
+        const all = data.groups.flatMap((g) => g.rules);
+        return all.length > 0 && all.every((r) => r.health === 'ok') ? all : undefined;
+      },
+      { what: 'the example rules evaluated', timeoutMs: 20_000 },
+    );
     expect(rules.map((r) => r.name)).toContain('CreditMonitorCriticalAlertOpen');
   });
 
@@ -177,10 +161,13 @@ describe('the real Prometheus server scrapes /metrics', () => {
   });
 
   it('a scrape job without the token finds the target down with a 401 and gets no series', async () => {
-    const refused = await eventually('the tokenless target scraped', 30_000, async () => {
-      const { activeTargets } = await get<Targets>('/api/v1/targets');
-      return activeTargets.find((t) => t.labels.job === 'without-token' && t.health === 'down');
-    });
+    const refused = await eventually(
+      async () => {
+        const { activeTargets } = await get<Targets>('/api/v1/targets');
+        return activeTargets.find((t) => t.labels.job === 'without-token' && t.health === 'down');
+      },
+      { what: 'the tokenless target scraped', timeoutMs: 30_000 },
+    );
     expect(refused.lastError).toMatch(/401/);
     const query = encodeURIComponent('credit_monitor_ingest_records_total{job="without-token"}');
     expect((await get<Vector>(`/api/v1/query?query=${query}`)).result).toEqual([]);

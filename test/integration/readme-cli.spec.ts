@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createTestDatabase } from '../support/database';
+import { stopLeftoverPostgres } from '../support/embedded-server';
+import { freePort, portOpen } from '../support/ports';
 
 jest.setTimeout(300_000);
 
@@ -19,6 +20,24 @@ function readmeCommandLines(): string[] {
   return block[1].split('\n').filter((line) => line.trim() !== '');
 }
 
+const LINES = readmeCommandLines();
+const PREFIX = 'npm run cli -- ';
+
+/** The command a line runs: "keys create", "train", "dataset convert", "--help"… */
+function commandOf(line: string): string {
+  const words = line.slice(PREFIX.length).split(/\s+/);
+  return ['keys', 'dataset'].includes(words[0]) ? `${words[0]} ${words[1]}` : words[0];
+}
+
+function lineOf(command: string): string {
+  const line = LINES.find((candidate) => commandOf(candidate) === command);
+  if (!line) throw new Error(`the README has no "${PREFIX}${command}" line`);
+  return line;
+}
+
+/** What a line needs to have run first, in the same folder: revoking a key needs the key the README creates. */
+const PREREQUISITES: Record<string, string[]> = { 'keys revoke': ['keys create'] };
+
 /** What a fresh clone has and the commands read: the CLI's sources, the shipped data and model. */
 const PROJECT_ENTRIES = [
   'package.json',
@@ -31,47 +50,81 @@ const PROJECT_ENTRIES = [
   'migrations',
 ];
 
+const SHIPPED_MODEL = join(ROOT, 'artifacts', 'model.json');
+
 function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-function run(line: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(line: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn('bash', ['-c', line], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', fail);
-    child.on('close', (code) => done({ code, output }));
+    child.on('close', (code) => done({ code, stdout, stderr }));
   });
 }
 
+/** The JSON the command printed, after npm's "> package script" banner. */
+function printedJson(stdout: string): unknown {
+  const start = stdout.search(/^[[{]/m);
+  if (start < 0) throw new Error(`no JSON in the output:\n${stdout}`);
+  return JSON.parse(stdout.slice(start));
+}
+
+/** The value the line gives an option, e.g. "lender-a" for --name (the line's # comment is not part of it). */
+function optionOf(line: string, option: string): string | undefined {
+  const command = line.replace(/\s#.*$/, '');
+  return new RegExp(`--${option} (\\S+)`).exec(command)?.[1];
+}
+
 /**
- * Runs every README command line exactly as written, in order, so the README cannot drift from
- * the CLI again. The working folder is a stand-in for a fresh clone: links to the project files
- * the commands read, so their outputs (out/…) land there and the repository stays untouched. The
- * keys commands get a database of their own through DATABASE_URL.
+ * Runs every README command line exactly as written, each test in a folder of its own that stands
+ * in for a fresh clone (links to the project files the commands read), so its outputs (out/…)
+ * land there, the repository stays untouched, and any test passes alone or in any order.
+ *
+ * The keys commands run as the README describes, with DATABASE_URL unset: each starts the
+ * embedded PostgreSQL in the default EMBEDDED_PG_DIR, `.data/postgres` of the folder it runs in,
+ * and stops it when done. Only the port is the test's: EMBEDDED_PG_PORT is a port that was just
+ * free instead of the default 54329. On a developer's machine 54329 may belong to the demo (its
+ * server runs from the repository's .data/postgres), and the CLI would rightly refuse that
+ * server, failing this test although nothing is wrong; or the test's server would hold the port
+ * while the developer starts the demo, failing the demo instead. The port's value changes
+ * nothing on the path under test; a foreign server on the port is embedded-postgres-safety.spec.ts's.
  */
 describe('README "Command line" examples', () => {
-  const lines = readmeCommandLines();
-  const clone = mkdtempSync(join(tmpdir(), 'readme-cli-'));
-  const shippedModel = join(ROOT, 'artifacts', 'model.json');
-  const shippedModelHash = sha256(shippedModel);
-  let database: { url: string; drop(): Promise<void> };
+  const shippedModelHash = sha256(SHIPPED_MODEL);
+  const folders: string[] = [];
 
-  beforeAll(async () => {
-    for (const entry of PROJECT_ENTRIES) symlinkSync(join(ROOT, entry), join(clone, entry));
-    database = await createTestDatabase();
+  afterEach(async () => {
+    for (const folder of folders.splice(0)) {
+      // A failed keys command must not leave its (detached) PostgreSQL running.
+      await stopLeftoverPostgres(join(folder, '.data', 'postgres'));
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
-  afterAll(async () => {
-    await database?.drop();
-    rmSync(clone, { recursive: true, force: true });
-  });
+  function freshClone(): string {
+    const folder = mkdtempSync(join(tmpdir(), 'readme-cli-'));
+    // PostgreSQL runs as the `postgres` user when the tests run as root: it must reach .data/postgres.
+    chmodSync(folder, 0o755);
+    folders.push(folder);
+    for (const entry of PROJECT_ENTRIES) symlinkSync(join(ROOT, entry), join(folder, entry));
+    return folder;
+  }
 
   it('has the examples the CLI documents, each an npm run cli invocation', () => {
-    expect(lines.length).toBeGreaterThanOrEqual(8);
-    for (const line of lines) expect(line).toMatch(/^npm run cli -- \S/);
+    expect(LINES.length).toBeGreaterThanOrEqual(8);
+    for (const line of LINES) expect(line).toMatch(/^npm run cli -- \S/);
     for (const command of [
       'keys create',
       'keys list',
@@ -83,20 +136,52 @@ describe('README "Command line" examples', () => {
       'dataset generate',
       'drift',
     ]) {
-      expect(lines.some((line) => line.startsWith(`npm run cli -- ${command} `))).toBe(true);
+      expect(LINES.some((line) => commandOf(line) === command)).toBe(true);
     }
   });
 
-  it.each(lines.map((line) => [line]))('%s', async (line) => {
-    const env = { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'error' };
-    const result = await run(line, clone, env);
-    if (result.code !== 0) throw new Error(`exit ${result.code}:\n${result.output}`);
-  });
+  it.each(LINES.map((line) => [line]))('%s', async (line) => {
+    const clone = freshClone();
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'error', EMBEDDED_PG_PORT: String(port) };
+    delete env.DATABASE_URL;
+    const command = commandOf(line);
 
-  it('wrote its outputs to out/ and left the shipped model alone', () => {
-    const written = readdirSync(join(clone, 'out'));
-    expect(written).toEqual(expect.arrayContaining(['scores.csv', 'credit.csv', 'batch.csv', 'report.html']));
-    expect(written.filter((name) => /^model-\d{8}T\d{9}Z\.json$/.test(name))).toHaveLength(1);
-    expect(sha256(shippedModel)).toBe(shippedModelHash);
+    for (const earlier of (PREREQUISITES[command] ?? []).map(lineOf)) {
+      const result = await run(earlier, clone, env);
+      if (result.code !== 0) throw new Error(`prerequisite "${earlier}" exited ${result.code}:\n${result.stdout}${result.stderr}`);
+    }
+    const result = await run(line, clone, env);
+    if (result.code !== 0) throw new Error(`exit ${result.code}:\n${result.stdout}${result.stderr}`);
+
+    // Every file the line names as an output was written to the folder it ran in.
+    for (const option of ['out', 'report']) {
+      const output = optionOf(line, option);
+      if (output) expect(statSync(join(clone, output)).size).toBeGreaterThan(0);
+    }
+    if (command === 'train') {
+      expect(readdirSync(join(clone, 'out')).filter((name) => /^model-\d{8}T\d{9}Z\.json$/.test(name))).toHaveLength(1);
+    }
+    expect(sha256(SHIPPED_MODEL)).toBe(shippedModelHash);
+
+    if (command.startsWith('keys ')) {
+      const printed = printedJson(result.stdout);
+      if (command === 'keys create') {
+        expect(printed).toEqual({
+          id: expect.any(String),
+          name: optionOf(line, 'name'),
+          role: optionOf(line, 'role'),
+          key: expect.any(String),
+        });
+      } else if (command === 'keys list') {
+        expect(printed).toEqual([]);
+      } else if (command === 'keys revoke') {
+        expect(printed).toMatchObject({ name: optionOf(line, 'name'), revokedAt: expect.any(String) });
+      }
+      // The default data folder, relative to where the command ran; the server it started is stopped.
+      expect(existsSync(join(clone, '.data', 'postgres', 'PG_VERSION'))).toBe(true);
+      expect(await portOpen(port)).toBe(false);
+      expect(existsSync(join(clone, '.data', 'postgres', 'postmaster.pid'))).toBe(false);
+    }
   });
 });

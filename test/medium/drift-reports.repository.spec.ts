@@ -233,6 +233,8 @@ describe('DriftReportsRepository (real PostgreSQL)', () => {
         wasserstein: 1250.5,
         wasserstein_normalized: 0.42,
         jensen_shannon: 0.12,
+        effect_size: 0.38,
+        effect_threshold: 0.1,
         drifted: true,
         evaluated: true,
       });
@@ -456,8 +458,12 @@ describe('DriftReportsRepository (real PostgreSQL)', () => {
         adjustedPValue: 0.0016,
         threshold: 0.05,
         psi: 0.27,
+        ksStatistic: 0.31,
+        chiSquareStatistic: null,
         wassersteinNormalized: 0.42,
         jensenShannon: 0.12,
+        effectSize: 0.38,
+        effectThreshold: 0.1,
         drifted: true,
         evaluated: true,
       });

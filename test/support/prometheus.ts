@@ -1,5 +1,4 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 
 /** One sample of a Prometheus text exposition. */
 export interface Sample {
@@ -62,17 +61,5 @@ export function run(command: string, args: string[], input = ''): Promise<{ code
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(input);
-  });
-}
-
-/** A TCP port that was free a moment ago, for binaries that must be told their port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }

@@ -4,7 +4,8 @@ export type AlertEventType = 'CREATED' | 'UPDATED' | 'ACKNOWLEDGED' | 'RESOLVED'
 
 /** Append-only log of alert changes; its bigserial id is the resume cursor for subscriptions. */
 @Entity({ name: 'alert_events' })
-@Index('alert_events_alert', ['alertId'])
+// (alert_id, id DESC): one alert's history, and its latest event (migration 1764700000000).
+@Index('alert_events_alert_latest', ['alertId', 'id'])
 export class AlertEventEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

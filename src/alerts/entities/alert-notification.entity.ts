@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Generated, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type NotificationStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
 export type ReceiverKind = 'ALERTMANAGER' | 'WEBHOOK';
@@ -12,6 +12,11 @@ export type ReceiverKind = 'ALERTMANAGER' | 'WEBHOOK';
 export class AlertNotificationEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  /** Insertion order (bigserial, never changed): the list order and its cursor. */
+  @Column({ type: 'bigint', unique: true })
+  @Generated('increment')
+  seq: string;
 
   @Column({ name: 'alert_event_id', type: 'bigint' })
   alertEventId: string;
@@ -58,6 +63,10 @@ export class AlertNotificationEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
+
+  /** When it was last queued: a REFRESH row is re-queued every interval, a retried FAILED row on retry. */
+  @Column({ name: 'queued_at', type: 'timestamptz', default: () => 'now()' })
+  queuedAt: Date;
 
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
   deliveredAt: Date | null;

@@ -7,7 +7,8 @@ export enum NotificationStatus {
 }
 registerEnumType(NotificationStatus, {
   name: 'NotificationStatus',
-  description: 'PENDING (queued or retrying) -> DELIVERED, or FAILED after ALERT_DELIVERY_MAX_ATTEMPTS attempts',
+  description:
+    'PENDING (queued or retrying) -> DELIVERED, or FAILED after ALERT_DELIVERY_MAX_ATTEMPTS attempts (retryAlertNotifications re-queues it)',
 });
 
 export enum NotificationReceiverKind {
@@ -54,12 +55,23 @@ export class AlertNotification {
   @Field(() => Int, { nullable: true, description: 'HTTP status of the last attempt; null when no response arrived' })
   lastHttpStatus: number | null;
 
-  @Field(() => String, { nullable: true, description: 'The instance that holds (or last held) the delivery lease' })
-  leasedBy: string | null;
-
-  @Field()
+  @Field({ description: 'When the notification was first queued' })
   createdAt: Date;
+
+  @Field({ description: 'When it was last queued: a REFRESH is re-queued every interval, a FAILED one by retryAlertNotifications' })
+  queuedAt: Date;
 
   @Field(() => Date, { nullable: true })
   deliveredAt: Date | null;
+}
+
+@ObjectType({ description: 'What retryAlertNotifications re-queued' })
+export class RetryAlertNotificationsResult {
+  @Field(() => Int, { description: 'FAILED notifications now PENDING again, due at once with a fresh attempt budget' })
+  requeued: number;
+
+  @Field(() => Int, {
+    description: 'FAILED Alertmanager notifications left as they are: a later notification of the same alert carries a newer state',
+  })
+  superseded: number;
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Connection, encodeCursor, toConnection, UUID_PATTERN } from '../../common/pagination/connection';
+import { Connection, decodeNumberCursor, encodeCursor, pageSize, toConnection, UUID_PATTERN } from '../../common/pagination/connection';
 import { AlertInputError } from '../alerts.errors';
 import { AlertNotification, NotificationReceiverKind, NotificationStatus } from '../models/alert-notification.model';
 import { AlertNotificationsRepository, NotificationRow } from './alert-notifications.repository';
 import { displayTarget } from './receivers';
 
+/** The API view of a row: the receiver without credentials, and no lease holder (host and pid are not a viewer's business). */
 export function toAlertNotification(row: NotificationRow): AlertNotification {
   return {
     id: row.id,
@@ -19,8 +20,8 @@ export function toAlertNotification(row: NotificationRow): AlertNotification {
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error,
     lastHttpStatus: row.last_http_status,
-    leasedBy: row.leased_by,
     createdAt: row.created_at,
+    queuedAt: row.queued_at,
     deliveredAt: row.delivered_at,
   };
 }
@@ -36,7 +37,9 @@ export class AlertNotificationQueriesService {
     after: string | null | undefined,
   ): Promise<Connection<AlertNotification>> {
     if (filter.alertId && !UUID_PATTERN.test(filter.alertId)) throw new AlertInputError('alertId', 'must be an alert id (a UUID)');
-    const { rows, total, size } = await this.repository.listPage(filter, first, after);
-    return toConnection(rows, size, total, (row) => encodeCursor([row.id]), toAlertNotification);
+    const size = pageSize(first);
+    const afterSeq = after ? String(decodeNumberCursor(after)) : null;
+    const { rows, total } = await this.repository.listPage(filter, afterSeq, size + 1);
+    return toConnection(rows, size, total, (row) => encodeCursor([row.seq]), toAlertNotification);
   }
 }

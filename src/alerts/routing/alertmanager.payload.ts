@@ -59,7 +59,7 @@ export function alertmanagerLabels(alert: NotificationEnvelope['alert'], severit
 
 /**
  * The alert as Alertmanager should hold it after this notification:
- * - RESOLVED (resolved or auto-resolved): endsAt = resolvedAt, which ends it there;
+ * - RESOLVED (resolved or auto-resolved): endsAt = resolvedAt (now if it is missing), which ends it there;
  * - anything else (open, acknowledged, snoozed): firing, with endsAt = now + the firing lease,
  *   as Prometheus does. An alert posted without endsAt would be resolved by Alertmanager's
  *   `resolve_timeout`; with a lease, the periodic refresh keeps it firing while it is live, and if
@@ -76,7 +76,9 @@ export function toAlertmanagerAlerts(envelope: NotificationEnvelope, rendering: 
   const status = text(alert.status);
   const resolvedAt = alert.resolvedAt ? new Date(String(alert.resolvedAt)) : null;
   const resolved = status === 'RESOLVED';
-  const endsAt = resolved && resolvedAt ? resolvedAt : new Date(rendering.now.getTime() + rendering.firingLeaseMs);
+  // A RESOLVED snapshot always ends it: without resolvedAt (never expected, but a missing field
+  // must not re-fire a resolved alert), it ends now.
+  const endsAt = resolved ? (resolvedAt ?? rendering.now) : new Date(rendering.now.getTime() + rendering.firingLeaseMs);
   const dashboard = rendering.publicUrl ? `${rendering.publicUrl}/dashboard` : null;
   const title = `${KIND_TITLES[text(alert.kind)] ?? text(alert.kind)}${alert.feature ? ` on ${text(alert.feature)}` : ''} (model ${text(alert.modelVersion)})`;
   const annotations: Record<string, string> = {

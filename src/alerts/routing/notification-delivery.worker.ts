@@ -12,7 +12,7 @@ import { AlertNotificationOutbox } from './alert-notification.outbox';
 import { AlertNotificationsRepository, AttemptOutcome, NewNotification, NotificationRow } from './alert-notifications.repository';
 import { NotificationSender, SendResult } from './notification.sender';
 import { REFRESH_EVENT_TYPE } from './notification-payload';
-import { displayTarget, Receiver, refreshIdempotencyKey } from './receivers';
+import { displayTarget, Receiver, redactUrls, refreshIdempotencyKey } from './receivers';
 import { retryDelayMs } from './retry-backoff';
 
 /** Notifications leased per claim; they go to distinct (receiver, alert) pairs, sent concurrently. */
@@ -106,8 +106,8 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, OnMod
     await this.refreshing;
   }
 
-  /** Ends the current sleep (a new alert event committed, or a refresh queued rows). */
-  private wake(): void {
+  /** Ends the current sleep (a new alert event committed, a refresh or a retry queued rows). */
+  wake(): void {
     if (this.wakeUp) this.wakeUp();
     else this.wakeRequested = true;
   }
@@ -149,7 +149,7 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, OnMod
     } else {
       result = await this.sender
         .send(row, this.shutdown.signal)
-        .catch((error: Error) => ({ ok: false, httpStatus: null, error: `could not send: ${error.message}`, aborted: false }));
+        .catch((error: Error) => ({ ok: false, httpStatus: null, error: `could not send: ${redactUrls(error.message)}`, aborted: false }));
     }
     try {
       if (result.aborted) {
@@ -188,8 +188,12 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, OnMod
     }
     if (outcome.status === 'FAILED') {
       this.logger.error({
-        msg: 'alert notification failed for good',
+        msg:
+          row.receiver_kind === 'WEBHOOK'
+            ? 'alert notification failed after the last attempt; later notifications of this alert to this receiver wait until retryAlertNotifications re-queues it'
+            : 'alert notification failed after the last attempt; the next notification or refresh of this alert sends its current state',
         notificationId: row.id,
+        alertId: row.alert_id,
         attempts: row.attempts + 1,
         error: result.error,
         ...receiver,

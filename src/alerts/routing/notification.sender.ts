@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { NotificationRow } from './alert-notifications.repository';
 import { toAlertmanagerAlerts } from './alertmanager.payload';
 import { webhookBody } from './notification-payload';
+import { redactUrls } from './receivers';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature';
 
 /** What one HTTP attempt came to. */
@@ -59,7 +60,7 @@ export class NotificationSender {
         await response.body?.cancel().catch(() => undefined);
         return { ok: true, httpStatus: response.status, error: null, aborted: false };
       }
-      const snippet = (await response.text().catch(() => '')).slice(0, ERROR_BODY_CHARS).replace(/\s+/g, ' ').trim();
+      const snippet = redactUrls((await response.text().catch(() => '')).slice(0, ERROR_BODY_CHARS).replace(/\s+/g, ' ').trim());
       return { ok: false, httpStatus: response.status, error: `HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`, aborted: false };
     } catch (error) {
       if (signal.aborted) return { ok: false, httpStatus: null, error: 'aborted at shutdown', aborted: true };
@@ -69,9 +70,12 @@ export class NotificationSender {
   }
 }
 
-/** fetch wraps network errors ("fetch failed"); the cause names what happened (ECONNREFUSED ...). */
+/**
+ * fetch wraps network errors ("fetch failed"); the cause names what happened (ECONNREFUSED ...).
+ * Some messages quote the URL (an invalid URL, a URL with credentials): URLs are redacted.
+ */
 function describe(error: unknown): string {
   const err = error as Error & { cause?: { code?: string; message?: string } };
   const cause = err.cause?.code ?? err.cause?.message;
-  return (cause ? `${err.message}: ${cause}` : err.message).slice(0, ERROR_BODY_CHARS);
+  return redactUrls(cause ? `${err.message}: ${cause}` : err.message).slice(0, ERROR_BODY_CHARS);
 }

@@ -45,3 +45,14 @@ export function displayTarget(target: string): string {
     return '(invalid URL)';
   }
 }
+
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
+
+/**
+ * `text` (an error message, a receiver's answer) with every URL in it cut down to displayTarget:
+ * what is stored in last_error (readable by viewers) and logged never carries user info, a
+ * query string or a fragment.
+ */
+export function redactUrls(text: string): string {
+  return text.replace(URL_IN_TEXT, (url) => displayTarget(url));
+}

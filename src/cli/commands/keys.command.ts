@@ -1,12 +1,13 @@
 import { userInfo } from 'node:os';
 import { DomainError } from '../../common/errors/domain-error';
 import { UUID_PATTERN } from '../../common/pagination/connection';
+import { onTerminationSignal, signalExitCode, untilAborted } from '../../common/process/termination';
 import { ApiKeyRow } from '../../security/api-keys.repository';
 import { apiKeyInfo } from '../../security/api-keys.service';
 import { systemCaller } from '../../security/caller';
 import { ROLES } from '../../security/roles';
 import { openSecurityStore, SecurityStore } from '../../security/security-store';
-import { CliCommand, CliFailure, CliIo, CliUsageError } from '../command';
+import { CliCommand, CliFailure, CliInterrupted, CliIo, CliUsageError } from '../command';
 import { printJson } from '../files';
 import { requiredString, stringOption } from '../options';
 
@@ -21,16 +22,32 @@ function cliCaller() {
   return systemCaller(`cli:${user}`.replace(/[^A-Za-z0-9._@:-]/g, '_'));
 }
 
+/**
+ * Opens the key store, runs `work`, closes the store. A SIGINT/SIGTERM meanwhile (Ctrl-C while
+ * the embedded PostgreSQL starts, migrations wait for their lock, or a statement runs) stops
+ * waiting, closes the store (an unfinished transaction is rolled back with its connection, and an
+ * embedded PostgreSQL this command started is stopped) and ends with CliInterrupted. A second
+ * signal exits at once; the embedded PostgreSQL's exit hook still gives it a fast shutdown.
+ */
 async function withStore<T>(work: (store: SecurityStore) => Promise<T>): Promise<T> {
-  const store = await openSecurityStore();
+  const interrupt = new AbortController();
+  const stopListening = onTerminationSignal((signal) => {
+    if (interrupt.signal.aborted) process.exit(signalExitCode(signal));
+    interrupt.abort(new CliInterrupted(signal, signalExitCode(signal)));
+  });
   try {
-    return await work(store);
-  } catch (error) {
-    // Validation and not-found errors are the user's to fix: say what, without a stack.
-    if (error instanceof DomainError) throw new CliFailure(error.message);
-    throw error;
+    const store = await openSecurityStore({}, interrupt.signal);
+    try {
+      return await untilAborted(work(store), interrupt.signal);
+    } catch (error) {
+      // Validation and not-found errors are the user's to fix: say what, without a stack.
+      if (error instanceof DomainError) throw new CliFailure(error.message);
+      throw error;
+    } finally {
+      await store.close();
+    }
   } finally {
-    await store.close();
+    stopListening();
   }
 }
 

@@ -2,6 +2,8 @@ import { GraphQLFormattedError } from 'graphql';
 import { InputProblem } from '../errors/domain-error';
 
 const VARIABLE_ERROR = /^Variable "\$\w+" got invalid value .* at "([^"]+)"; (.*)$/s;
+/** The same for a variable that is itself the bad value (no path inside it), e.g. an unknown enum value. */
+const WHOLE_VARIABLE_ERROR = /^Variable "\$(\w+)" got invalid value .*?; (.*)$/s;
 const UNKNOWN_FIELD = /^Field "(\w+)" is not defined by type "(\w+)"/;
 const MISSING_FIELD = /^Field "(\w+)" of required type "([^"]+)" was not provided/;
 
@@ -12,7 +14,7 @@ const MISSING_FIELD = /^Field "(\w+)" of required type "([^"]+)" was not provide
  * range checks, so callers handle one format.
  */
 export function formatGraphqlError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const match = VARIABLE_ERROR.exec(formatted.message);
+  const match = VARIABLE_ERROR.exec(formatted.message) ?? WHOLE_VARIABLE_ERROR.exec(formatted.message);
   if (!match) return formatted;
   const [, path, rule] = match;
   const record = /records\[(\d+)\](?:\.(\w+))?/.exec(path);

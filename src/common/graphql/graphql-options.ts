@@ -66,7 +66,10 @@ export function graphqlOptions(config: AppConfig, ws: WsAdmission): ApolloDriver
     // (which Apollo shows when no landing page plugin is given) from Apollo's embed CDN.
     graphiql: false,
     playground: false,
-    introspection: !config.isProduction,
+    // The IDE builds its docs, autocompletion and validation from introspection, so forcing it on in
+    // production (GRAPHQL_IDE=true) opens introspection too: the schema becomes readable to anyone
+    // who reaches /graphql, the price of an IDE there (README, GRAPHQL_IDE).
+    introspection: !config.isProduction || config.graphqlIde,
     csrfPrevention: true,
     validationRules,
     // A token limit stops a document with 100,000 aliases at parse time, before validation (whose

@@ -56,6 +56,14 @@ export class FeatureDriftMetricEntity {
   @Column({ name: 'jensen_shannon', type: 'double precision', nullable: true })
   jensenShannon: number | null;
 
+  /** Noise-corrected effect size the materiality gate judged: Wasserstein in baseline SDs (numeric) or Jensen–Shannon distance (discrete). */
+  @Column({ name: 'effect_size', type: 'double precision', nullable: true })
+  effectSize: number | null;
+
+  /** The gate effect_size was compared with when the report was made. */
+  @Column({ name: 'effect_threshold', type: 'double precision', nullable: true })
+  effectThreshold: number | null;
+
   @Column({ type: 'boolean' })
   drifted: boolean;
 

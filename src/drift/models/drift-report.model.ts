@@ -7,6 +7,16 @@ export enum DriftStatusValue {
 }
 registerEnumType(DriftStatusValue, { name: 'DriftStatus' });
 
+/** The stored drift_reports.kind values (DriftReportKind in the entity), as a GraphQL enum. */
+export enum DriftReportKindValue {
+  BATCH = 'BATCH',
+  WINDOW = 'WINDOW',
+}
+registerEnumType(DriftReportKindValue, {
+  name: 'DriftReportKind',
+  description: 'BATCH: one ingested batch; WINDOW: a scheduled (or requested) re-check over a time window',
+});
+
 @ObjectType()
 export class TestResult {
   @Field(() => Float)
@@ -78,8 +88,8 @@ export class DriftReport {
   @Field(() => ID)
   id: string;
 
-  @Field({ description: 'BATCH (one ingested batch) or WINDOW (scheduled re-check over a time window)' })
-  kind: string;
+  @Field(() => DriftReportKindValue)
+  kind: `${DriftReportKindValue}`;
 
   @Field(() => DriftStatusValue)
   status: DriftStatusValue;
@@ -126,8 +136,8 @@ export class FeatureMetricPoint {
   @Field(() => ID)
   reportId: string;
 
-  @Field()
-  reportKind: string;
+  @Field(() => DriftReportKindValue)
+  reportKind: `${DriftReportKindValue}`;
 
   @Field()
   createdAt: Date;
@@ -154,11 +164,27 @@ export class FeatureMetricPoint {
   @Field(() => Float, { nullable: true })
   psi: number | null;
 
+  @Field(() => Float, { nullable: true, description: 'KS statistic D (numeric features), whichever gate decided' })
+  ksStatistic: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Chi-square statistic (discrete features), whichever gate decided' })
+  chiSquareStatistic: number | null;
+
   @Field(() => Float, { nullable: true })
   wassersteinNormalized: number | null;
 
   @Field(() => Float, { nullable: true })
   jensenShannon: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Noise-corrected effect size the materiality gate judged: Wasserstein in baseline SDs (numeric) or Jensen–Shannon distance (discrete)',
+  })
+  effectSize: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'The materiality gate effectSize was compared with when this report was made' })
+  effectThreshold: number | null;
 
   @Field()
   drifted: boolean;

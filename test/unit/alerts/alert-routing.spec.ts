@@ -1,10 +1,10 @@
 import type { AlertSnapshot } from '../../../src/alerts/alert.mapper';
 import { alertName, toAlertmanagerAlerts } from '../../../src/alerts/routing/alertmanager.payload';
 import { NotificationEnvelope, webhookBody } from '../../../src/alerts/routing/notification-payload';
-import { configuredReceivers, displayTarget, eventIdempotencyKey } from '../../../src/alerts/routing/receivers';
+import { configuredReceivers, displayTarget, eventIdempotencyKey, redactUrls } from '../../../src/alerts/routing/receivers';
 import { retryDelayMs } from '../../../src/alerts/routing/retry-backoff';
 import { AppConfig } from '../../../src/config/app-config';
-import { validateEnvironment } from '../../../src/config/env.validation';
+import { ConfigValidationError, validateEnvironment } from '../../../src/config/env.validation';
 
 describe('retryDelayMs: exponential backoff with equal jitter', () => {
   const lowest = () => 0;
@@ -44,7 +44,7 @@ describe('receivers and idempotency keys', () => {
       routing({
         ALERTMANAGER_URL: 'http://am:9093/',
         ALERT_WEBHOOK_URLS: 'http://a.example/hook, http://b.example/hook,http://a.example/hook',
-        ALERT_WEBHOOK_SECRET: 's',
+        ALERT_WEBHOOK_SECRET: 'a-webhook-secret-of-32-characters',
       }),
     );
     expect(receivers.map((r) => [r.kind, r.target])).toEqual([
@@ -62,6 +62,50 @@ describe('receivers and idempotency keys', () => {
 
   it('shows receiver URLs without credentials', () => {
     expect(displayTarget('https://user:token@hooks.example/path/x?key=secret#f')).toBe('https://hooks.example/path/x');
+  });
+
+  it('strips user info, query and fragment from every URL inside an error text', () => {
+    expect(redactUrls('Request cannot be constructed from a URL that includes credentials: https://user:token@hooks.example/x?key=k')).toBe(
+      'Request cannot be constructed from a URL that includes credentials: https://hooks.example/x',
+    );
+    expect(redactUrls('HTTP 502: upstream http://10.0.0.1:8080/a?sig=s#f and ftp://u:p@files.example/b failed')).toBe(
+      'HTTP 502: upstream http://10.0.0.1:8080/a and ftp://files.example/b failed',
+    );
+    expect(redactUrls('connect ECONNREFUSED 127.0.0.1:9093')).toBe('connect ECONNREFUSED 127.0.0.1:9093');
+  });
+
+  it('refuses receiver URLs with user info at start, without echoing the credentials', () => {
+    const refused = (env: Record<string, string>): string => {
+      try {
+        validateEnvironment(env);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigValidationError);
+        return (error as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    const secret = 'a-webhook-secret-of-32-characters';
+    const webhook = refused({
+      ALERT_WEBHOOK_URLS: 'https://ok.example/hook,https://user:t0ken@hooks.example/x',
+      ALERT_WEBHOOK_SECRET: secret,
+    });
+    expect(webhook).toContain('ALERT_WEBHOOK_URLS must not contain user info (user:password@host)');
+    expect(webhook).not.toContain('t0ken');
+    const alertmanager = refused({ ALERTMANAGER_URL: 'http://admin@am:9093' });
+    expect(alertmanager).toContain('ALERTMANAGER_URL must not contain user info');
+    expect(alertmanager).not.toContain('admin');
+    expect(() =>
+      validateEnvironment({ ALERTMANAGER_URL: 'http://am:9093/path@v2', ALERT_WEBHOOK_URLS: 'https://h.example/a@b' }),
+    ).not.toThrow();
+  });
+
+  it('requires a webhook secret of at least 32 characters, and never prints it', () => {
+    const short = 'only-31-characters-long-secret!';
+    expect(short).toHaveLength(31);
+    expect(() => validateEnvironment({ ALERT_WEBHOOK_SECRET: short })).toThrow(
+      'ALERT_WEBHOOK_SECRET=(31 characters, hidden): ALERT_WEBHOOK_SECRET must be at least 32 characters',
+    );
+    expect(() => validateEnvironment({ ALERT_WEBHOOK_SECRET: `${short}x` })).not.toThrow();
   });
 });
 
@@ -137,6 +181,11 @@ describe('Alertmanager mapping', () => {
     );
     expect(resolved[0].endsAt).toBe('2026-03-01T11:30:00.000Z');
     expect(resolved[0].labels).toEqual(toAlertmanagerAlerts(envelope(snapshot()), rendering)[0].labels);
+  });
+
+  it('ends a RESOLVED alert now when its snapshot has no resolvedAt (never posts it as firing)', () => {
+    const [posted] = toAlertmanagerAlerts(envelope(snapshot({ status: 'RESOLVED', resolvedAt: null }), { type: 'RESOLVED' }), rendering);
+    expect(posted.endsAt).toBe(now.toISOString());
   });
 
   it('ends the old label set when an occurrence raised the severity', () => {

@@ -23,11 +23,14 @@ describe('GRAPHQL_IDE', () => {
     expect(ide({ NODE_ENV: 'development', GRAPHQL_IDE: 'false' })).toBe(false);
   });
 
-  it("keeps introspection off in production even with the IDE forced on, and never enables Apollo's CDN pages", () => {
+  it("turns introspection on wherever the IDE is (it needs the schema), off in production without it, and never enables Apollo's CDN pages", () => {
     const options = (env: Record<string, string>) => graphqlOptions(new AppConfig(validateEnvironment(env)), NO_SOCKETS);
-    const forced = options({ ...PRODUCTION, GRAPHQL_IDE: 'true' });
-    expect(forced.introspection).toBe(false);
+    expect(options({ ...PRODUCTION, GRAPHQL_IDE: 'true' }).introspection).toBe(true);
+    expect(options(PRODUCTION).introspection).toBe(false);
+    expect(options({ ...PRODUCTION, GRAPHQL_IDE: 'false' }).introspection).toBe(false);
     expect(options({ NODE_ENV: 'development' }).introspection).toBe(true);
+    // Outside production introspection stays on for tools (codegen, schema checks) even without the IDE.
+    expect(options({ NODE_ENV: 'development', GRAPHQL_IDE: 'false' }).introspection).toBe(true);
     for (const env of [{ NODE_ENV: 'development' }, PRODUCTION]) {
       const built = options(env);
       expect(built.graphiql).toBe(false);
