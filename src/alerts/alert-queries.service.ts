@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/domain-error';
+import { bucketedRangeProblem } from '../common/graphql/history-cost';
 import { bucketedHistoryCost } from '../common/graphql/history-cost';
 import { Connection, decodeNumberCursor, encodeCursor, pageSize, toConnection, UUID_PATTERN } from '../common/pagination/connection';
 import { toAlert, toAlertEvent } from './alert.mapper';
@@ -72,13 +73,13 @@ export class AlertQueriesService {
 
   /** Alerts opened per time bucket by severity over [from, to), oldest first, only buckets with alerts. */
   async countHistory(from: Date, to: Date, bucket: AlertCountBucket): Promise<AlertCountPoint[]> {
-    if (!(from < to)) throw new AlertInputError('to', 'must be after from');
-    if ((to.getTime() - from.getTime()) / BUCKET_MS[bucket] > MAX_COUNT_BUCKETS) {
-      throw new AlertInputError(
-        'bucket',
-        `the range spans more than ${MAX_COUNT_BUCKETS} ${bucket} buckets; use a larger bucket or a shorter range`,
-      );
-    }
+    const problem = bucketedRangeProblem(from, to, {
+      bucketMs: BUCKET_MS[bucket],
+      maxBuckets: MAX_COUNT_BUCKETS,
+      bucketField: 'bucket',
+      bucketName: bucket,
+    });
+    if (problem) throw new AlertInputError(problem.field, problem.rule);
     const rows = await this.alerts.openedPerBucket({ from, to, bucket: BUCKET_INTERVAL[bucket], origin: BUCKET_ORIGIN });
     const points = new Map<number, AlertCountPoint>();
     for (const row of rows) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { bucketedRangeProblem } from '../common/graphql/history-cost';
 import { bucketedHistoryCost } from '../common/graphql/history-cost';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { ModelVersionsRepository } from '../scoring/model-versions.repository';
@@ -58,13 +59,13 @@ export class PerformanceQueryService {
    * prediction logs at query time, so late outcomes show up immediately.
    */
   async history(from: Date, to: Date, window: PerformanceWindow): Promise<PerformancePoint[]> {
-    if (!(from < to)) throw new PerformanceInputError('to', 'must be after from');
-    if ((to.getTime() - from.getTime()) / WINDOW_MS[window] > MAX_BUCKETS) {
-      throw new PerformanceInputError(
-        'window',
-        `the range spans more than ${MAX_BUCKETS} ${window} buckets; use a larger window or a shorter range`,
-      );
-    }
+    const problem = bucketedRangeProblem(from, to, {
+      bucketMs: WINDOW_MS[window],
+      maxBuckets: MAX_BUCKETS,
+      bucketField: 'window',
+      bucketName: window,
+    });
+    if (problem) throw new PerformanceInputError(problem.field, problem.rule);
     const rows = await this.predictionLogs.bucketedScores({
       from,
       to,

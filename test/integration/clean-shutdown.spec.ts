@@ -9,7 +9,7 @@ import { eventually } from '../support/eventually';
 import { generatedRecords } from '../support/generated-data';
 import { issueKeys } from '../support/keys';
 import { freePort, portOpen } from '../support/ports';
-import { SERVICE_NODE_FLAGS } from '../support/process';
+import { SERVICE_NODE_FLAGS, serviceChildEnv } from '../support/process';
 import { postGraphql } from '../support/service';
 import { ALERT_CHANGED, connectWs } from '../support/ws-client';
 
@@ -102,14 +102,7 @@ async function embeddedEnv(): Promise<Record<string, string>> {
  * every process in that group, PostgreSQL included unless the service keeps it out of the group.
  */
 function launch(entry: string, args: string[], env: Record<string, string>): Launched {
-  const childEnv: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ...env,
-  };
+  const childEnv = serviceChildEnv(env);
   delete childEnv.DATABASE_URL;
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '-r', 'ts-node/register/transpile-only', entry, ...args], {
     cwd: ROOT,

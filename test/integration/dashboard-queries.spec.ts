@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { generateRows, loadProfile } from '../../datasets/generator';
+import { DRIFT_COLUMNS } from '../../src/drift-engine/columns';
 import { rocAucStandardError } from '../../src/performance/auc-standard-error';
 import { ROLE_MATRIX } from '../../src/security/role-matrix';
 import { rocAuc } from '../../src/stats/classification-metrics';
@@ -117,17 +118,7 @@ describe('dashboard queries (real PostgreSQL)', () => {
       `{ driftSettings { minSampleSize alertPsiModerate alertPsiSignificant columns { feature kind enabled alpha psiThreshold effectThreshold } } }`,
     );
     expect(driftSettings).toMatchObject({ minSampleSize: 30, alertPsiModerate: 0.1, alertPsiSignificant: 0.25 });
-    expect(driftSettings.columns.map((c) => c.feature)).toEqual([
-      'age',
-      'annualIncome',
-      'debtToIncome',
-      'creditUtilization',
-      'numOpenAccounts',
-      'delinquencyCount',
-      'loanAmount',
-      'employmentYears',
-      'prediction',
-    ]);
+    expect(driftSettings.columns.map((c) => c.feature)).toEqual(DRIFT_COLUMNS);
     const byFeature = Object.fromEntries(driftSettings.columns.map((c) => [c.feature, c]));
     expect(byFeature.age).toEqual({ feature: 'age', kind: 'numeric', enabled: true, alpha: 0.05, psiThreshold: 0.1, effectThreshold: 0.1 });
     expect(byFeature.loanAmount.psiThreshold).toBe(0.2);

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export interface ServiceProcess {
@@ -21,8 +21,9 @@ const ROOT = resolve(__dirname, '..', '..');
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=64'];
 
-export function spawnService(env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
-  const childEnv: Record<string, string> = {
+/** The environment a service child process starts with: the test's own, then `env` on top. */
+export function serviceChildEnv(env: Record<string, string>): Record<string, string> {
+  return {
     ...(process.env as Record<string, string>),
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
@@ -30,6 +31,10 @@ export function spawnService(env: Record<string, string>, timeoutMs = 60_000): P
     HOST: '127.0.0.1',
     ...env,
   };
+}
+
+export function spawnService(env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
+  const childEnv = serviceChildEnv(env);
   if (!('DATABASE_URL' in env)) delete childEnv.DATABASE_URL;
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: ROOT,
@@ -62,5 +67,25 @@ export function spawnService(env: Record<string, string>, timeoutMs = 60_000): P
       clearTimeout(timer);
       reject(new Error(`service exited with code ${code} before listening:\n${output}`));
     });
+  });
+}
+
+export interface CapturedRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end with `input` on stdin; resolves with its exit code and all of its output. */
+export function runCaptured(command: string, args: string[], options: SpawnOptions = {}, input = ''): Promise<CapturedRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+    child.stdin!.end(input);
   });
 }

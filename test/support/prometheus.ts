@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { CapturedRun, runCaptured } from './process';
 
 /** One sample of a Prometheus text exposition. */
 export interface Sample {
@@ -51,15 +52,6 @@ export function requireBinary(name: string, debianPackage: string): string {
 }
 
 /** Runs a command with `input` on stdin; resolves with its exit code and output. */
-export function run(command: string, args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+export function run(command: string, args: string[], input = ''): Promise<CapturedRun> {
+  return runCaptured(command, args, {}, input);
 }

@@ -26,3 +26,23 @@ export function bucketedHistoryCost(options: {
     return options.base + buckets * Math.max(1, childComplexity);
   };
 }
+
+/**
+ * The problem with a bucketed history range, or null: `to` must come after `from`, and the range
+ * may span at most `maxBuckets` buckets of `bucketMs` (the same cap the cost estimate assumes).
+ * `bucketField` names the argument that sets the bucket size, so the error says what to change.
+ */
+export function bucketedRangeProblem(
+  from: Date,
+  to: Date,
+  range: { bucketMs: number; maxBuckets: number; bucketField: string; bucketName: string },
+): { field: string; rule: string } | null {
+  if (!(from < to)) return { field: 'to', rule: 'must be after from' };
+  if ((to.getTime() - from.getTime()) / range.bucketMs > range.maxBuckets) {
+    return {
+      field: range.bucketField,
+      rule: `the range spans more than ${range.maxBuckets} ${range.bucketName} buckets; use a larger ${range.bucketField} or a shorter range`,
+    };
+  }
+  return null;
+}
