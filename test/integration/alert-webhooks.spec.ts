@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { AlertNotificationsRepository } from '../../src/alerts/routing/alert-notifications.repository';
+import { displayTarget } from '../../src/alerts/routing/receivers';
 import { createTestDatabase, sqlClient } from '../support/database';
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/ports';
@@ -406,7 +407,7 @@ describe('alert webhooks: at-least-once delivery through the outbox', () => {
           status: 'PENDING',
           lastHttpStatus: 500,
           receiverKind: 'WEBHOOK',
-          receiver: receiver.url,
+          receiver: displayTarget(receiver.url),
         });
         expect(retrying.lastError).toContain('HTTP 500');
         // Which host and process holds the lease is not a viewer's business.
@@ -528,13 +529,13 @@ describe('alert webhooks: at-least-once delivery through the outbox', () => {
         const badReceiver = await service.gql(RETRY, { input: { receiver: 'http://elsewhere.example/hook' } }, operator);
         expect(badReceiver.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
         expect(badReceiver.errors?.[0].message).toBe(
-          `receiver: must be a configured receiver as alertNotifications shows it: ${receiver.url}`,
+          `receiver: must be a configured receiver as alertNotifications shows it: ${displayTarget(receiver.url)}`,
         );
         const viewer = await service.issueKey('viewer');
         expect((await service.gql(RETRY, { input: { alertId } }, viewer)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
         expect((await rowsOf(alertId)).map((r) => r.status)).toEqual(['FAILED', 'PENDING']);
 
-        const retried = await service.gql<Retried>(RETRY, { input: { alertId, receiver: receiver.url } }, operator);
+        const retried = await service.gql<Retried>(RETRY, { input: { alertId, receiver: displayTarget(receiver.url) } }, operator);
         expect(retried.errors).toBeUndefined();
         expect(retried.data!.retryAlertNotifications).toEqual({ requeued: 1, superseded: 0 });
         await eventually(async () => (await rowsOf(alertId)).every((r) => r.status === 'DELIVERED'), {
@@ -556,7 +557,7 @@ describe('alert webhooks: at-least-once delivery through the outbox', () => {
           {
             principal: operator.name,
             role: 'operator',
-            target: { alertId, receiver: receiver.url },
+            target: { alertId, receiver: displayTarget(receiver.url) },
             summary: { requeued: 1, superseded: 0 },
             outcome: 'OK',
           },

@@ -34,7 +34,7 @@ export class AlertNotification {
   @Field(() => NotificationReceiverKind)
   receiverKind: NotificationReceiverKind;
 
-  @Field({ description: 'Receiver URL without user info or query string' })
+  @Field({ description: 'Receiver as scheme and host, the path as a fingerprint (…<8 hex of its SHA-256>); never credentials' })
   receiver: string;
 
   @Field({ description: 'Sent as the Idempotency-Key header; the same on every retry and every instance' })

@@ -40,10 +40,19 @@ export function refreshIdempotencyKey(alertId: string, receiver: Receiver): stri
 export function displayTarget(target: string): string {
   try {
     const url = new URL(target);
-    return `${url.protocol}//${url.host}${url.pathname}`;
+    const origin = `${url.protocol}//${url.host}`;
+    if (url.pathname === '/' || url.pathname === '') return origin;
+    // Hosted webhooks often carry their credential in the path (Slack's /services/T…/B…/<secret>),
+    // so the path is shown as a fingerprint: still tells two receivers on one host apart, and an
+    // operator can compute it from the configured URL (sha256 of the path, first 8 hex digits).
+    return `${origin}/…${pathFingerprint(url.pathname)}`;
   } catch {
     return '(invalid URL)';
   }
+}
+
+export function pathFingerprint(pathname: string): string {
+  return createHash('sha256').update(pathname).digest('hex').slice(0, 8);
 }
 
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;

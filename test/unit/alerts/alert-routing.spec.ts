@@ -1,7 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { AlertSnapshot } from '../../../src/alerts/alert.mapper';
 import { alertName, toAlertmanagerAlerts } from '../../../src/alerts/routing/alertmanager.payload';
 import { NotificationEnvelope, webhookBody } from '../../../src/alerts/routing/notification-payload';
-import { configuredReceivers, displayTarget, eventIdempotencyKey, redactUrls } from '../../../src/alerts/routing/receivers';
+import {
+  configuredReceivers,
+  displayTarget,
+  eventIdempotencyKey,
+  pathFingerprint,
+  redactUrls,
+} from '../../../src/alerts/routing/receivers';
 import { retryDelayMs } from '../../../src/alerts/routing/retry-backoff';
 import { AppConfig } from '../../../src/config/app-config';
 import { ConfigValidationError, validateEnvironment } from '../../../src/config/env.validation';
@@ -60,16 +67,21 @@ describe('receivers and idempotency keys', () => {
     expect(configuredReceivers(routing({}))).toEqual([]);
   });
 
-  it('shows receiver URLs without credentials', () => {
-    expect(displayTarget('https://user:token@hooks.example/path/x?key=secret#f')).toBe('https://hooks.example/path/x');
+  it('shows receiver URLs without credentials: no user info, query or fragment, and the path only as a fingerprint', () => {
+    const fingerprint = createHash('sha256').update('/services/T1/B2/secret-in-path').digest('hex').slice(0, 8);
+    expect(displayTarget('https://user:token@hooks.example/services/T1/B2/secret-in-path?key=secret#f')).toBe(
+      `https://hooks.example/…${fingerprint}`,
+    );
+    expect(displayTarget('https://hooks.example/')).toBe('https://hooks.example');
+    expect(displayTarget('https://hooks.example/a')).not.toBe(displayTarget('https://hooks.example/b'));
   });
 
   it('strips user info, query and fragment from every URL inside an error text', () => {
     expect(redactUrls('Request cannot be constructed from a URL that includes credentials: https://user:token@hooks.example/x?key=k')).toBe(
-      'Request cannot be constructed from a URL that includes credentials: https://hooks.example/x',
+      `Request cannot be constructed from a URL that includes credentials: https://hooks.example/…${pathFingerprint('/x')}`,
     );
     expect(redactUrls('HTTP 502: upstream http://10.0.0.1:8080/a?sig=s#f and ftp://u:p@files.example/b failed')).toBe(
-      'HTTP 502: upstream http://10.0.0.1:8080/a and ftp://files.example/b failed',
+      `HTTP 502: upstream http://10.0.0.1:8080/…${pathFingerprint('/a')} and ftp://files.example/…${pathFingerprint('/b')} failed`,
     );
     expect(redactUrls('connect ECONNREFUSED 127.0.0.1:9093')).toBe('connect ECONNREFUSED 127.0.0.1:9093');
   });
