@@ -46,8 +46,14 @@ export class GraphqlWsSecurity {
     try {
       principal = await this.authentication.authenticate(authorization);
     } catch (error) {
-      const reason = error instanceof DomainError ? error.message : 'Unauthorized';
-      extra.socket.close(WS_CLOSE.unauthorized, reason.slice(0, 120));
+      if (!(error instanceof DomainError)) {
+        // The check itself failed (database unreachable): 1011, so clients retry rather than
+        // treating a good credential as rejected (4401).
+        this.logger.error({ msg: 'websocket credential check failed', error: (error as Error).message });
+        extra.socket.close(WS_CLOSE.internalError, 'Credentials could not be checked; retry later');
+        return false;
+      }
+      extra.socket.close(WS_CLOSE.unauthorized, error.message.slice(0, 120));
       return false;
     }
     // The client may have gone while its credential was checked: its close (and the release in

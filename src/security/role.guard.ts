@@ -12,7 +12,7 @@ import { Principal } from './principal';
 import { TokenBuckets } from './rate-limiter';
 import { allowedRoles } from './role-matrix';
 import { CallerHolder, PUBLIC_ROUTE, ROUTE_OPERATION } from './security.decorators';
-import { PermissionDeniedError, RateLimitedError, UnauthenticatedError } from './security.errors';
+import { CredentialCheckFailedError, PermissionDeniedError, RateLimitedError, UnauthenticatedError } from './security.errors';
 
 /** What the guard needs to know about one call, whatever the transport. */
 interface Call {
@@ -68,6 +68,8 @@ export class RoleGuard implements CanActivate {
       caller = await state.caller;
     } catch (error) {
       if (error instanceof DomainError && error.code === 'RATE_LIMITED') throw error;
+      // Nothing was refused, and the audit write would meet the same outage.
+      if (error instanceof CredentialCheckFailedError) throw error;
       await this.auditRefusal(state, call, null, error as DomainError);
       throw error;
     }
@@ -99,6 +101,12 @@ export class RoleGuard implements CanActivate {
     try {
       principal = call.principal ?? (await this.authentication.authenticate(call.authorization));
     } catch (error) {
+      if (!(error instanceof DomainError)) {
+        // An outage while checking (the key lookup failed), not a bad credential: a client told
+        // UNAUTHENTICATED would rotate a good key; it is told to retry, and spends no bucket.
+        this.logger.error({ msg: 'credential check failed', operation: call.operation, error: (error as Error).message });
+        throw new CredentialCheckFailedError();
+      }
       // Failed credentials spend the caller's address bucket, so guessing keys is slow too.
       const wait = this.buckets.take(`address:${call.address}`, 'anonymous');
       if (wait > 0) throw new RateLimitedError(wait);

@@ -7,6 +7,16 @@ export class UnauthenticatedError extends DomainError {
   }
 }
 
+/**
+ * The credential could not be checked (PostgreSQL unreachable, a query failing): an outage, not a
+ * bad credential, so the caller is told to retry instead of being told its key is wrong.
+ */
+export class CredentialCheckFailedError extends DomainError {
+  constructor() {
+    super('INTERNAL_SERVER_ERROR', 'Credentials could not be checked right now (the service cannot reach its database); retry later');
+  }
+}
+
 /** The principal's role does not grant the operation. */
 export class PermissionDeniedError extends DomainError {
   constructor(operation: string, role: string, allowed: readonly string[]) {

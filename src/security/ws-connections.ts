@@ -6,7 +6,13 @@ import { ApiKeysRepository } from './api-keys.repository';
 import { Principal } from './principal';
 
 /** graphql-ws close codes the service uses (4400-4499 are the application's range). */
-export const WS_CLOSE = { unauthorized: 4401, forbidden: 4403, tooManyConnections: 4429, messageTooBig: 1009 } as const;
+export const WS_CLOSE = {
+  unauthorized: 4401,
+  forbidden: 4403,
+  tooManyConnections: 4429,
+  messageTooBig: 1009,
+  internalError: 1011,
+} as const;
 
 /** The only path with a websocket endpoint (graphql-options.ts: `subscriptions['graphql-ws'].path`). */
 const GRAPHQL_WS_PATH = '/graphql';
