@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/domain-error';
-import { bucketedRangeProblem } from '../common/graphql/history-cost';
-import { bucketedHistoryCost } from '../common/graphql/history-cost';
+import { bucketedHistoryCost, bucketedRangeProblem, HISTORY_BUCKET_ORIGIN, MAX_HISTORY_BUCKETS } from '../common/graphql/history-cost';
 import { Connection, decodeNumberCursor, encodeCursor, pageSize, toConnection, UUID_PATTERN } from '../common/pagination/connection';
 import { toAlert, toAlertEvent } from './alert.mapper';
 import { AlertEventsRepository } from './alert-events.repository';
@@ -75,12 +74,12 @@ export class AlertQueriesService {
   async countHistory(from: Date, to: Date, bucket: AlertCountBucket): Promise<AlertCountPoint[]> {
     const problem = bucketedRangeProblem(from, to, {
       bucketMs: BUCKET_MS[bucket],
-      maxBuckets: MAX_COUNT_BUCKETS,
+      maxBuckets: MAX_HISTORY_BUCKETS,
       bucketField: 'bucket',
       bucketName: bucket,
     });
     if (problem) throw new AlertInputError(problem.field, problem.rule);
-    const rows = await this.alerts.openedPerBucket({ from, to, bucket: BUCKET_INTERVAL[bucket], origin: BUCKET_ORIGIN });
+    const rows = await this.alerts.openedPerBucket({ from, to, bucket: BUCKET_INTERVAL[bucket], origin: HISTORY_BUCKET_ORIGIN });
     const points = new Map<number, AlertCountPoint>();
     for (const row of rows) {
       const start = row.bucket.getTime();
@@ -113,9 +112,6 @@ const BUCKET_INTERVAL: Record<AlertCountBucket, string> = {
   [AlertCountBucket.SIX_HOURS]: '6 hours',
   [AlertCountBucket.DAY]: '1 day',
 };
-/** Buckets are aligned to UTC midnight (the origin is one). */
-const BUCKET_ORIGIN = '2000-01-03T00:00:00Z';
-export const MAX_COUNT_BUCKETS = 2_000;
 
 /**
  * Query cost of alertCountHistory: one grouped scan of the alerts created in the range (indexed on
@@ -124,6 +120,6 @@ export const MAX_COUNT_BUCKETS = 2_000;
  */
 export const alertCountHistoryCost = bucketedHistoryCost({
   base: 100,
-  maxBuckets: MAX_COUNT_BUCKETS,
+  maxBuckets: MAX_HISTORY_BUCKETS,
   bucketMs: (args) => BUCKET_MS[(args.bucket as AlertCountBucket | undefined) ?? AlertCountBucket.HOUR],
 });

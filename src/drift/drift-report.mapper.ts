@@ -11,28 +11,20 @@ import { DriftReport, DriftStatusValue, FeatureDriftMetric } from './models/drif
  * the reads, the event and the CLI all go through here, so a new statistic is added in one place.
  */
 
-/** One feature's metric values as stored (a feature_drift_metrics row without ids and time). */
-export interface FeatureMetricValues {
-  feature: string;
+/**
+ * One feature's metric values as stored (a feature_drift_metrics row without ids and time): the
+ * summary every event carries, plus the per-test figures only reports and charts need.
+ */
+export interface FeatureMetricValues extends FeatureDriftSummary {
   kind: ColumnKind;
-  method: string;
-  statistic: number | null;
-  pValue: number | null;
-  adjustedPValue: number | null;
-  threshold: number | null;
-  psi: number | null;
   ksStatistic: number | null;
   ksPValue: number | null;
   chiSquareStatistic: number | null;
   chiSquarePValue: number | null;
   wasserstein: number | null;
-  wassersteinNormalized: number | null;
-  jensenShannon: number | null;
   /** Noise-corrected effect size the materiality gate judged (Wasserstein in SDs or Jensen–Shannon distance). */
   effectSize: number | null;
   effectThreshold: number | null;
-  drifted: boolean;
-  evaluated: boolean;
 }
 
 /** Column of each stored value (the repository selects `column AS "field"` from this). */

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { bucketedRangeProblem } from '../common/graphql/history-cost';
-import { bucketedHistoryCost } from '../common/graphql/history-cost';
+import { bucketedHistoryCost, bucketedRangeProblem, HISTORY_BUCKET_ORIGIN, MAX_HISTORY_BUCKETS } from '../common/graphql/history-cost';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { ModelVersionsRepository } from '../scoring/model-versions.repository';
 import { finiteOrNull } from '../stats/finite';
@@ -22,9 +21,6 @@ const INTERVAL: Record<PerformanceWindow, string> = {
   [PerformanceWindow.DAY]: '1 day',
   [PerformanceWindow.WEEK]: '7 days',
 };
-/** Buckets start at UTC midnight; weeks on Mondays (2000-01-03 was a Monday). */
-const BUCKET_ORIGIN = '2000-01-03T00:00:00Z';
-const MAX_BUCKETS = 2_000;
 const MAX_HISTORY_ROWS = 1_000_000;
 
 /**
@@ -35,7 +31,7 @@ const MAX_HISTORY_ROWS = 1_000_000;
  */
 export const performanceHistoryCost = bucketedHistoryCost({
   base: 10_000,
-  maxBuckets: MAX_BUCKETS,
+  maxBuckets: MAX_HISTORY_BUCKETS,
   bucketMs: (args) => WINDOW_MS[(args.window as PerformanceWindow | undefined) ?? PerformanceWindow.DAY],
 });
 
@@ -61,7 +57,7 @@ export class PerformanceQueryService {
   async history(from: Date, to: Date, window: PerformanceWindow): Promise<PerformancePoint[]> {
     const problem = bucketedRangeProblem(from, to, {
       bucketMs: WINDOW_MS[window],
-      maxBuckets: MAX_BUCKETS,
+      maxBuckets: MAX_HISTORY_BUCKETS,
       bucketField: 'window',
       bucketName: window,
     });
@@ -70,7 +66,7 @@ export class PerformanceQueryService {
       from,
       to,
       bucket: INTERVAL[window],
-      origin: BUCKET_ORIGIN,
+      origin: HISTORY_BUCKET_ORIGIN,
       limit: MAX_HISTORY_ROWS + 1,
     });
     if (rows.length > MAX_HISTORY_ROWS) throw new HistoryRangeTooLargeError(rows.length, MAX_HISTORY_ROWS);

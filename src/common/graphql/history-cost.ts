@@ -1,3 +1,12 @@
+/**
+ * Where history buckets start: UTC midnight, and weeks on Mondays (2000-01-03 was a Monday), so
+ * every history query's buckets line up with every other's.
+ */
+export const HISTORY_BUCKET_ORIGIN = '2000-01-03T00:00:00Z';
+
+/** The most buckets one history query returns (its range is refused beyond that). */
+export const MAX_HISTORY_BUCKETS = 2_000;
+
 /** What graphql-query-complexity passes a field's `complexity` estimator. */
 export interface ComplexityEstimatorArgs {
   args: Record<string, unknown>;

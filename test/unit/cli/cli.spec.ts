@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { REQUIRED_ATTRIBUTES } from '../../../datasets/credit-g-converter';
 import { loadArtifact } from '../../../src/model/artifact';
 import { readFeatureCsvTable } from '../../../src/model/csv';
 import { evaluatePredictions } from '../../../src/model/evaluation';
@@ -146,17 +147,7 @@ describe('CLI end to end', () => {
       arff,
       [
         '@relation german_credit',
-        ...[
-          'checking_status',
-          'duration',
-          'credit_history',
-          'credit_amount',
-          'savings_status',
-          'employment',
-          'age',
-          'existing_credits',
-          'class',
-        ].map((name) => `@attribute ${name} string`),
+        ...REQUIRED_ATTRIBUTES.map((name) => `@attribute ${name} string`),
         '@data',
         "'<0',6,'critical/other existing credit',1169,'no known savings','>=7',67,2,good",
       ].join('\n'),
