@@ -4,6 +4,7 @@ import { LISTENER_APPLICATION_NAME } from '../../src/alerts/alert-events.listene
 import { AlertsService } from '../../src/alerts/alerts.service';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../src/common/graphql/graphql-options';
 import { ingestMutation } from '../support/applications';
+import { eventually } from '../support/eventually';
 import { generatedRecords } from '../support/generated-data';
 import { TestService } from '../support/service';
 import { useServices } from '../support/services';
@@ -53,9 +54,20 @@ describe('alertChanged across instances (real PostgreSQL, real websocket)', () =
   it('delivers events committed on A to a subscriber on B; after a disconnect, afterEventId replays exactly the missed ones, then continues live', async () => {
     const console1 = connect(b);
     const live = console1.subscribe<ReceivedEvent>(ALERT_CHANGED, { filter: { feature: 'age' } });
-    // A subscription is active once it has received something; prime with a marker event on B's side.
-    await reportDrift(b.app, { modelVersion: `${nextModel()}-marker`, drifted: { age: 0.3 } });
-    await live.waitFor(1);
+    // A subscription is active once it has received something. Prime it with marker events on B's
+    // side until one arrives: under load the subscribe message can reach the server after the first
+    // marker committed, and a subscription without afterEventId never sees what came before it.
+    const marker = `${nextModel()}-marker`;
+    await eventually(
+      async () => {
+        await reportDrift(b.app, { modelVersion: marker, drifted: { age: 0.3 } });
+        return live.received.length > 0;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'a marker event on the new subscription' },
+    );
+    // Every marker updates one alert; what follows is about the batches' alert only.
+    const markerAlertId = live.received[0].alert.id;
+    const batchEvents = (): ReceivedEvent[] => live.received.filter((e) => e.alert.id !== markerAlertId);
 
     // Two drifting batches ingested on A (much older applicants): each raises or updates the age
     // alert inside its ingestion transaction; B's subscriber receives both after COMMIT.
@@ -68,16 +80,19 @@ describe('alertChanged across instances (real PostgreSQL, real websocket)', () =
       expect(ingested.data!.ingestBatch.drift.status).toBe('DRIFT');
       modelVersion = ingested.data!.ingestBatch.modelVersion;
     }
-    const received = await live.waitFor(3);
-    expect(received.slice(1).map((e) => [e.type, e.alert.feature, e.alert.occurrences, e.actor])).toEqual([
+    const received = await eventually(async () => batchEvents().length >= 2 && batchEvents(), {
+      timeoutMs: 20_000,
+      what: () => `2 batch events, got ${JSON.stringify(live.received)}`,
+    });
+    expect(received.map((e) => [e.type, e.alert.feature, e.alert.occurrences, e.actor])).toEqual([
       ['CREATED', 'age', 1, 'system'],
       ['UPDATED', 'age', 2, 'system'],
     ]);
-    const ageAlertId = received[1].alert.id;
-    expect(received[2].alert).toMatchObject({ id: ageAlertId, status: 'OPEN', kind: 'FEATURE_DRIFT' });
+    const ageAlertId = received[0].alert.id;
+    expect(received[1].alert).toMatchObject({ id: ageAlertId, status: 'OPEN', kind: 'FEATURE_DRIFT' });
 
     // The console goes away; more happens meanwhile (on both instances).
-    const lastSeen = received[2].id;
+    const lastSeen = received[1].id;
     await console1.dispose();
     await reportDrift(a.app, { modelVersion, drifted: { age: 0.4 } });
     const ack = await a.gql(`mutation($input: UpdateAlertStatusInput!) { updateAlertStatus(input: $input) { status } }`, {
@@ -111,7 +126,7 @@ describe('alertChanged across instances (real PostgreSQL, real websocket)', () =
 
   it('never delivers an event whose transaction rolled back', async () => {
     const modelVersion = nextModel();
-    const watcher = connect(b).subscribe<ReceivedEvent>(ALERT_CHANGED, {});
+    const watcher = connect(b).subscribe<ReceivedEvent>(ALERT_CHANGED, { afterEventId: await lastEventId() });
     const rolledBack = driftReport({ modelVersion, drifted: { loanAmount: 0.6 } });
     await expect(
       a.app.get(DataSource).transaction(async (manager) => {
@@ -133,8 +148,11 @@ describe('alertChanged across instances (real PostgreSQL, real websocket)', () =
   it('filters by severity and status as the alert was right after each event', async () => {
     const modelVersion = nextModel();
     const client = connect(b);
-    const critical = client.subscribe<ReceivedEvent>(ALERT_CHANGED, { filter: { severity: 'CRITICAL' } });
-    const resolvedOnly = client.subscribe<ReceivedEvent>(ALERT_CHANGED, { filter: { status: 'RESOLVED' } });
+    // From the current last event on: nothing is missed if the subscribe message is still on its way
+    // when the first event commits.
+    const start = await lastEventId();
+    const critical = client.subscribe<ReceivedEvent>(ALERT_CHANGED, { filter: { severity: 'CRITICAL' }, afterEventId: start });
+    const resolvedOnly = client.subscribe<ReceivedEvent>(ALERT_CHANGED, { filter: { status: 'RESOLVED' }, afterEventId: start });
     await reportDrift(a.app, { modelVersion, drifted: { debtToIncome: 0.15 } }); // MEDIUM feature + LOW dataset
     await reportDrift(a.app, { modelVersion, drifted: { annualIncome: 0.9 } }); // CRITICAL feature
     const [event] = await critical.waitFor(1);
@@ -167,7 +185,10 @@ describe('alertChanged across instances (real PostgreSQL, real websocket)', () =
 
   it('keeps delivering after the LISTEN connection is killed, including what committed while it was down', async () => {
     const modelVersion = nextModel();
-    const watcher = connect(b).subscribe<ReceivedEvent>(ALERT_CHANGED, { filter: { feature: 'delinquencyCount' } });
+    const watcher = connect(b).subscribe<ReceivedEvent>(ALERT_CHANGED, {
+      filter: { feature: 'delinquencyCount' },
+      afterEventId: await lastEventId(),
+    });
     await reportDrift(a.app, { modelVersion, drifted: { delinquencyCount: 0.3 } });
     await watcher.waitFor(1);
 
