@@ -24,6 +24,8 @@ const SRC = path.join(ROOT, 'src');
  * database < ... < scoring < baselines < prediction-logs < ...), the code has a one-way structure
  * of its own: model uses stats; common uses config (AppConfig); baselines reads prediction logs
  * (a baseline re-initialised from recent traffic), while prediction-logs needs no feature module.
+ * privacy (customer erasure) sits above the use cases so it may reach every module that stores
+ * customer data.
  */
 const LAYERS = [
   ['stats'],
@@ -43,6 +45,7 @@ const LAYERS = [
   ['performance'],
   ['monitoring-jobs'],
   ['ingestion'],
+  ['privacy'],
   ['health', 'dashboard', 'graphql-ide', 'demo', 'cli'],
 ];
 

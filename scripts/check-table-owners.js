@@ -25,6 +25,7 @@ const SRC = path.join(ROOT, 'src');
 const OWNERS = {
   model_versions: 'src/scoring',
   batches: 'src/prediction-logs',
+  batch_profiles: 'src/prediction-logs',
   prediction_logs: 'src/prediction-logs',
   drift_reports: 'src/drift',
   feature_drift_metrics: 'src/drift',

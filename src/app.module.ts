@@ -17,6 +17,7 @@ import { IngestionModule } from './ingestion/ingestion.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MonitoringJobsModule } from './monitoring-jobs/monitoring-jobs.module';
 import { PerformanceModule } from './performance/performance.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RetrainingModule } from './retraining/retraining.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { GraphqlWsSecurity } from './security/graphql-ws-security';
@@ -50,6 +51,7 @@ export class AppModule {
         PerformanceModule,
         IngestionModule,
         MonitoringJobsModule,
+        PrivacyModule,
         HealthModule,
         DashboardModule,
         GraphqlIdeModule,

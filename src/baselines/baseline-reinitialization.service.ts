@@ -5,12 +5,13 @@ import { basename } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { LOCK_KEYS, lockForTransaction } from '../database/advisory-locks';
+import { setAggregationTimeout } from '../database/aggregation-timeout';
 import { baselineColumns } from '../drift-engine/baseline-columns';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { ScoringService } from '../scoring/scoring.service';
 import { AuditService } from '../security/audit.service';
 import type { Caller } from '../security/caller';
-import { LoadedRows, readCsvRows, readPredictionLogRows, resolveAllowedPath } from './baseline-sources';
+import { LoadedRows, profileFromPredictionLogs, readCsvRows, resolveAllowedPath } from './baseline-sources';
 import { BaselineSourceError } from './baselines.errors';
 import { BaselineSummary } from './baselines.repository';
 import { BaselinesService } from './baselines.service';
@@ -33,6 +34,7 @@ export class BaselineReinitializationService implements OnApplicationBootstrap {
   ) {}
 
   async reinitialize(input: ReinitializeBaselineInput, caller: Caller): Promise<BaselineSummary> {
+    if (input.source === BaselineSource.PREDICTION_LOGS) return this.fromPredictionLogs(input, caller);
     const { rows, source } = await this.load(input);
     return this.dataSource.transaction(async (manager) => {
       const scorer = await this.scoring.activeScorer(manager);
@@ -82,13 +84,44 @@ export class BaselineReinitializationService implements OnApplicationBootstrap {
     });
   }
 
+  /**
+   * A baseline from every application logged in [from, to), profiled by PostgreSQL (any number of
+   * rows; see profileFromPredictionLogs), in one transaction with its audit entry. The logged
+   * probabilities are the prediction column: whatever model scored them.
+   */
+  private async fromPredictionLogs(input: ReinitializeBaselineInput, caller: Caller): Promise<BaselineSummary> {
+    const { from, to } = input;
+    if (!from || !to) throw new BaselineSourceError('from', 'from and to are required for PREDICTION_LOGS');
+    if (from >= to) throw new BaselineSourceError('to', 'must be after from');
+    const source = `prediction_logs:${from.toISOString()}..${to.toISOString()}`;
+    // One snapshot for the three reads (moments, order statistics, counts): rows committing
+    // meanwhile must not shift the positions between them.
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await setAggregationTimeout(manager, this.config);
+      const started = performance.now();
+      const { profile, rowCount } = await profileFromPredictionLogs(this.predictionLogs, manager, from, to);
+      this.logger.log({
+        msg: 'baseline profiled in the database',
+        source,
+        rows: rowCount,
+        elapsedMs: Math.round(performance.now() - started),
+      });
+      const scorer = await this.scoring.activeScorer(manager);
+      const created = await this.baselines.createVersionFromProfile(
+        profile,
+        { name: input.name ?? `${input.source.toLowerCase()} baseline`, source, modelVersion: scorer.modelVersion },
+        manager,
+      );
+      await this.audit.record(manager, caller, {
+        action: 'Mutation.reinitializeBaseline',
+        target: { baselineId: created.id, version: created.version },
+        summary: { source, rows: rowCount, modelVersion: scorer.modelVersion },
+      });
+      return created;
+    });
+  }
+
   private async load(input: ReinitializeBaselineInput): Promise<{ rows: LoadedRows; source: string }> {
-    if (input.source === BaselineSource.PREDICTION_LOGS) {
-      if (!input.from || !input.to) throw new BaselineSourceError('from', 'from and to are required for PREDICTION_LOGS');
-      if (input.from >= input.to) throw new BaselineSourceError('to', 'must be after from');
-      const rows = await readPredictionLogRows(this.predictionLogs, input.from, input.to, MAX_BASELINE_ROWS);
-      return { rows, source: `prediction_logs:${input.from.toISOString()}..${input.to.toISOString()}` };
-    }
     if (!input.path) throw new BaselineSourceError('path', `is required for ${input.source}`);
     const path = resolveAllowedPath(input.path, this.config.baselineDataDir);
     if (input.source === BaselineSource.CSV)

@@ -2,8 +2,14 @@ import { constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { EntityManager } from 'typeorm';
+import { baselineColumnKinds } from '../drift-engine/baseline-columns';
+import { orderStatisticPositions, OrderStatistics, profileFromOrderStatistics } from '../drift-engine/profile';
+import { BaselineProfile } from '../drift-engine/profile-types';
+import { sketchFromBinAggregates } from '../drift-engine/sketch';
 import { CsvError, CUSTOMER_ID_COLUMN, LABEL_COLUMN, parseFeatureCsv } from '../model/csv';
 import { FEATURE_CSV_COLUMNS, FEATURE_NAMES, FeatureColumns } from '../model/features';
+import { loggedColumnOf } from '../prediction-logs/prediction-log-columns';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { mulberry32 } from '../stats/random';
 import { BaselinePathForbiddenError, BaselineSourceError } from './baselines.errors';
@@ -184,11 +190,40 @@ export function describeCsvError(name: string, error: CsvError): string {
   return `'${name}' line ${line}${column}: ${rule}`;
 }
 
-/** Logged applications and their predictions from a time window [from, to). */
-export async function readPredictionLogRows(logs: PredictionLogsRepository, from: Date, to: Date, maxRows: number): Promise<LoadedRows> {
-  const logged = await logs.scoredFeatureRows(from, to, maxRows);
-  if (logged.rowCount === 0) {
+/**
+ * The baseline profile of every application logged in [from, to), built in PostgreSQL: column
+ * moments, then the order statistics the profile needs (one sort per column, only those values
+ * come back), then the counts on the new grid. Memory in Node stays about 21,000 values per
+ * column whatever the number of rows, and every row counts (profileFromOrderStatistics).
+ */
+export async function profileFromPredictionLogs(
+  logs: PredictionLogsRepository,
+  manager: EntityManager,
+  from: Date,
+  to: Date,
+): Promise<{ profile: BaselineProfile; rowCount: number }> {
+  const kinds = baselineColumnKinds();
+  const names = Object.keys(kinds);
+  const sources = names.map(loggedColumnOf);
+  const moments = await logs.columnMoments(manager, from, to, sources);
+  if (moments.count === 0) {
     throw new BaselineSourceError('from', `no prediction logs between ${from.toISOString()} and ${to.toISOString()}`);
   }
-  return { features: logged.columns, predictions: logged.probabilities, rowCount: logged.rowCount };
+  const count = moments.count;
+  const positions = names.map((name) => orderStatisticPositions(count, kinds[name]));
+  const values = await logs.orderStatistics(manager, {
+    from,
+    to,
+    count,
+    columns: names.map((name, i) => ({ source: sources[i], positions: positions[i] })),
+  });
+  const statistics: Record<string, OrderStatistics> = {};
+  names.forEach((name, i) => (statistics[name] = { kind: kinds[name], count, ...moments.columns[i], values: values[i] }));
+  const built = profileFromOrderStatistics(statistics);
+  const bins = await logs.pushDownBins(manager, {
+    from,
+    to,
+    columns: built.specs.map((spec) => ({ ...spec, source: loggedColumnOf(spec.name) })),
+  });
+  return { profile: built.complete(sketchFromBinAggregates('new baseline', built.specs, bins)), rowCount: count };
 }

@@ -37,7 +37,16 @@ export class BaselinesService {
     meta: { name: string; source: string; modelVersion: string | null },
     manager?: EntityManager,
   ): Promise<BaselineSummary> {
-    const profile = { ...buildBaselineProfile(columns, baselineColumnKinds()), modelVersion: meta.modelVersion };
+    return this.createVersionFromProfile(buildBaselineProfile(columns, baselineColumnKinds()), meta, manager);
+  }
+
+  /** Creates the next version from a profile built elsewhere (from prediction logs, in PostgreSQL). */
+  async createVersionFromProfile(
+    built: BaselineProfile,
+    meta: { name: string; source: string; modelVersion: string | null },
+    manager?: EntityManager,
+  ): Promise<BaselineSummary> {
+    const profile = { ...built, modelVersion: meta.modelVersion };
     const work = async (m: EntityManager): Promise<BaselineSummary> => {
       // Serialises version numbering and activation across instances.
       await lockForTransaction(m, LOCK_KEYS.baselines);

@@ -85,14 +85,19 @@ export class AppConfig {
     wsMaxConnectionsPerPrincipal: number;
     wsCredentialRecheckMs: number;
   };
-  readonly database: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
+  readonly database: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number; aggregationStatementTimeoutMs: number };
   readonly inputLimits: { maxAnnualIncome: number; maxLoanAmount: number; metadataMaxBytes: number; metadataMaxDepth: number };
   readonly monitoringJobs: {
     enabled: boolean;
     driftWindows: DriftWindowConfig[];
-    windowMaxRows: number;
     reconcileEnabled: boolean;
     reconcileCron: string;
+  };
+  readonly predictionLogs: {
+    partitionsAhead: number;
+    /** Months of raw logs kept before the current month; null keeps them forever. */
+    retentionMonths: number | null;
+    maintenanceCron: string;
   };
   readonly performance: { minLabels: number; minRows: number; maxRocAucDrop: number };
   readonly retraining: {
@@ -103,6 +108,8 @@ export class AppConfig {
     seed: number;
     trainingDataPath: string;
   };
+  /** Worker-thread pools for CPU-heavy work (src/common/workers): threads and queued tasks per pool. */
+  readonly workers: { threads: number; queueLimit: number };
   /** GET /graphql serves the bundled GraphiQL page (no CDN). */
   readonly graphqlIde: boolean;
   readonly metrics: { enabled: boolean; token: string | null; port: number | null };
@@ -169,7 +176,11 @@ export class AppConfig {
       wsMaxConnectionsPerPrincipal: env.WS_MAX_CONNECTIONS_PER_PRINCIPAL,
       wsCredentialRecheckMs: env.WS_CREDENTIAL_RECHECK_MS,
     };
-    this.database = { statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS, idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS };
+    this.database = {
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      aggregationStatementTimeoutMs: env.AGGREGATION_STATEMENT_TIMEOUT_MS,
+    };
     this.inputLimits = {
       maxAnnualIncome: env.MAX_ANNUAL_INCOME,
       maxLoanAmount: env.MAX_LOAN_AMOUNT,
@@ -179,9 +190,13 @@ export class AppConfig {
     this.monitoringJobs = {
       enabled: env.MONITORING_JOBS_ENABLED === 'auto' ? env.NODE_ENV !== 'test' : env.MONITORING_JOBS_ENABLED === 'true',
       driftWindows: parseDriftWindows(env.MONITORING_DRIFT_WINDOWS),
-      windowMaxRows: env.MONITORING_WINDOW_MAX_ROWS,
       reconcileEnabled: env.RETRAIN_RECONCILE_ENABLED,
       reconcileCron: checkCron('RETRAIN_RECONCILE_CRON', env.RETRAIN_RECONCILE_CRON),
+    };
+    this.predictionLogs = {
+      partitionsAhead: env.PREDICTION_LOG_PARTITIONS_AHEAD,
+      retentionMonths: env.PREDICTION_LOG_RETENTION_MONTHS ?? null,
+      maintenanceCron: checkCron('PREDICTION_LOG_MAINTENANCE_CRON', env.PREDICTION_LOG_MAINTENANCE_CRON),
     };
     this.performance = {
       minLabels: env.PERFORMANCE_MIN_LABELS,
@@ -196,6 +211,7 @@ export class AppConfig {
       seed: env.RETRAIN_SEED,
       trainingDataPath: env.RETRAIN_TRAINING_DATA_PATH,
     };
+    this.workers = { threads: env.WORKER_THREADS, queueLimit: env.WORKER_QUEUE_LIMIT };
     this.graphqlIde = env.GRAPHQL_IDE === 'auto' ? env.NODE_ENV !== 'production' : env.GRAPHQL_IDE === 'true';
     this.metrics = { enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null };
     if (env.NODE_ENV === 'production' && this.metrics.enabled && !this.metrics.token) {

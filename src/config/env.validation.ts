@@ -199,11 +199,26 @@ export class EnvironmentVariables {
   MONITORING_DRIFT_WINDOWS =
     '[{"kind":"HOURLY","cron":"*/15 * * * *","lengthMinutes":60,"alignMinutes":15},{"kind":"DAILY","cron":"0 0 * * *","lengthMinutes":1440,"alignMinutes":1440}]';
 
-  /** Most prediction rows one window check reads (the newest are kept beyond this). */
+  /** Monthly prediction_logs partitions kept ready after the current month (created at start-up and daily). */
   @IsInt()
-  @Min(100)
-  @Max(5_000_000)
-  MONITORING_WINDOW_MAX_ROWS = 500_000;
+  @Min(1)
+  @Max(60)
+  PREDICTION_LOG_PARTITIONS_AHEAD = 3;
+
+  /**
+   * Months of raw prediction logs kept before the current one; older monthly partitions are
+   * dropped whole. Unset: kept forever. Aggregates (drift reports, performance metrics, batches) stay.
+   */
+  @Transform(({ value }: { value: unknown }) => (value === '' || value === undefined ? undefined : Number(value)))
+  @IsOptional()
+  @IsInt({ message: 'PREDICTION_LOG_RETENTION_MONTHS must be a whole number of months (at least 1)' })
+  @Min(1, { message: 'PREDICTION_LOG_RETENTION_MONTHS must be at least 1' })
+  @Max(1200)
+  PREDICTION_LOG_RETENTION_MONTHS?: number;
+
+  /** When the partition maintenance job runs (UTC), besides once at start-up. */
+  @IsString()
+  PREDICTION_LOG_MAINTENANCE_CRON = '17 3 * * *';
 
   @Transform(toBoolean)
   @IsBoolean()
@@ -245,7 +260,7 @@ export class EnvironmentVariables {
   @Max(0.5)
   RETRAIN_HOLDOUT_FRACTION = 0.25;
 
-  /** Cross-validation folds for the challenger (0 skips it: training blocks the event loop meanwhile). */
+  /** Cross-validation folds for the challenger (0 skips it; each fold is one more fit, run in the training worker thread). */
   @IsInt()
   @Min(0)
   @Max(20)
@@ -258,6 +273,18 @@ export class EnvironmentVariables {
   /** Labelled CSV added to the logs when retrainModel is called with includeTrainingData: true. */
   @IsString()
   RETRAIN_TRAINING_DATA_PATH = 'datasets/baseline-sample.csv';
+
+  /** Worker threads per CPU-heavy pool (challenger training, ...): tasks of one pool run this many at once. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WORKER_THREADS = 1;
+
+  /** Tasks one worker pool holds waiting beyond those running; more are refused with SERVICE_BUSY (retry later). */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  WORKER_QUEUE_LIMIT = 4;
 
   /** Events a slow alertChanged subscriber may have queued before it is closed (it resumes with afterEventId). */
   @IsInt()
@@ -350,6 +377,16 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(3_600_000)
   DB_STATEMENT_TIMEOUT_MS = 60_000;
+
+  /**
+   * statement_timeout of the big aggregations, window checks and baselines built from prediction
+   * logs (operator and background work, not ingest requests): rows without a stored batch profile
+   * are binned by PostgreSQL at about 5 µs per row on 2 cores, and a baseline sorts each column.
+   */
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
+  AGGREGATION_STATEMENT_TIMEOUT_MS = 600_000;
 
   @IsInt()
   @Min(100)
@@ -491,6 +528,7 @@ const OPTIONAL_VARIABLES = [
   'OIDC_JWKS_URL',
   'METRICS_TOKEN',
   'METRICS_PORT',
+  'PREDICTION_LOG_RETENTION_MONTHS',
   'ALERTMANAGER_URL',
   'ALERT_WEBHOOK_URLS',
   'ALERT_WEBHOOK_SECRET',

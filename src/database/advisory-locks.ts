@@ -13,6 +13,11 @@ export const LOCK_KEYS = {
   alertEvents: 7_243_002,
   /** Baseline version numbering, activation and the first-start seed. */
   baselines: 7_243_004,
+  /**
+   * Session lock around one prediction_logs partition maintenance run (creating months ahead,
+   * emptying the DEFAULT partition, retention), which spans several short transactions.
+   */
+  predictionLogPartitions: 7_243_005,
 } as const;
 
 const NAMED_LOCK_CLASS = 7_243;
@@ -29,4 +34,18 @@ export async function tryNamedLockForTransaction(manager: EntityManager, name: s
     name,
   ]);
   return locked;
+}
+
+/**
+ * Takes a session-level lock if it is free, on the connection `manager` is bound to (a
+ * QueryRunner's manager): for work made of several transactions that must not interleave with
+ * another instance's. Release it with unlockForSession on the same connection.
+ */
+export async function tryLockForSession(manager: EntityManager, key: number): Promise<boolean> {
+  const [{ locked }]: Array<{ locked: boolean }> = await manager.query(`SELECT pg_try_advisory_lock($1) AS locked`, [key]);
+  return locked;
+}
+
+export async function unlockForSession(manager: EntityManager, key: number): Promise<void> {
+  await manager.query(`SELECT pg_advisory_unlock($1)`, [key]);
 }

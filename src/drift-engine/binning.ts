@@ -9,7 +9,7 @@ import { HistogramBins, PsiBins } from './profile-types';
 export const HISTOGRAM_BINS = 20;
 
 /** Deciles: the usual PSI binning in credit risk. */
-const PSI_PROBABILITIES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+export const PSI_PROBABILITIES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 /**
  * PSI cut points at the baseline deciles. Cut points are actual data values (inverse-ECDF

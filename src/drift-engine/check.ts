@@ -16,6 +16,7 @@
  * weighing 2 and each feature 1 — a drifting score matters more than any single input.
  */
 import { countNonFinite, sortFloat64InPlace } from '../stats/sorting';
+import { compareDiscreteBinned, compareNumericBinned } from './binned-comparison';
 import { countCategories, countIntoHistogram, toProportions } from './binning';
 import { ColumnKind, DRIFT_COLUMNS, PREDICTION_COLUMN } from './columns';
 import { ColumnComparison } from './comparison-types';
@@ -24,6 +25,7 @@ import { compareDiscrete } from './discrete-comparison';
 import { compareNumeric } from './numeric-comparison';
 import { BaselineProfile, ColumnProfile } from './profile-types';
 import { BinnedComparison, DriftCheckResult, DriftStatus, FeatureDriftResult } from './result-types';
+import { ColumnSketch, DataSketch } from './sketch';
 import { adjustFamily, decideColumn } from './verdict';
 
 const PREDICTION_WEIGHT = 2;
@@ -37,9 +39,47 @@ function finiteValues(values: Float64Array): Float64Array {
   return out.subarray(0, n);
 }
 
+/**
+ * One current column as the verdict logic sees it, whether raw values (batch checks) or a merged
+ * sketch (window checks): its size, its non-finite count, and how to compare it with the baseline.
+ */
+interface CurrentColumn {
+  length: number;
+  nonFinite(): number;
+  compare(profile: ColumnProfile): ColumnComparison;
+  /** Histogram for a column that was not evaluated. */
+  histogram(profile: ColumnProfile): BinnedComparison;
+}
+
+function rawColumn(values: Float64Array): CurrentColumn {
+  return {
+    length: values.length,
+    nonFinite: () => countNonFinite(values),
+    compare: (profile) =>
+      profile.kind === 'discrete' ? compareDiscrete(profile, values) : compareNumeric(profile, sortFloat64InPlace(values.slice())),
+    histogram: (profile) => rawHistogram(profile, finiteValues(values)),
+  };
+}
+
+function sketchColumn(sketch: ColumnSketch): CurrentColumn {
+  return {
+    length: sketch.count + sketch.nonFinite,
+    nonFinite: () => sketch.nonFinite,
+    compare: (profile) => {
+      if (profile.kind === 'discrete' && sketch.kind === 'discrete') return compareDiscreteBinned(profile, sketch);
+      if (profile.kind === 'numeric' && sketch.kind === 'numeric') return compareNumericBinned(profile, sketch);
+      throw new RangeError(`column is ${profile.kind} in the baseline but ${sketch.kind} in the sketch`);
+    },
+    histogram: (profile) => {
+      if (profile.kind === 'numeric' && sketch.kind === 'numeric') return compareNumericBinned(profile, sketch).histogram;
+      if (profile.kind === 'discrete' && sketch.kind === 'discrete') return compareDiscreteBinned(profile, sketch).histogram;
+      return rawHistogram(profile, new Float64Array(0));
+    },
+  };
+}
+
 /** Histogram for a column that was not evaluated: reference always, current when there is data. */
-function fallbackHistogram(profile: ColumnProfile, values: Float64Array | undefined): BinnedComparison {
-  const finite = values ? finiteValues(values) : new Float64Array(0);
+function rawHistogram(profile: ColumnProfile, finite: Float64Array): BinnedComparison {
   if (profile.kind === 'numeric') {
     return {
       edges: profile.histogram.edges,
@@ -59,7 +99,7 @@ function fallbackHistogram(profile: ColumnProfile, values: Float64Array | undefi
 function notEvaluatedResult(
   name: string,
   profile: ColumnProfile,
-  values: Float64Array | undefined,
+  column: CurrentColumn | undefined,
   reason: string,
   config: DriftConfig,
   comparison?: ColumnComparison,
@@ -82,36 +122,32 @@ function notEvaluatedResult(
     jensenShannon: comparison?.jensenShannon ?? null,
     effectSize: comparison?.effectSize ?? null,
     effectThreshold: profile.kind === 'numeric' ? settings.wassersteinThreshold : settings.jensenShannonThreshold,
-    sampleSize: comparison?.sampleSize ?? (values ? values.length : 0),
+    sampleSize: comparison?.sampleSize ?? (column ? column.length : 0),
     drifted: false,
     evaluated: false,
     reason,
-    histogram: comparison?.histogram ?? fallbackHistogram(profile, values),
+    histogram: comparison?.histogram ?? (column ? column.histogram(profile) : rawHistogram(profile, new Float64Array(0))),
     ecdf: comparison?.ecdf,
+    ...(comparison?.binning ? { binning: comparison.binning } : {}),
   };
 }
 
 /** Why a column cannot be evaluated, or null if it can. */
-function skipReason(name: string, values: Float64Array | undefined, config: DriftConfig, rowCount: number): string | null {
+function skipReason(name: string, column: CurrentColumn | undefined, config: DriftConfig, rowCount: number): string | null {
   if (name === PREDICTION_COLUMN && !config.predictionDrift) return 'prediction drift is disabled by configuration';
   if (!columnSettings(config, name).enabled) return 'disabled by configuration';
-  if (!values) return 'column missing from the batch';
+  if (!column) return 'column missing from the batch';
   if (rowCount < config.minSampleSize) {
     return `insufficient data: batch has ${rowCount} rows, at least ${config.minSampleSize} are needed`;
   }
-  if (values.length < config.minSampleSize) {
-    return `insufficient data: column has ${values.length} rows, at least ${config.minSampleSize} are needed`;
+  if (column.length < config.minSampleSize) {
+    return `insufficient data: column has ${column.length} rows, at least ${config.minSampleSize} are needed`;
   }
-  const nonFinite = countNonFinite(values);
+  const nonFinite = column.nonFinite();
   if (nonFinite > 0) {
-    return `${nonFinite} of ${values.length} values are NaN or infinite; drift not evaluated (a data-quality problem, not evidence of stability)`;
+    return `${nonFinite} of ${column.length} values are NaN or infinite; drift not evaluated (a data-quality problem, not evidence of stability)`;
   }
   return null;
-}
-
-function compareColumn(profile: ColumnProfile, values: Float64Array): ColumnComparison {
-  if (profile.kind === 'discrete') return compareDiscrete(profile, values);
-  return compareNumeric(profile, sortFloat64InPlace(values.slice()));
 }
 
 /**
@@ -125,6 +161,32 @@ function orderedColumnNames(profile: BaselineProfile): string[] {
 }
 
 export function checkDrift(profile: BaselineProfile, current: CurrentColumns, config: Partial<DriftConfig> = {}): DriftCheckResult {
+  const columns: Record<string, CurrentColumn | undefined> = {};
+  for (const name of Object.keys(profile.columns)) {
+    const values = current[name];
+    if (values) columns[name] = rawColumn(values);
+  }
+  return judge(profile, columns, config);
+}
+
+/**
+ * The same check on a merged sketch of the current data (window checks at any volume): identical
+ * verdict logic; numeric statistics from binned data carry their error bounds in `binning`.
+ */
+export function checkDriftBinned(profile: BaselineProfile, sketch: DataSketch, config: Partial<DriftConfig> = {}): DriftCheckResult {
+  const columns: Record<string, CurrentColumn | undefined> = {};
+  for (const name of Object.keys(profile.columns)) {
+    const column = sketch.columns[name];
+    if (column) columns[name] = sketchColumn(column);
+  }
+  return judge(profile, columns, config);
+}
+
+function judge(
+  profile: BaselineProfile,
+  current: Record<string, CurrentColumn | undefined>,
+  config: Partial<DriftConfig>,
+): DriftCheckResult {
   const resolved = resolveDriftConfig(config);
   const names = orderedColumnNames(profile);
   let rowCount = 0;
@@ -133,21 +195,21 @@ export function checkDrift(profile: BaselineProfile, current: CurrentColumns, co
   const comparisons: Array<ColumnComparison | null> = [];
   const skipped: Array<string | null> = [];
   for (const name of names) {
-    const values = current[name];
-    const reason = skipReason(name, values, resolved, rowCount);
+    const column = current[name];
+    const reason = skipReason(name, column, resolved, rowCount);
     skipped.push(reason);
-    comparisons.push(reason === null && values ? compareColumn(profile.columns[name], values) : null);
+    comparisons.push(reason === null && column ? column.compare(profile.columns[name]) : null);
   }
   const adjusted = adjustFamily(comparisons);
 
   const features: FeatureDriftResult[] = names.map((name, i) => {
     const columnProfile = profile.columns[name];
     const comparison = comparisons[i];
-    const values = current[name];
-    if (!comparison) return notEvaluatedResult(name, columnProfile, values, skipped[i] as string, resolved);
+    const column = current[name];
+    if (!comparison) return notEvaluatedResult(name, columnProfile, column, skipped[i] as string, resolved);
     const adjustedPValue = adjusted[i];
     if (!comparison.evaluated || adjustedPValue === null) {
-      return notEvaluatedResult(name, columnProfile, values, comparison.reason ?? 'not evaluated', resolved, comparison);
+      return notEvaluatedResult(name, columnProfile, column, comparison.reason ?? 'not evaluated', resolved, comparison);
     }
     const kind: ColumnKind = columnProfile.kind;
     const verdict = decideColumn(comparison, adjustedPValue, columnSettings(resolved, name), kind);
@@ -174,6 +236,7 @@ export function checkDrift(profile: BaselineProfile, current: CurrentColumns, co
       reason: verdict.reason,
       histogram: comparison.histogram,
       ecdf: comparison.ecdf,
+      ...(comparison.binning ? { binning: comparison.binning } : {}),
     };
   });
 

@@ -1,5 +1,5 @@
 /** Per-column comparison before the family-wide verdict (multiple testing, gates) is applied. */
-import { BinnedComparison, EcdfComparison } from './result-types';
+import { BinnedComparison, BinningErrorBounds, EcdfComparison } from './result-types';
 
 export interface ColumnComparison {
   test: 'ks' | 'chi_square';
@@ -20,4 +20,6 @@ export interface ColumnComparison {
   effectSize: number | null;
   histogram: BinnedComparison;
   ecdf?: EcdfComparison;
+  /** Set when computed from binned data (window checks): the error bounds of the statistics. */
+  binning?: BinningErrorBounds;
 }

@@ -15,9 +15,8 @@ const MIN_EXPECTED_COUNT = 5;
 /** Reference and current counts over the union of categories, categories ascending. */
 export function alignCategories(
   profile: DiscreteColumnProfile,
-  current: ArrayLike<number>,
+  counted: { categories: number[]; counts: number[] },
 ): { categories: number[]; reference: number[]; current: number[] } {
-  const counted = countCategories(current);
   const union = Array.from(new Set([...profile.categories, ...counted.categories])).sort((a, b) => a - b);
   const referenceMap = new Map(profile.categories.map((c, i) => [c, profile.counts[i]]));
   const currentMap = new Map(counted.categories.map((c, i) => [c, counted.counts[i]]));
@@ -59,9 +58,17 @@ export function mergeSparseCategories(reference: number[], current: number[]): {
 }
 
 export function compareDiscrete(profile: DiscreteColumnProfile, current: ArrayLike<number>): ColumnComparison {
-  const n = current.length;
+  return compareDiscreteCounts(profile, countCategories(current));
+}
+
+/** The same comparison from category counts (categories ascending): what a window sketch holds. */
+export function compareDiscreteCounts(
+  profile: DiscreteColumnProfile,
+  counted: { categories: number[]; counts: number[] },
+): ColumnComparison {
+  const n = counted.counts.reduce((s, c) => s + c, 0);
   const nReference = profile.count;
-  const aligned = alignCategories(profile, current);
+  const aligned = alignCategories(profile, counted);
   const k = aligned.categories.length;
 
   const psi = populationStabilityIndex(aligned.reference, aligned.current);

@@ -57,6 +57,18 @@ export interface NumericColumnProfile extends ColumnProfileBase {
   sampleIsComplete: boolean;
   psiBins: PsiBins;
   histogram: HistogramBins;
+  /**
+   * The fine grid window checks bin current data on (grid.ts): interior edges ascending, bin i is
+   * (edges[i−1], edges[i]] with open ends, and the full baseline's count per bin. Profiles written
+   * before the grid existed lack it; grid.ts then derives it from the sample.
+   */
+  grid?: GridBins;
+}
+
+/** PSI-like bins plus, per bin, how many of its values equal its upper edge exactly (ties). */
+export interface GridBins extends PsiBins {
+  /** Absent in profiles written before it existed: then every bin's mass counts as interior. */
+  atUpperEdge?: number[];
 }
 
 export interface DiscreteColumnProfile extends ColumnProfileBase {

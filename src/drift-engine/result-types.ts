@@ -20,6 +20,17 @@ export interface EcdfComparison {
   current: number[];
 }
 
+/**
+ * How far statistics computed from binned data (window checks) can be from the same statistics on
+ * the raw rows: |D_binned − D| ≤ ksErrorBound (and D_binned ≤ D), |W_binned − W| ≤
+ * wassersteinErrorBound (column units). Everything else is exact. See binned-comparison.ts.
+ */
+export interface BinningErrorBounds {
+  bins: number;
+  ksErrorBound: number;
+  wassersteinErrorBound: number;
+}
+
 export interface FeatureDriftResult {
   feature: string;
   kind: ColumnKind;
@@ -58,6 +69,8 @@ export interface FeatureDriftResult {
   reason?: string;
   histogram: BinnedComparison;
   ecdf?: EcdfComparison;
+  /** Present when the statistics come from binned data (numeric columns of window checks). */
+  binning?: BinningErrorBounds;
 }
 
 export interface DriftCheckResult {

@@ -92,6 +92,8 @@ export interface StoredFeatureDetails {
   chiSquareDof: number | null;
   histogram: FeatureDriftResult['histogram'];
   ecdf: FeatureDriftResult['ecdf'] | null;
+  /** Window checks on binned data: the statistics' error bounds (absent: computed on raw rows). */
+  binning?: FeatureDriftResult['binning'];
 }
 
 export interface StoredReportDetails {
@@ -184,6 +186,7 @@ export function reportDetails(result: DriftCheckResult, baselineVersion: number)
       chiSquareDof: f.chiSquare?.dof ?? null,
       histogram: f.histogram,
       ecdf: f.ecdf ?? null,
+      ...(f.binning ? { binning: f.binning } : {}),
     })),
   };
 }
@@ -233,6 +236,7 @@ export function toFeatureDriftMetric(m: FeatureMetricValues, details: StoredFeat
     drifted: m.drifted,
     evaluated: m.evaluated,
     reason: details?.reason ?? null,
+    binning: details?.binning ?? null,
   };
 }
 

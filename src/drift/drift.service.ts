@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { afterCommit } from '../database/after-commit';
 import { baselineColumns } from '../drift-engine/baseline-columns';
 import { checkDrift } from '../drift-engine/check';
+import { DriftConfig } from '../drift-engine/config';
 import { DriftCheckResult } from '../drift-engine/result-types';
 import { MetricsService } from '../metrics/metrics.service';
 import { FeatureColumns } from '../model/features';
@@ -60,23 +61,30 @@ export class DriftService {
     return checked;
   }
 
+  /** The drift settings a check against `baseline` uses for rows scored by `modelVersion`. */
+  configFor(baseline: ActiveBaseline, modelVersion: string): Partial<DriftConfig> {
+    const baselineModel = (baseline.profile as { modelVersion?: string | null }).modelVersion ?? null;
+    return driftConfigFor(this.config, baselineModel === modelVersion);
+  }
+
   /**
-   * The scheduled re-check of one window (all rows one model version scored in it). Returns null
-   * when no baseline exists or this window's report already exists (a second run of the tick).
+   * Stores the scheduled re-check of one window (all rows one model version scored in it), whose
+   * result the caller computed from the window's merged profile (checkDriftBinned, in a worker).
+   * Returns null when this window's report already exists (a second run of the tick).
    */
-  async checkWindow(
+  async recordWindow(
     manager: EntityManager,
     window: { modelVersion: string; windowKind: string; windowStart: Date; windowEnd: Date },
-    columns: FeatureColumns,
-    probabilities: Float64Array,
+    baseline: ActiveBaseline,
+    result: DriftCheckResult,
   ): Promise<CheckedReport | null> {
     const row = { kind: 'WINDOW' as const, batchUuid: null, ...window };
-    const checked = await this.check(manager, row, await this.baselines.active(manager), columns, probabilities);
+    const checked = await this.store(manager, row, baseline, result);
     if (checked) await this.alerts.onDriftReport(manager, driftReportCreated(checked, 'WINDOW', null, window.modelVersion, null));
     return checked;
   }
 
-  /** The shared path for batch and window checks. */
+  /** The batch check on raw columns. */
   private async check(
     manager: EntityManager,
     row: Omit<DriftReportSource, 'baselineId' | 'baselineVersion'>,
@@ -88,9 +96,17 @@ export class DriftService {
       this.logger.warn({ msg: 'no active baseline: drift not checked' });
       return null;
     }
-    const current = baselineColumns(columns, probabilities);
-    const baselineModel = (baseline.profile as { modelVersion?: string | null }).modelVersion ?? null;
-    const result = checkDrift(baseline.profile, current, driftConfigFor(this.config, baselineModel === row.modelVersion));
+    const result = checkDrift(baseline.profile, baselineColumns(columns, probabilities), this.configFor(baseline, row.modelVersion));
+    return this.store(manager, row, baseline, result);
+  }
+
+  /** Stores a checked result with its metrics (batch and window alike). */
+  private async store(
+    manager: EntityManager,
+    row: Omit<DriftReportSource, 'baselineId' | 'baselineVersion'>,
+    baseline: ActiveBaseline,
+    result: DriftCheckResult,
+  ): Promise<CheckedReport | null> {
     const { report, metrics } = newDriftReport({ ...row, baselineId: baseline.id, baselineVersion: baseline.version }, result);
     const written = await this.driftReports.insert(manager, report, metrics);
     if (!written) return null;

@@ -8,10 +8,13 @@ import { AppConfig } from '../config/app-config';
 import { DriftService } from '../drift/drift.service';
 import { checkedToDriftReport } from '../drift/drift-report.mapper';
 import { DriftReport } from '../drift/models/drift-report.model';
+import { baselineColumns } from '../drift-engine/baseline-columns';
+import { encodeSketch, sketchColumns } from '../drift-engine/sketch';
 import { MetricsService } from '../metrics/metrics.service';
 import { FeatureColumns, toColumns } from '../model/features';
 import { Scorer } from '../model/scorer';
 import { PerformanceService } from '../performance/performance.service';
+import { BatchProfilesRepository } from '../prediction-logs/batch-profiles.repository';
 import { BatchesRepository, InsertedBatch } from '../prediction-logs/batches.repository';
 import { BatchEntity } from '../prediction-logs/entities/batch.entity';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
@@ -40,6 +43,8 @@ interface JudgedBatch {
   scored: ScoredBatch;
   baseline: ActiveBaseline | null;
   quality: DataQualityResult;
+  /** The batch's encoded sketch (src/drift-engine/sketch.ts); null without a baseline. */
+  profile: Buffer | null;
 }
 
 /** What the transaction stored (null from it: a concurrent request stored this batchId first). */
@@ -62,6 +67,7 @@ export class IngestionService {
     private readonly scoring: ScoringService,
     private readonly batches: BatchesRepository,
     private readonly predictionLogs: PredictionLogsRepository,
+    private readonly batchProfiles: BatchProfilesRepository,
     private readonly batchQueries: BatchQueryService,
     private readonly drift: DriftService,
     private readonly baselines: BaselinesService,
@@ -121,7 +127,13 @@ export class IngestionService {
     // One read of the active baseline: data quality and the drift check judge against the same version.
     const baseline = await this.baselines.active();
     const quality = summarizeDataQuality(input.records, prepared.columns, supportOf(baseline));
-    return { scored, baseline, quality };
+    // The batch's mergeable profile on the baseline's grid: what window checks read instead of its rows.
+    const profile = baseline
+      ? encodeSketch(
+          sketchColumns(baseline.profile, baseline.id, baselineColumns(prepared.columns, scored.probabilities), scored.threshold),
+        )
+      : null;
+    return { scored, baseline, quality, profile };
   }
 
   /** The batch transaction: batch row, prediction logs, drift, performance and audit, all or nothing. */
@@ -157,6 +169,14 @@ export class IngestionService {
       modelVersion: scored.modelVersion,
       scoredWith: scored.scoredWith,
     });
+    if (judged.profile && judged.baseline) {
+      await this.batchProfiles.insert(manager, {
+        batchUuid: batch.id,
+        baselineId: judged.baseline.id,
+        rowCount: input.records.length,
+        sketch: judged.profile,
+      });
+    }
     phases.mark('write');
     const drift = await this.checkDrift(manager, prepared, judged, batch.id);
     phases.mark('drift');

@@ -49,6 +49,8 @@ export interface TrainModelOptions {
   /** ISO time for the artifact; defaults to now (the only non-deterministic field). */
   createdAt?: string;
   onProgress?: (message: string) => void;
+  /** After each cross-validation fit: folds done and folds in all (repeats × folds). */
+  onCrossValidationFold?: (done: number, total: number) => void;
 }
 
 export interface CrossValidationReport extends CrossValidationSummary {
@@ -133,6 +135,7 @@ function crossValidate(
       const metrics = evaluatePredictions(pick(labels, test), probabilities, fitted.threshold);
       for (const name of METRIC_NAMES) perFold[name].push(metrics[name]);
       if (repeat === 0) test.forEach((row, k) => (firstRepeatPredictions[row] = probabilities[k]));
+      options.onCrossValidationFold?.(repeat * folds + fold + 1, repeats * folds);
     }
     progress(`cross-validation shuffle ${repeat + 1}/${repeats}: mean ROC AUC so far ${summarize(perFold.rocAuc).mean.toFixed(4)}`);
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { BaselinesModule } from '../baselines/baselines.module';
 import { DriftModule } from '../drift/drift.module';
 import { PerformanceModule } from '../performance/performance.module';
 import { PredictionLogsModule } from '../prediction-logs/prediction-logs.module';
@@ -8,6 +9,7 @@ import { ScoringModule } from '../scoring/scoring.module';
 import { MonitoringJobsResolver } from './monitoring-jobs.resolver';
 import { MonitoringSchedulerService } from './monitoring-scheduler.service';
 import { RetrainingReconciliationService } from './retraining-reconciliation.service';
+import { WindowCheckPool } from './window-check.pool';
 import { WindowDriftCheckService } from './window-drift-check.service';
 
 /**
@@ -15,8 +17,22 @@ import { WindowDriftCheckService } from './window-drift-check.service';
  * reconciliation. The only place ScheduleModule.forRoot() is registered.
  */
 @Module({
-  imports: [ScheduleModule.forRoot(), DriftModule, PerformanceModule, RetrainingModule, ScoringModule, PredictionLogsModule],
-  providers: [WindowDriftCheckService, RetrainingReconciliationService, MonitoringSchedulerService, MonitoringJobsResolver],
+  imports: [
+    ScheduleModule.forRoot(),
+    BaselinesModule,
+    DriftModule,
+    PerformanceModule,
+    RetrainingModule,
+    ScoringModule,
+    PredictionLogsModule,
+  ],
+  providers: [
+    WindowCheckPool,
+    WindowDriftCheckService,
+    RetrainingReconciliationService,
+    MonitoringSchedulerService,
+    MonitoringJobsResolver,
+  ],
   exports: [WindowDriftCheckService],
 })
 export class MonitoringJobsModule {}

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { AppConfig } from '../config/app-config';
+import { PredictionLogPartitionsService } from '../prediction-logs/prediction-log-partitions.service';
 import { RetrainingReconciliationService } from './retraining-reconciliation.service';
 import { WindowDriftCheckService } from './window-drift-check.service';
 
@@ -19,9 +20,10 @@ export class MonitoringSchedulerService implements OnApplicationBootstrap {
     private readonly registry: SchedulerRegistry,
     private readonly windows: WindowDriftCheckService,
     private readonly reconciliation: RetrainingReconciliationService,
+    private readonly partitions: PredictionLogPartitionsService,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const jobs = this.config.monitoringJobs;
     if (!jobs.enabled) {
       this.logger.log({ msg: 'scheduled monitoring jobs disabled by configuration' });
@@ -35,6 +37,15 @@ export class MonitoringSchedulerService implements OnApplicationBootstrap {
       });
     }
     if (jobs.reconcileEnabled) this.schedule('retraining-reconciliation', jobs.reconcileCron, () => this.reconciliation.reconcileAll());
+    const maintenance = (): Promise<unknown> => this.partitions.maintain(new Date());
+    this.schedule('prediction-log-partitions', this.config.predictionLogs.maintenanceCron, maintenance);
+    // Once before the instance serves, so a start after a long pause (months without a run)
+    // finds its partitions in place; the other instances starting meanwhile skip it (lock).
+    try {
+      await maintenance();
+    } catch (error) {
+      this.logger.error({ msg: 'prediction_logs partition maintenance failed at start-up', error: String(error) });
+    }
   }
 
   private schedule(name: string, cron: string, work: () => Promise<unknown>): void {

@@ -1,18 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ActiveBaseline, BaselinesService } from '../baselines/baselines.service';
 import { AppConfig, DriftWindowConfig } from '../config/app-config';
 import { tryNamedLockForTransaction } from '../database/advisory-locks';
+import { setAggregationTimeout } from '../database/aggregation-timeout';
 import { DriftService } from '../drift/drift.service';
 import { DriftQueryService } from '../drift/drift-query.service';
+import { PREDICTION_COLUMN } from '../drift-engine/columns';
+import { encodeSketch, SketchColumnSpec, sketchColumnSpecs, sketchFromBinAggregates } from '../drift-engine/sketch';
 import { MetricsService } from '../metrics/metrics.service';
 import { PerformanceService } from '../performance/performance.service';
+import { BatchProfilesRepository, WindowBatch } from '../prediction-logs/batch-profiles.repository';
+import { loggedColumnOf } from '../prediction-logs/prediction-log-columns';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { AuditService } from '../security/audit.service';
 import type { Caller } from '../security/caller';
 import { DriftCheckRun } from './models/drift-check-run.model';
 import { UnknownWindowError } from './monitoring-jobs.errors';
 import { RetrainingReconciliationService } from './retraining-reconciliation.service';
+import { WindowCheckPool } from './window-check.pool';
+import { WindowCheckOutput } from './window-check.task';
 import { alignWindowEnd, WindowBounds, windowBounds } from './window-clock';
 
 interface RunOutcome {
@@ -23,7 +31,8 @@ interface RunOutcome {
 }
 
 /**
- * The windowed drift re-check: pools every row scored in the window (per model version), writes
+ * The windowed drift re-check: pools every row scored in the window (per model version) through
+ * mergeable per-batch profiles (checkModelVersion), writes
  * a WINDOW drift report and WINDOW performance, feeds the alert rules (including their
  * clear-check bookkeeping for auto-resolve) and reconciles retraining signals — all in one
  * transaction. Runs once per (window kind, window end) across instances: a transaction-level
@@ -41,6 +50,9 @@ export class WindowDriftCheckService {
     private readonly driftQueries: DriftQueryService,
     private readonly performance: PerformanceService,
     private readonly predictionLogs: PredictionLogsRepository,
+    private readonly batchProfiles: BatchProfilesRepository,
+    private readonly baselines: BaselinesService,
+    private readonly pool: WindowCheckPool,
     private readonly reconciliation: RetrainingReconciliationService,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
@@ -101,31 +113,116 @@ export class WindowDriftCheckService {
     const outcome: RunOutcome = { acquired: false, checked: [], already: [], reportIds: [] };
     if (!(await tryNamedLockForTransaction(manager, `monitoring:drift-window:${window.kind}`))) return outcome;
     outcome.acquired = true;
-    for (const modelVersion of await this.predictionLogs.modelVersionsIn(manager, bounds.start, bounds.end)) {
+    await setAggregationTimeout(manager, this.config);
+    const baseline = await this.baselines.active(manager);
+    // The window's batches by commit time, with their profiles: no pass over the rows.
+    const byModel = new Map<string, WindowBatch[]>();
+    for (const batch of await this.batchProfiles.windowBatches(manager, bounds.start, bounds.end, baseline?.id ?? null)) {
+      const list = byModel.get(batch.modelVersion);
+      if (list) list.push(batch);
+      else byModel.set(batch.modelVersion, [batch]);
+    }
+    for (const [modelVersion, batches] of byModel) {
       if (await this.driftQueries.windowAlreadyChecked(manager, modelVersion, window.kind, bounds.end)) {
         outcome.already.push(modelVersion);
         continue;
       }
-      const maxRows = this.config.monitoringJobs.windowMaxRows;
-      const rows = await this.predictionLogs.windowRows(manager, modelVersion, bounds.start, bounds.end, maxRows);
-      const checked = await this.drift.checkWindow(
-        manager,
-        { modelVersion, windowKind: window.kind, windowStart: bounds.start, windowEnd: bounds.end },
-        rows.columns,
-        rows.probabilities,
-      );
-      if (checked) outcome.reportIds.push(checked.id);
-      await this.performance.recordWindow(manager, {
-        modelVersion,
-        windowKind: window.kind,
-        windowStart: bounds.start,
-        windowEnd: bounds.end,
-        probabilities: rows.probabilities,
-        labels: rows.labels,
-      });
+      const target = { modelVersion, windowKind: window.kind, windowStart: bounds.start, windowEnd: bounds.end };
+      const output = await this.checkModelVersion(manager, target, baseline, batches);
+      if (baseline && output.result) {
+        const checked = await this.drift.recordWindow(manager, target, baseline, output.result);
+        if (checked) outcome.reportIds.push(checked.id);
+      }
+      if (output.prediction) await this.performance.recordWindow(manager, { ...target, prediction: output.prediction });
       await this.reconciliation.reconcile(manager, modelVersion, window.kind);
       outcome.checked.push(modelVersion);
     }
     return outcome;
   }
+
+  /**
+   * Every row of the window counts, and none is loaded into Node: a batch with a profile on the
+   * active baseline's grid contributes that profile (at most about 55 KB, whatever its size); the rows
+   * of every other batch (written under another baseline, without one, or before profiles
+   * existed) are binned by PostgreSQL in one pass over just those rows. Merging and judging run
+   * in a worker thread.
+   */
+  private async checkModelVersion(
+    manager: EntityManager,
+    target: { modelVersion: string; windowKind: string; windowStart: Date; windowEnd: Date },
+    baseline: ActiveBaseline | null,
+    batches: WindowBatch[],
+  ): Promise<WindowCheckOutput> {
+    const started = performance.now();
+    const range = { modelVersion: target.modelVersion, start: target.windowStart, end: target.windowEnd };
+    const threshold = await this.performance.thresholdOf(manager, target.modelVersion);
+    const baselineId = baseline?.id ?? NO_BASELINE;
+    const specs = baseline ? sketchColumnSpecs(baseline.profile) : [SCORE_ONLY_SPEC];
+    const profiled = batches.filter((b) => b.profiled).map((b) => b.batchUuid);
+    const rebin = batches.filter((b) => !b.profiled).map((b) => b.batchUuid);
+    // Profiles are read and merged a page at a time: memory holds one page and the running total.
+    let accumulator: Uint8Array | null = null;
+    for (let from = 0; from < profiled.length; from += PROFILE_PAGE) {
+      const page = await this.batchProfiles.sketchesOf(manager, profiled.slice(from, from + PROFILE_PAGE));
+      accumulator = await this.pool.merge({ accumulator, sketches: page });
+      if (profiled.length > PROFILE_PAGE) {
+        this.logger.log({
+          msg: 'window drift check progress',
+          stage: 'merging batch profiles',
+          window: target.windowKind,
+          modelVersion: target.modelVersion,
+          merged: Math.min(profiled.length, from + PROFILE_PAGE),
+          of: profiled.length,
+        });
+      }
+    }
+    const sketches: Uint8Array[] = accumulator ? [accumulator] : [];
+    if (rebin.length) {
+      const rows = await this.predictionLogs.pushDownBins(manager, {
+        range,
+        batchUuids: rebin,
+        columns: specs.map((spec) => ({ ...spec, source: loggedColumnOf(spec.name) })),
+        scoreThreshold: threshold,
+      });
+      sketches.push(encodeSketch(sketchFromBinAggregates(baselineId, specs, rows, threshold)));
+    }
+    this.logger.log({
+      msg: 'window drift check progress',
+      stage: 'profiles read',
+      window: target.windowKind,
+      modelVersion: target.modelVersion,
+      batches: batches.length,
+      fromStoredProfiles: profiled.length,
+      rebinnedInDatabase: rebin.length,
+      elapsedMs: Math.round(performance.now() - started),
+    });
+    const output = await this.pool.check({
+      profile: baseline?.profile ?? null,
+      baselineId,
+      sketches,
+      config: baseline ? this.drift.configFor(baseline, target.modelVersion) : {},
+    });
+    this.logger.log({
+      msg: 'window drift check progress',
+      stage: 'judged',
+      window: target.windowKind,
+      modelVersion: target.modelVersion,
+      rows: output.rowCount,
+      elapsedMs: Math.round(performance.now() - started),
+    });
+    return output;
+  }
 }
+
+/** Batch profiles read and merged at once (about 55 KB each at most: a page is a few MB). */
+const PROFILE_PAGE = 100;
+
+/** Stands in for the baseline id when there is no baseline (only the score sketch is merged). */
+const NO_BASELINE = 'none';
+
+/** Without a baseline grid, window performance bins scores on 1,000 equal-width bins of [0, 1]. */
+const SCORE_ONLY_SPEC: SketchColumnSpec = {
+  name: PREDICTION_COLUMN,
+  kind: 'numeric',
+  edges: Array.from({ length: 999 }, (_, i) => (i + 1) / 1000),
+};

@@ -7,6 +7,8 @@
  * performance, and that gap is itself a monitoring signal.
  */
 
+import type { NumericColumnSketch } from '../drift-engine/sketch';
+
 export interface ExpectedConfusion {
   truePositives: number;
   falsePositives: number;
@@ -116,5 +118,53 @@ export function estimatePerformance(probabilities: ArrayLike<number>, threshold:
     logLoss: n > 0 ? logLoss / n : Number.NaN,
     expectedDefaultRate: n > 0 ? sum / n : Number.NaN,
     confusion,
+  };
+}
+
+/**
+ * The same estimate from a prediction-column sketch (window checks at any volume): every term is a
+ * sum over rows except the expected ROC AUC, which treats each grid bin as one tie group. Rows in
+ * one bin are then credited ½ for each other, so the AUC is off by at most ½ Σ_b P_b·N_b / (P·N)
+ * (P_b, N_b: expected positive and negative mass of bin b) — returned as `rocAucErrorBound`.
+ */
+export function estimateFromScoreSketch(column: NumericColumnSketch): EstimatedMetrics & { rocAucErrorBound: number } {
+  const scores = column.scores;
+  if (!scores) throw new RangeError('the prediction sketch has no score sums');
+  const n = column.count;
+  const tp = scores.sumAtOrAbove;
+  const fp = scores.countAtOrAbove - scores.sumAtOrAbove;
+  const fn = column.sum - scores.sumAtOrAbove;
+  const tn = n - scores.countAtOrAbove - fn;
+  const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
+  const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
+
+  let negativeMassBelow = 0;
+  let numerator = 0;
+  let withinBins = 0;
+  let selfPairs = 0;
+  for (let b = 0; b < column.counts.length; b++) {
+    const groupPositive = scores.binSums[b];
+    const groupNegative = column.counts[b] - scores.binSums[b];
+    const groupSelf = scores.binSums[b] - scores.binSumSquares[b];
+    numerator += groupPositive * negativeMassBelow + 0.5 * (groupPositive * groupNegative - groupSelf);
+    withinBins += 0.5 * (groupPositive * groupNegative - groupSelf);
+    negativeMassBelow += groupNegative;
+    selfPairs += groupSelf;
+  }
+  const positiveMass = column.sum;
+  const negativeMass = n - column.sum;
+  const denominator = positiveMass * negativeMass - selfPairs;
+  return {
+    rocAuc: n >= 2 && denominator > 0 ? numerator / denominator : Number.NaN,
+    rocAucErrorBound: denominator > 0 ? withinBins / denominator : Number.NaN,
+    accuracy: n > 0 ? (tp + tn) / n : Number.NaN,
+    precision,
+    recall,
+    f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+    positiveRate: n > 0 ? scores.countAtOrAbove / n : Number.NaN,
+    brier: n > 0 ? (column.sum - scores.sumSquares) / n : Number.NaN,
+    logLoss: n > 0 ? scores.entropySum / n : Number.NaN,
+    expectedDefaultRate: n > 0 ? column.sum / n : Number.NaN,
+    confusion: { truePositives: tp, falsePositives: fp, falseNegatives: fn, trueNegatives: tn },
   };
 }

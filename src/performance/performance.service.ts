@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { NumericColumnSketch } from '../drift-engine/sketch';
 import { BatchesRepository } from '../prediction-logs/batches.repository';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { ModelVersionsRepository } from '../scoring/model-versions.repository';
-import { computePerformance, OutcomeLabel, PerformanceFigures } from './performance-metrics';
+import { computePerformance, OutcomeLabel, PerformanceFigures, performanceFromSums } from './performance-metrics';
 import { PerformanceMetricsRepository } from './performance-metrics.repository';
 import { PerformanceSignalsService } from './performance-signals.service';
 
@@ -23,8 +24,8 @@ export interface WindowPerformanceInput {
   windowKind: string;
   windowStart: Date;
   windowEnd: Date;
-  probabilities: ArrayLike<number>;
-  labels: ArrayLike<OutcomeLabel>;
+  /** The window's merged prediction-column sketch (every scored row, with its score sums). */
+  prediction: NumericColumnSketch;
 }
 
 /**
@@ -87,14 +88,24 @@ export class PerformanceService {
     }
   }
 
+  /** The decision threshold of a model version (what its batches' score sums were taken at). */
+  async thresholdOf(manager: EntityManager, modelVersion: string): Promise<number> {
+    return (await this.modelVersions.modelFacts(manager, [modelVersion])).get(modelVersion)!.threshold;
+  }
+
   /**
    * One WINDOW row per (model, window kind, window end); returns null when this tick's row already
    * exists (another instance or an earlier run wrote it), so a double run publishes nothing twice.
    */
   async recordWindow(manager: EntityManager, input: WindowPerformanceInput): Promise<PerformanceFigures | null> {
     const facts = (await this.modelVersions.modelFacts(manager, [input.modelVersion])).get(input.modelVersion)!;
-    const figures = computePerformance(input.probabilities, input.labels, facts.threshold);
     const { modelVersion, windowKind, windowStart, windowEnd } = input;
+    const outcomes = await this.predictionLogs.windowOutcomeSums(
+      manager,
+      { modelVersion, start: windowStart, end: windowEnd },
+      facts.threshold,
+    );
+    const figures = performanceFromSums(input.prediction, outcomes);
     const written = await this.metrics.insertWindowOnce(manager, { modelVersion, windowKind, windowStart, windowEnd, figures });
     if (!written) return null;
     await this.signals.publish(

@@ -1,4 +1,4 @@
-import { FEATURE_CSV_COLUMNS, FEATURE_NAMES, FeatureColumns } from '../model/features';
+import { FEATURE_CSV_COLUMNS, FEATURE_NAMES, FeatureColumns, FeatureName } from '../model/features';
 
 /**
  * prediction_logs keeps each feature in its own column, named exactly as in the CSV files
@@ -15,4 +15,12 @@ export function featureColumnsFromRows(rows: ReadonlyArray<Record<string, unknow
     columns[name] = Float64Array.from(rows, (row) => Number(row[source]));
   }
   return columns;
+}
+
+/** The prediction_logs column behind a drift column name (a feature, or `prediction`). */
+export function loggedColumnOf(driftColumn: string): string {
+  if (driftColumn === 'prediction') return 'probability';
+  const source = FEATURE_CSV_COLUMNS[driftColumn as FeatureName];
+  if (!source) throw new RangeError(`no logged column for drift column "${driftColumn}"`);
+  return source;
 }

@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BatchProfilesRepository } from './batch-profiles.repository';
 import { BatchesRepository } from './batches.repository';
 import { BatchEntity } from './entities/batch.entity';
 import { PredictionLogEntity } from './entities/prediction-log.entity';
+import { LedgerErasureRepository } from './ledger-erasure.repository';
 import { PredictionLogWriter } from './prediction-log.writer';
+import { PredictionLogPartitionsRepository } from './prediction-log-partitions.repository';
+import { PredictionLogPartitionsService } from './prediction-log-partitions.service';
 import { PredictionLogsRepository } from './prediction-logs.repository';
 
 /**
@@ -13,10 +17,20 @@ import { PredictionLogsRepository } from './prediction-logs.repository';
  * retraining data), while the ingestion use case that writes it sits at the top. Only this
  * module's repositories run SQL on its tables; the COPY writer stays a provider of its own (tests
  * override it to inject a failure mid-batch) behind PredictionLogsRepository.write.
+ * PredictionLogPartitionsService keeps prediction_logs' monthly partitions (ahead, retention);
+ * monitoring-jobs schedules it.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([BatchEntity, PredictionLogEntity])],
-  providers: [PredictionLogWriter, BatchesRepository, PredictionLogsRepository],
-  exports: [BatchesRepository, PredictionLogsRepository],
+  providers: [
+    PredictionLogWriter,
+    BatchesRepository,
+    BatchProfilesRepository,
+    PredictionLogsRepository,
+    PredictionLogPartitionsRepository,
+    PredictionLogPartitionsService,
+    LedgerErasureRepository,
+  ],
+  exports: [BatchesRepository, BatchProfilesRepository, PredictionLogsRepository, PredictionLogPartitionsService, LedgerErasureRepository],
 })
 export class PredictionLogsModule {}

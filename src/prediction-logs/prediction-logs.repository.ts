@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { BinAggregate } from '../drift-engine/sketch';
 import { FeatureColumns } from '../model/features';
 import { PredictionLogWriter, PredictionRows } from './prediction-log.writer';
 import { featureColumnsFromRows, PREDICTION_LOG_FEATURE_SELECT } from './prediction-log-columns';
@@ -11,21 +12,6 @@ export interface StoredPrediction {
   customerId: string;
   probability: number;
   riskLabel: string;
-}
-
-/** Logged applications with their model outputs and the outcomes known so far. */
-export interface WindowRows {
-  columns: FeatureColumns;
-  probabilities: Float64Array;
-  /** Outcomes known at the time of the read (null: not yet). */
-  labels: Array<boolean | null>;
-}
-
-/** Logged applications with the model's output for each (a baseline from production data). */
-export interface ScoredFeatureRows {
-  columns: FeatureColumns;
-  probabilities: Float64Array;
-  rowCount: number;
 }
 
 /** Labelled logged applications: the outcome as 1 (default) or 0. */
@@ -74,6 +60,43 @@ export interface OutcomeUpdate {
   observedAt: Date;
 }
 
+/** One column to bin in PostgreSQL: a logged column, discrete (group by value) or on `edges`. */
+export interface PushDownColumn {
+  name: string;
+  /** A prediction_logs column (a feature's CSV name or `probability`). */
+  source: string;
+  kind: 'numeric' | 'discrete';
+  /** Interior edges ascending; bins are right-closed (edges[i−1], edges[i]] as in the engine. */
+  edges?: number[];
+}
+
+/** Per column and bin (discrete: per value) what one pass over the rows aggregated: the engine's BinAggregate. */
+export type PushDownBinRow = BinAggregate;
+
+/** Outcome sums over the labelled rows of a window, for exact realized performance. */
+export interface OutcomeSums {
+  labelled: number;
+  positives: number;
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+  trueNegatives: number;
+  squaredError: number;
+  logLossSum: number;
+  /** 2 × Σ over tie groups of positives × (negatives strictly below + ½ negatives in the group). */
+  rankPairsTwice: number;
+  /** Positives × negatives (the AUC's denominator). */
+  pairs: number;
+}
+
+export interface WindowRange {
+  modelVersion: string;
+  start: Date;
+  end: Date;
+}
+
+const LOGGED_COLUMN = /^[a-z_]+$/;
+
 const STORED_PREDICTION_SELECT = `row_index AS "rowIndex", customer_id AS "customerId", probability, risk_label AS "riskLabel"`;
 
 /**
@@ -109,46 +132,155 @@ export class PredictionLogsRepository {
     );
   }
 
-  /** Model versions that scored rows in [start, end). */
-  async modelVersionsIn(manager: EntityManager, start: Date, end: Date): Promise<string[]> {
-    const rows: Array<{ model_version: string }> = await manager.query(
-      `SELECT DISTINCT model_version FROM prediction_logs WHERE created_at >= $1 AND created_at < $2 ORDER BY model_version`,
-      [start, end],
+  /**
+   * Bins the window's rows of the given batches in one pass, in PostgreSQL: per column and bin the
+   * count, sums and extremes (and for `scoreThreshold`, the sums the label-free performance
+   * estimate needs). Used for batches without a usable stored profile and for baselines built from
+   * logs: memory in Node stays a few thousand rows whatever the number of logged rows.
+   * `width_bucket` bins are left-closed, so values and edges are negated to get the engine's
+   * right-closed bins: bin = edges − width_bucket(−x, −reversed edges).
+   */
+  async pushDownBins(
+    manager: EntityManager,
+    query: {
+      range?: WindowRange;
+      from?: Date;
+      to?: Date;
+      batchUuids?: ReadonlyArray<string>;
+      columns: ReadonlyArray<PushDownColumn>;
+      scoreThreshold?: number;
+    },
+  ): Promise<PushDownBinRow[]> {
+    const params: unknown[] = [];
+    const add = (value: unknown): string => `$${params.push(value)}`;
+    const entries = query.columns.map((column, index) => {
+      if (!LOGGED_COLUMN.test(column.source)) throw new RangeError(`not a logged column: ${column.source}`);
+      const value = `p.${column.source}::float8`;
+      if (column.kind === 'discrete') return `(${index}, ${value}, ${value}, 0)`;
+      const edges = column.edges ?? [];
+      const bin = `${edges.length} - width_bucket(-${value}, ${add(edges.map((e) => -e).reverse())}::float8[])`;
+      // 1 when the value sits exactly on its bin's upper edge (the last bin has none: NULL → 0).
+      // Evaluated per row, never carried: an array in the aggregated rows would be copied into each.
+      const onEdge = `coalesce((${value} = (${add(edges)}::float8[])[${bin} + 1])::int, 0)`;
+      return `(${index}, ${bin}, ${value}, ${onEdge})`;
+    });
+    const where: string[] = [];
+    if (query.range) {
+      where.push(
+        `p.model_version = ${add(query.range.modelVersion)}`,
+        `p.created_at >= ${add(query.range.start)}`,
+        `p.created_at < ${add(query.range.end)}`,
+      );
+    }
+    if (query.from) where.push(`p.created_at >= ${add(query.from)}`);
+    if (query.to) where.push(`p.created_at < ${add(query.to)}`);
+    if (query.batchUuids) where.push(`p.batch_id = ANY(${add(query.batchUuids)}::uuid[])`);
+    const threshold = add(query.scoreThreshold ?? null);
+    const scoreColumn = query.columns.findIndex((c) => c.source === 'probability');
+    const clipped = `greatest(least(x.v, 1 - 1e-15), 1e-15)`;
+    const rows: Array<Record<string, string | number | null>> = await manager.query(
+      `SELECT x.c AS column, x.b AS bin, count(*)::float8 AS count, sum(x.v) AS sum, sum(x.v * x.v) AS "sumSquares",
+              min(x.v) AS min, max(x.v) AS max,
+              count(*) FILTER (WHERE x.v >= ${threshold})::float8 AS "countAtOrAbove",
+              coalesce(sum(x.v) FILTER (WHERE x.v >= ${threshold}), 0) AS "sumAtOrAbove",
+              sum(CASE WHEN x.c = ${scoreColumn} THEN -(x.v * ln(${clipped}) + (1 - x.v) * ln(1 - ${clipped})) END) AS "entropySum",
+              sum(x.e)::float8 AS "atUpperEdge"
+       FROM prediction_logs p CROSS JOIN LATERAL (VALUES ${entries.join(', ')}) AS x(c, b, v, e)
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       GROUP BY x.c, x.b ORDER BY x.c, x.b`,
+      params,
     );
-    return rows.map((r) => r.model_version);
+    return rows.map((r) => ({
+      column: Number(r.column),
+      bin: Number(r.bin),
+      count: Number(r.count),
+      sum: Number(r.sum),
+      sumSquares: Number(r.sumSquares),
+      min: Number(r.min),
+      max: Number(r.max),
+      countAtOrAbove: Number(r.countAtOrAbove),
+      sumAtOrAbove: Number(r.sumAtOrAbove),
+      entropySum: r.entropySum === null ? null : Number(r.entropySum),
+      atUpperEdge: Number(r.atUpperEdge),
+    }));
+  }
+
+  /** Rows scored in [from, to) and, per logged column, its mean and sample standard deviation. */
+  async columnMoments(
+    manager: EntityManager,
+    from: Date,
+    to: Date,
+    sources: ReadonlyArray<string>,
+  ): Promise<{ count: number; columns: Array<{ mean: number; sd: number }> }> {
+    for (const source of sources) if (!LOGGED_COLUMN.test(source)) throw new RangeError(`not a logged column: ${source}`);
+    const select = sources.map((s, i) => `avg(${s}::float8) AS m${i}, coalesce(stddev_samp(${s}::float8), 0) AS s${i}`).join(', ');
+    const [row] = await manager.query(
+      `SELECT count(*)::float8 AS n, ${select} FROM prediction_logs WHERE created_at >= $1 AND created_at < $2`,
+      [from, to],
+    );
+    return { count: Number(row.n), columns: sources.map((_, i) => ({ mean: Number(row[`m${i}`]), sd: Number(row[`s${i}`]) })) };
   }
 
   /**
-   * All rows one model version scored in [start, end), pooled across batches: that pooling is what
-   * gives a stream of small batches its statistical power. Beyond maxRows the newest are kept.
+   * Values at given ascending positions of each column's sorted values over [from, to): PostgreSQL
+   * sorts (spilling to disk beyond work_mem), only the requested values come back.
+   * percentile_disc(f) is the value at position ceil(f·n) − 1, so position k is asked as
+   * f = (k + ½) / n, which no rounding can move off k.
    */
-  async windowRows(manager: EntityManager, modelVersion: string, start: Date, end: Date, maxRows: number): Promise<WindowRows> {
-    const rows: Array<Record<string, number | boolean | null>> = await manager.query(
-      `SELECT ${PREDICTION_LOG_FEATURE_SELECT}, probability, actual_default
-       FROM prediction_logs
-       WHERE model_version = $1 AND created_at >= $2 AND created_at < $3
-       ORDER BY created_at DESC, id DESC LIMIT $4`,
-      [modelVersion, start, end, maxRows],
+  async orderStatistics(
+    manager: EntityManager,
+    query: { from: Date; to: Date; count: number; columns: ReadonlyArray<{ source: string; positions: ReadonlyArray<number> }> },
+  ): Promise<Array<Map<number, number>>> {
+    const params: unknown[] = [query.from, query.to];
+    const select = query.columns.map((column, i) => {
+      if (!LOGGED_COLUMN.test(column.source)) throw new RangeError(`not a logged column: ${column.source}`);
+      params.push(column.positions.map((k) => (k + 0.5) / query.count));
+      return `percentile_disc($${params.length}::float8[]) WITHIN GROUP (ORDER BY ${column.source}::float8) AS c${i}`;
+    });
+    const [row] = await manager.query(
+      `SELECT ${select.join(', ')} FROM prediction_logs WHERE created_at >= $1 AND created_at < $2`,
+      params,
     );
-    return {
-      columns: featureColumnsFromRows(rows),
-      probabilities: Float64Array.from(rows, (row) => Number(row.probability)),
-      labels: rows.map((row) => row.actual_default as boolean | null),
-    };
+    return query.columns.map((column, i) => {
+      const values = (row[`c${i}`] as number[]).map(Number);
+      return new Map(column.positions.map((k, j) => [k, values[j]]));
+    });
   }
 
-  /** Logged applications and their predictions from [from, to), oldest first, at most maxRows. */
-  async scoredFeatureRows(from: Date, to: Date, maxRows: number): Promise<ScoredFeatureRows> {
-    const rows: Array<Record<string, number>> = await this.dataSource.query(
-      `SELECT ${PREDICTION_LOG_FEATURE_SELECT}, probability
-       FROM prediction_logs WHERE created_at >= $1 AND created_at < $2 ORDER BY id LIMIT $3`,
-      [from, to, maxRows],
+  /**
+   * Exact realized-performance sums over the window's labelled rows (the partial index on
+   * labelled rows keeps this to the rows with outcomes): confusion counts at `threshold`, squared
+   * error, log loss, and the ROC AUC's Mann–Whitney pair count over tie groups of equal scores.
+   */
+  async windowOutcomeSums(manager: EntityManager, range: WindowRange, threshold: number): Promise<OutcomeSums> {
+    const [row] = await manager.query(
+      `WITH labelled AS (
+         SELECT probability AS p, actual_default AS y FROM prediction_logs
+         WHERE model_version = $1 AND created_at >= $2 AND created_at < $3 AND actual_default IS NOT NULL),
+       groups AS (
+         SELECT p, count(*) FILTER (WHERE y)::float8 AS pos, count(*) FILTER (WHERE NOT y)::float8 AS neg FROM labelled GROUP BY p),
+       ranked AS (
+         SELECT pos, neg, coalesce(sum(neg) OVER (ORDER BY p ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below FROM groups),
+       totals AS (
+         SELECT count(*)::float8 AS labelled, count(*) FILTER (WHERE y)::float8 AS positives,
+                count(*) FILTER (WHERE y AND p >= $4)::float8 AS "truePositives",
+                count(*) FILTER (WHERE NOT y AND p >= $4)::float8 AS "falsePositives",
+                count(*) FILTER (WHERE y AND p < $4)::float8 AS "falseNegatives",
+                count(*) FILTER (WHERE NOT y AND p < $4)::float8 AS "trueNegatives",
+                coalesce(sum((p - y::int) ^ 2), 0) AS "squaredError",
+                coalesce(sum(-ln(CASE WHEN y THEN greatest(least(p, 1 - 1e-15), 1e-15)
+                                      ELSE 1 - greatest(least(p, 1 - 1e-15), 1e-15) END)), 0) AS "logLossSum"
+         FROM labelled)
+       SELECT totals.*,
+              (SELECT coalesce(sum(2 * pos * below + pos * neg), 0) FROM ranked) AS "rankPairsTwice",
+              totals.positives * (totals.labelled - totals.positives) AS pairs
+       FROM totals`,
+      [range.modelVersion, range.start, range.end, threshold],
     );
-    return {
-      columns: featureColumnsFromRows(rows),
-      probabilities: Float64Array.from(rows, (row) => row.probability),
-      rowCount: rows.length,
-    };
+    const out = {} as OutcomeSums;
+    for (const [key, value] of Object.entries(row as Record<string, unknown>))
+      (out as unknown as Record<string, number>)[key] = Number(value);
+    return out;
   }
 
   /**

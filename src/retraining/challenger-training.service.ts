@@ -8,20 +8,19 @@ import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { readFeatureCsvTable } from '../model/csv';
 import { evaluatePredictions, EvaluationMetrics } from '../model/evaluation';
-import { artifactScorer } from '../model/scorer';
-import { stratifiedHoldout } from '../model/splits';
-import { selectRows, trainModel } from '../model/training';
+import type { Scorer } from '../model/scorer';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { ModelVersionsRepository } from '../scoring/model-versions.repository';
 import { ScoringService } from '../scoring/scoring.service';
 import { AuditService } from '../security/audit.service';
 import type { Caller } from '../security/caller';
-import { calibrationTable } from '../stats/classification-metrics';
+import { ChallengerTrainingPool } from './challenger-training.pool';
+import { ChampionModel } from './challenger-training.task';
 import { RetrainModelInput } from './dto/retrain-model.input';
 import { ModelRegistryService } from './model-registry.service';
 import { ModelVersion } from './models/model-version.model';
 import { InsufficientTrainingDataError, RetrainingInputError } from './retraining.errors';
-import { concatRows, countPositives, LabelledRows, MAX_RETRAINING_ROWS } from './retraining-data';
+import { countPositives, LabelledRows, MAX_RETRAINING_ROWS } from './retraining-data';
 
 /** Each class needs this many rows in the holdout for an evaluation worth comparing. */
 const MIN_HOLDOUT_PER_CLASS = 5;
@@ -32,8 +31,10 @@ const MIN_HOLDOUT_PER_CLASS = 5;
  * champion on the same stratified holdout of those logs, and stores the challenger as a
  * CANDIDATE model version with both sets of metrics. Promotion is a separate, human decision.
  *
- * Training is synchronous CPU work (about a second for tens of thousands of rows with
- * RETRAIN_CV_FOLDS=0); it is an operator action, not a hot path.
+ * The CPU work (split, training, cross-validation, evaluation: seconds for tens of thousands of
+ * rows) runs in a worker thread of ChallengerTrainingPool, so the instance keeps serving
+ * meanwhile; this service keeps the database reads, the write and the audit on the main thread.
+ * A full worker queue refuses the request with SERVICE_BUSY, before the rows are read when it can.
  */
 @Injectable()
 export class ChallengerTrainingService {
@@ -48,6 +49,7 @@ export class ChallengerTrainingService {
     private readonly predictionLogs: PredictionLogsRepository,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
+    private readonly pool: ChallengerTrainingPool,
   ) {}
 
   /** One retrainModel, timed by outcome (rejected: bad range or too little data). */
@@ -68,6 +70,8 @@ export class ChallengerTrainingService {
     if (!(fromDate instanceof Date) || !(toDate instanceof Date) || !(fromDate < toDate)) {
       throw new RetrainingInputError('toDate', 'must be after fromDate');
     }
+    // Refuse a busy instance before reading up to a million labelled rows.
+    this.pool.assertCapacity();
     const settings = this.config.retraining;
     // The champion is the model as it scores today (scoring's answer, also for a fallback or broken ACTIVE row).
     // Labelled logs whatever model version scored them: the challenger learns from the applicants
@@ -78,55 +82,36 @@ export class ChallengerTrainingService {
     ]);
     this.checkEnough(logs, settings.minLabelledRows, settings.holdoutFraction);
 
-    const split = stratifiedHoldout(logs.labels, settings.holdoutFraction, settings.seed);
-    let training: LabelledRows = { columns: selectRows(logs.columns, split.train), labels: pickLabels(logs.labels, split.train) };
+    const championModel = this.championModel(champion);
     const extra = input.includeTrainingData ? await this.trainingData() : null;
-    if (extra) training = concatRows(training, extra.rows);
+    const trainingDataRows = extra?.rows.labels.length ?? 0;
 
-    const source = `prediction_logs labelled, scored in [${fromDate.toISOString()}, ${toDate.toISOString()}), ${split.train.length} rows outside the holdout`;
-    const trained = trainModel(training, {
-      seed: settings.seed,
-      holdout: 0,
-      folds: settings.cvFolds >= 2 ? settings.cvFolds : 0,
-      repeats: 1,
-      data: { source: extra ? `${source} + ${extra.source} (${extra.rows.labels.length} rows)` : source, sha256: extra?.sha256 ?? null },
+    // Split, training, cross-validation and evaluation run in a worker thread; logs.columns and
+    // the training data's columns are moved there (unusable here afterwards).
+    const trained = await this.pool.train({
+      logs,
+      extra,
+      settings: { seed: settings.seed, holdoutFraction: settings.holdoutFraction, cvFolds: settings.cvFolds },
+      fromDate: fromDate.toISOString(),
+      toDate: toDate.toISOString(),
+      champion: championModel,
     });
-
-    const holdoutColumns = selectRows(logs.columns, split.test);
-    const holdoutLabels = pickLabels(logs.labels, split.test);
-    const challengerScorer = artifactScorer(trained.artifact);
-    const challengerProbabilities = challengerScorer.score(holdoutColumns);
-    const challengerMetrics = evaluatePredictions(holdoutLabels, challengerProbabilities, challengerScorer.threshold);
-    const championMetrics = evaluatePredictions(holdoutLabels, champion.score(holdoutColumns), champion.threshold);
-
-    // The candidate's model card: its holdout is the logs' holdout (trainModel saw none of it).
-    const artifact = {
-      ...trained.artifact,
-      training: {
-        ...trained.artifact.training,
-        rows: training.labels.length + split.test.length,
-        holdoutRows: split.test.length,
-        holdoutFraction: settings.holdoutFraction,
-      },
-      metrics: {
-        ...trained.artifact.metrics,
-        holdout: challengerMetrics,
-        holdoutCalibration: calibrationTable(holdoutLabels, challengerProbabilities),
-      },
-    };
+    const { artifact, challengerMetrics } = trained;
+    // A champion the worker could not rebuild (another scorer in memory) is scored here: one
+    // vectorised pass over the holdout.
+    const championMetrics =
+      trained.championMetrics ?? evaluatePredictions(trained.holdout!.labels, champion.score(trained.holdout!.columns), champion.threshold);
     const metrics = {
       challenger: finiteMetrics(challengerMetrics),
       champion: finiteMetrics(championMetrics),
       championVersion: champion.modelVersion,
-      holdoutRows: split.test.length,
-      trainingRows: training.labels.length,
-      trainingDataRows: extra?.rows.labels.length ?? 0,
+      holdoutRows: trained.holdoutRows,
+      trainingRows: trained.trainingRows,
+      trainingDataRows,
       fromDate: fromDate.toISOString(),
       toDate: toDate.toISOString(),
       includeTrainingData: input.includeTrainingData,
-      crossValidation: trained.crossValidation
-        ? { folds: trained.crossValidation.folds, rocAuc: trained.crossValidation.metrics.rocAuc }
-        : null,
+      crossValidation: trained.crossValidation,
     };
     // Same data, seed and settings give the same version id: a repeated request returns the
     // stored candidate instead of a duplicate.
@@ -145,8 +130,8 @@ export class ChallengerTrainingService {
           created,
           fromDate: fromDate.toISOString(),
           toDate: toDate.toISOString(),
-          trainingRows: training.labels.length,
-          holdoutRows: split.test.length,
+          trainingRows: trained.trainingRows,
+          holdoutRows: trained.holdoutRows,
           includeTrainingData: !!input.includeTrainingData,
         },
       });
@@ -159,6 +144,17 @@ export class ChallengerTrainingService {
       champion: champion.modelVersion,
     });
     return this.registry.get(artifact.modelVersion);
+  }
+
+  /**
+   * The champion as the worker can rebuild it. Read right after activeScorer() answered, so the
+   * artifact in memory is the one that scorer was built from; should a promotion have switched it
+   * in between, the champion is scored here instead (null).
+   */
+  private championModel(champion: Scorer): ChampionModel | null {
+    if (champion.kind === 'fallback') return { kind: 'fallback' };
+    const artifact = this.scoring.currentArtifact;
+    return artifact?.modelVersion === champion.modelVersion ? { kind: 'artifact', artifact } : null;
   }
 
   private checkEnough(logs: LabelledRows, minRows: number, holdoutFraction: number): void {
@@ -191,12 +187,6 @@ export class ChallengerTrainingService {
     const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
     return { rows: { columns: table.columns, labels: table.actualDefault }, source: this.config.retraining.trainingDataPath, sha256 };
   }
-}
-
-function pickLabels(labels: Uint8Array, rows: Uint32Array): Uint8Array {
-  const out = new Uint8Array(rows.length);
-  for (let k = 0; k < rows.length; k++) out[k] = labels[rows[k]];
-  return out;
 }
 
 /** NaN (e.g. ROC AUC without both classes) is stored as null, never as a number. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditLogRepository } from './audit-log.repository';
+import { AuditFreeText, AuditLogRepository } from './audit-log.repository';
 import { Caller } from './caller';
 import { Principal } from './principal';
 
@@ -39,6 +39,20 @@ export class AuditService {
     } catch (error) {
       this.logger.error({ msg: 'audit row not written', action: entry.action, outcome: entry.outcome, error: (error as Error).message });
     }
+  }
+
+  /**
+   * For a customer erasure (src/privacy), in its transaction: the rows whose target, summary or
+   * request id contain the text, locked until COMMIT. Summaries never hold customer ids by
+   * design; caller-chosen ids (batch keys, request ids) may embed one.
+   */
+  rowsMentioning(manager: EntityManager, text: string): Promise<AuditFreeText[]> {
+    return this.auditLog.mentioning(manager, text, JSON.stringify(text).slice(1, -1));
+  }
+
+  /** Stores the redacted free-form parts of rows from rowsMentioning; who did what, when and the outcome cannot change. */
+  redact(manager: EntityManager, erasureId: string, rows: ReadonlyArray<AuditFreeText>): Promise<void> {
+    return this.auditLog.rewriteFreeText(manager, erasureId, rows);
   }
 
   private row(principal: Principal | null, requestId: string | null, entry: AuditEntry) {

@@ -28,6 +28,8 @@ export const ROLE_MATRIX: Readonly<Record<string, readonly Role[]>> = {
   'Mutation.activateBaseline': MODEL_ADMINS,
   'Mutation.retrainModel': MODEL_ADMINS,
   'Mutation.promoteModelVersion': MODEL_ADMINS,
+  // Data-subject requests: erasure of one applicant's personal data
+  'Mutation.eraseCustomerData': MODEL_ADMINS,
 
   // Administrators: credentials and the audit trail
   'Mutation.createApiKey': ADMINS,

@@ -36,7 +36,7 @@ interface Run {
   }>;
 }
 
-/** Ingests batches, then moves their rows into [end − 1 h, end) so a window check sees them there. */
+/** Ingests batches, then moves them (their rows follow) into [end − 1 h, end) so a window check sees them there. */
 async function ingestInto(
   service: TestService,
   sql: Client,
@@ -49,11 +49,10 @@ async function ingestInto(
     expect(response.errors).toBeUndefined();
     statuses.push(response.data!.ingestBatch.drift.status);
   }
-  await sql.query(
-    `UPDATE prediction_logs SET created_at = $1::timestamptz + (row_index * interval '1 second')
-     WHERE batch_id IN (SELECT id FROM batches WHERE batch_id = ANY($2))`,
-    [new Date(end.getTime() - HOUR + 60_000), batches.map((b) => b.batchId)],
-  );
+  await sql.query(`UPDATE batches SET received_at = $1::timestamptz WHERE batch_id = ANY($2)`, [
+    new Date(end.getTime() - HOUR + 60_000),
+    batches.map((b) => b.batchId),
+  ]);
   return statuses;
 }
 
@@ -216,6 +215,7 @@ describe('auto-resolve and scheduling configuration (real PostgreSQL)', () => {
     try {
       expect([...enabled.app.get(SchedulerRegistry).getCronJobs().keys()].sort()).toEqual([
         'drift-window:HOURLY',
+        'prediction-log-partitions',
         'retraining-reconciliation',
       ]);
     } finally {

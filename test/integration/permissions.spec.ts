@@ -42,6 +42,9 @@ const CALLS: Record<string, () => { query: string; variables?: Record<string, un
     query: `mutation { retrainModel(input: { fromDate: "2000-01-01T00:00:00Z", toDate: "2000-01-02T00:00:00Z" }) { version } }`,
   }),
   'Mutation.promoteModelVersion': () => ({ query: `mutation { promoteModelVersion(input: { version: "no-such-version" }) { version } }` }),
+  'Mutation.eraseCustomerData': () => ({
+    query: `mutation { eraseCustomerData(input: { customerId: "perm-nobody" }) { erasureId predictionLogs } }`,
+  }),
   'Mutation.createApiKey': () => ({
     query: `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } } }`,
     variables: { input: { name: `perm-${randomUUID().slice(0, 8)}`, role: 'viewer' } },
@@ -81,6 +84,7 @@ const CALLS: Record<string, () => { query: string; variables?: Record<string, un
 const GUARDED_TABLES = [
   'api_keys',
   'batches',
+  'batch_profiles',
   'prediction_logs',
   'drift_reports',
   'feature_drift_metrics',

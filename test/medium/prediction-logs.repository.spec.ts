@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { defaultColumnKinds } from '../../src/drift-engine/columns';
+import { buildBaselineProfile } from '../../src/drift-engine/profile';
+import { sketchColumns, sketchColumnSpecs, sketchFromBinAggregates } from '../../src/drift-engine/sketch';
 import { FEATURE_NAMES, FeatureColumns } from '../../src/model/features';
+import { BatchProfilesRepository } from '../../src/prediction-logs/batch-profiles.repository';
 import { BatchesRepository, NewBatch } from '../../src/prediction-logs/batches.repository';
 import { PredictionLogWriter } from '../../src/prediction-logs/prediction-log.writer';
+import { loggedColumnOf } from '../../src/prediction-logs/prediction-log-columns';
 import { PredictionLogsRepository } from '../../src/prediction-logs/prediction-logs.repository';
+import { binaryMetrics, rocAuc } from '../../src/stats/classification-metrics';
 import { useMigratedDatabase } from '../support/medium-database';
 
 /**
@@ -11,10 +17,11 @@ import { useMigratedDatabase } from '../support/medium-database';
  * its own batch keys, model versions and (where it reads by time) its own time range.
  */
 describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () => {
-  const db = useMigratedDatabase([PredictionLogWriter, BatchesRepository, PredictionLogsRepository]);
+  const db = useMigratedDatabase([PredictionLogWriter, BatchesRepository, BatchProfilesRepository, PredictionLogsRepository]);
   let dataSource: DataSource;
   let batches: BatchesRepository;
   let logs: PredictionLogsRepository;
+  let profiles: BatchProfilesRepository;
 
   const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
   /** A distinct UTC midnight per call (far in the past, ten days apart), so time-range reads see only that test's rows. */
@@ -92,6 +99,7 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
     dataSource = db.dataSource;
     batches = db.get(BatchesRepository);
     logs = db.get(PredictionLogsRepository);
+    profiles = db.get(BatchProfilesRepository);
   });
 
   describe('batches', () => {
@@ -256,45 +264,118 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
       expect(await logs.predictionsPage(seeded.uuid, 4, 3)).toEqual([]);
     });
 
-    it("reads a window: model versions in it, and one version's rows newest first up to maxRows", async () => {
-      const start = uniqueDay();
-      const a = await seed({ n: 4, labels: [true, null, false, null], createdAt: start });
-      const b = await seed({ n: 2, createdAt: minutes(start, 10) });
-      await seed({ n: 2, modelVersion: a.modelVersion, createdAt: minutes(start, 60 * 24 * 3) });
-      const end = minutes(start, 60);
+    it("finds a window's batches by commit time; moving a batch moves its rows (trigger)", async () => {
+      const a = await seed({ n: 4 });
+      const b = await seed({ n: 2 });
+      const at = uniqueDay();
+      await dataSource.query(`UPDATE batches SET received_at = $2 WHERE id = ANY($1::uuid[])`, [[a.uuid, b.uuid], at]);
+      const moved = await dataSource.query(`SELECT DISTINCT created_at FROM prediction_logs WHERE batch_id = ANY($1::uuid[])`, [
+        [a.uuid, b.uuid],
+      ]);
+      expect(moved.map((r: { created_at: Date }) => r.created_at.toISOString())).toEqual([at.toISOString()]);
 
-      const versions = await dataSource.transaction((m) => logs.modelVersionsIn(m, start, end));
-      expect(versions).toEqual([a.modelVersion, b.modelVersion].sort());
-
-      const rows = await dataSource.transaction((m) => logs.windowRows(m, a.modelVersion, start, end, 3));
-      // Rows 3, 2, 1 of batch a: the newest three inside the window.
-      expect(Array.from(rows.columns.age)).toEqual([33, 32, 31]);
-      expect(Array.from(rows.columns.employmentYears)).toEqual([73, 72, 71]);
-      expect(Array.from(rows.columns.numOpenAccounts)).toEqual([43, 42, 41]);
-      expect(Array.from(rows.probabilities)).toEqual([a.probabilities[3], a.probabilities[2], a.probabilities[1]]);
-      expect(rows.labels).toEqual([null, false, null]);
-
-      const empty = await dataSource.transaction((m) => logs.windowRows(m, unique('model'), start, end, 10));
-      expect(empty.probabilities).toHaveLength(0);
-      expect(empty.columns.age).toHaveLength(0);
+      const found = await dataSource.transaction((m) => profiles.windowBatches(m, at, minutes(at, 60), null));
+      expect(found.map((f) => f.batchUuid).sort()).toEqual([a.uuid, b.uuid].sort());
+      expect(found.every((f) => !f.profiled)).toBe(true);
+      expect(found.map((f) => f.modelVersion).sort()).toEqual([a.modelVersion, b.modelVersion].sort());
+      expect(await dataSource.transaction((m) => profiles.windowBatches(m, minutes(at, 60), minutes(at, 120), null))).toEqual([]);
     });
 
-    it('reads scored rows oldest first (baselines) and labelled rows newest kept (retraining)', async () => {
+    it('bins rows in PostgreSQL exactly as the engine bins them in Node (right-closed bins, discrete values, score sums)', async () => {
       const start = uniqueDay();
-      const seeded = await seed({ n: 5, labels: [true, null, false, true, false], createdAt: start });
+      const a = await seed({ n: 40, createdAt: start });
       const end = minutes(start, 60);
+      const reference = columnsFor(40);
+      // A baseline from other values, so edges fall between and on the logged values.
+      const baselineColumns: Record<string, Float64Array> = { prediction: Float64Array.from({ length: 30 }, (_, i) => (i + 0.5) / 31) };
+      for (const name of FEATURE_NAMES) baselineColumns[name] = reference[name].map((v, i) => v + (i % 3) - 1).subarray(0, 30);
+      const profile = buildBaselineProfile(baselineColumns, defaultColumnKinds());
+      const specs = sketchColumnSpecs(profile);
+      const rows = await dataSource.transaction((m) =>
+        logs.pushDownBins(m, {
+          range: { modelVersion: a.modelVersion, start, end },
+          batchUuids: [a.uuid],
+          columns: specs.map((spec) => ({ ...spec, source: loggedColumnOf(spec.name) })),
+          scoreThreshold: 0.5,
+        }),
+      );
+      const fromDatabase = sketchFromBinAggregates('b', specs, rows, 0.5);
+      const inNode = sketchColumns(profile, 'b', { ...columnsFor(40), prediction: a.probabilities }, 0.5);
+      expect(fromDatabase.rowCount).toBe(40);
+      // Some logged values sit exactly on the baseline's cut points: those edge counts are compared too.
+      expect(Object.values(inNode.columns).some((c) => c.kind === 'numeric' && c.atUpperEdge.some((n) => n > 0))).toBe(true);
+      for (const [name, column] of Object.entries(inNode.columns)) {
+        const other = fromDatabase.columns[name];
+        expect({ name, count: other.count, min: other.min, max: other.max }).toEqual({
+          name,
+          count: column.count,
+          min: column.min,
+          max: column.max,
+        });
+        expect(other.sum).toBeCloseTo(column.sum, 9);
+        if (column.kind === 'numeric' && other.kind === 'numeric') {
+          expect({ name, counts: Array.from(other.counts) }).toEqual({ name, counts: Array.from(column.counts) });
+          expect({ name, atUpperEdge: Array.from(other.atUpperEdge) }).toEqual({ name, atUpperEdge: Array.from(column.atUpperEdge) });
+          if (column.scores) {
+            expect(other.scores!.countAtOrAbove).toBe(column.scores.countAtOrAbove);
+            expect(other.scores!.sumAtOrAbove).toBeCloseTo(column.scores.sumAtOrAbove, 9);
+            expect(other.scores!.entropySum).toBeCloseTo(column.scores.entropySum, 9);
+            expect(other.scores!.sumSquares).toBeCloseTo(column.scores.sumSquares, 9);
+          }
+        } else if (column.kind === 'discrete' && other.kind === 'discrete') {
+          expect(Object.fromEntries(other.categories)).toEqual(Object.fromEntries(column.categories));
+        }
+      }
+    });
 
-      const scored = await logs.scoredFeatureRows(start, end, 4);
-      expect(scored.rowCount).toBe(4);
-      expect(Array.from(scored.columns.age)).toEqual([30, 31, 32, 33]);
-      expect(Array.from(scored.probabilities)).toEqual(Array.from(seeded.probabilities.slice(0, 4)));
+    it("sums a window's outcomes in PostgreSQL: the same realized metrics as computed on the rows", async () => {
+      const start = uniqueDay();
+      const labels = Array.from({ length: 30 }, (_, i) => (i % 4 === 3 ? null : (i * 7) % 5 < 2));
+      const a = await seed({ n: 30, labels, createdAt: start });
+      // Ties: a second batch repeats some of the first one's scores.
+      const b = await seed({
+        n: 30,
+        labels: labels.map((l) => (l === null ? null : !l)),
+        modelVersion: a.modelVersion,
+        createdAt: minutes(start, 30),
+      });
+      const end = minutes(start, 60);
+      const sums = await dataSource.transaction((m) => logs.windowOutcomeSums(m, { modelVersion: a.modelVersion, start, end }, 0.4));
+      const yTrue: number[] = [];
+      const yScore: number[] = [];
+      for (const [seeded, ls] of [
+        [a, labels],
+        [b, labels.map((l) => (l === null ? null : !l))],
+      ] as const) {
+        ls.forEach((label, i) => {
+          // Rows at minute ≥ 60 fall outside the window (row i is at createdAt + i minutes).
+          const minute = (seeded === a ? 0 : 30) + i;
+          if (label === null || minute >= 60) return;
+          yTrue.push(label ? 1 : 0);
+          yScore.push(seeded.probabilities[i]);
+        });
+      }
+      const expected = binaryMetrics(yTrue, yScore, 0.4);
+      expect(sums.labelled).toBe(yTrue.length);
+      expect(sums.positives).toBe(yTrue.filter((y) => y === 1).length);
+      const tp = yTrue.filter((y, i) => y === 1 && yScore[i] >= 0.4).length;
+      expect(sums.truePositives).toBe(tp);
+      expect(sums.squaredError / sums.labelled).toBeCloseTo(expected.brier, 12);
+      expect(sums.logLossSum / sums.labelled).toBeCloseTo(expected.logLoss, 12);
+      expect(sums.rankPairsTwice / (2 * sums.pairs)).toBeCloseTo(rocAuc(yTrue, yScore), 12);
+    });
+
+    it('reads labelled rows, the newest kept (retraining)', async () => {
+      const start = uniqueDay();
+      await seed({ n: 5, labels: [true, null, false, true, false], createdAt: start });
+      const end = minutes(start, 60);
 
       const labelled = await logs.labelledFeatureRows(start, end, 3);
       // Labelled rows are 0, 2, 3, 4; the newest three (2, 3, 4) are kept, returned in insertion order.
       expect(Array.from(labelled.columns.age)).toEqual([32, 33, 34]);
       expect(Array.from(labelled.labels)).toEqual([0, 1, 0]);
 
-      expect((await logs.scoredFeatureRows(minutes(start, -60), start, 10)).rowCount).toBe(0);
+      expect((await logs.labelledFeatureRows(minutes(start, -60), start, 10)).labels).toHaveLength(0);
     });
 
     it('bins scores by time bucket and model version', async () => {

@@ -33,10 +33,16 @@ export function serviceChildEnv(env: Record<string, string>): Record<string, str
   };
 }
 
-export function spawnService(env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
+export function spawnService(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  options: { compiled?: boolean } = {},
+): Promise<ServiceProcess> {
   const childEnv = serviceChildEnv(env);
   if (!('DATABASE_URL' in env)) delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  // compiled: the built dist/ as `npm start` runs it (benchmarks measure what production runs).
+  const entry = options.compiled ? ['dist/src/main.js'] : ['-r', 'ts-node/register/transpile-only', 'src/main.ts'];
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...entry], {
     cwd: ROOT,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'PAYLOAD_TOO_LARGE'
   | 'RATE_LIMITED'
+  /** CPU-heavy work refused before it started (a full worker queue); the same request may be retried. */
+  | 'SERVICE_BUSY'
   | 'INTERNAL_SERVER_ERROR';
 
 /**

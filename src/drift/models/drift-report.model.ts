@@ -26,6 +26,21 @@ export class TestResult {
   pValue: number | null;
 }
 
+@ObjectType('BinningErrorBounds', {
+  description:
+    'Error bounds of statistics computed on the baseline grid: |D − D_exact| ≤ ksErrorBound (D ≤ D_exact), |W − W_exact| ≤ wassersteinErrorBound',
+})
+export class BinningErrorBoundsModel {
+  @Field(() => Int)
+  bins: number;
+
+  @Field(() => Float)
+  ksErrorBound: number;
+
+  @Field(() => Float, { description: 'In the feature’s own units' })
+  wassersteinErrorBound: number;
+}
+
 @ObjectType({ description: 'Every statistic computed for one feature (or the model output, "prediction")' })
 export class FeatureDriftMetric {
   @Field()
@@ -81,6 +96,12 @@ export class FeatureDriftMetric {
 
   @Field(() => String, { nullable: true })
   reason: string | null;
+
+  @Field(() => BinningErrorBoundsModel, {
+    nullable: true,
+    description: 'Set when the statistics were computed from binned data (window checks): how far they can be from the raw-row values',
+  })
+  binning: BinningErrorBoundsModel | null;
 }
 
 @ObjectType()

@@ -50,9 +50,13 @@ function featureSection(f: FeatureDriftMetric, details: StoredReportDetails['fea
     );
   }
   const reason = details.reason ? `<p class="reason">${text(details.reason)}</p>` : '';
+  // Window checks compute numeric statistics on the baseline's grid: say how far they can be off.
+  const binning = details.binning
+    ? `; computed on ${text(details.binning.bins)} bins: the exact KS D is at most ${num(details.binning.ksErrorBound)} above the one shown, the exact W1 within ±${num(details.binning.wassersteinErrorBound)}`
+    : '';
   return `<section id="f-${text(f.feature)}"><h3>${text(f.feature)} ${verdictBadge(f)}</h3>${reason}
 <div class="charts">${charts.join('')}</div>
-<p class="small">rows compared: ${text(details.sampleSize)}; deciding statistic ${text(f.method)} = ${num(f.statistic)} (threshold ${num(f.threshold)})</p></section>`;
+<p class="small">rows compared: ${text(details.sampleSize)}; deciding statistic ${text(f.method)} = ${num(f.statistic)} (threshold ${num(f.threshold)})${binning}</p></section>`;
 }
 
 /**

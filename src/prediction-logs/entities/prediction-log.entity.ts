@@ -1,11 +1,13 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * One scored application. The largest table: features are real columns (not JSON) so windowed
- * drift checks and retraining read them with plain SQL; see README "Scaling" for partitioning.
+ * drift checks and retraining read them with plain SQL. Range-partitioned by created_at (one
+ * partition per UTC month, plus a DEFAULT), so the primary key and the batch-row unique index
+ * include created_at; see README "Scaling".
  */
 @Entity({ name: 'prediction_logs' })
-@Index('prediction_logs_batch_row', ['batchId', 'rowIndex'], { unique: true })
+@Index('prediction_logs_batch_row', ['batchId', 'rowIndex', 'createdAt'], { unique: true })
 @Index('prediction_logs_customer', ['customerId'])
 @Index('prediction_logs_created_at', ['createdAt'])
 export class PredictionLogEntity {
@@ -63,6 +65,6 @@ export class PredictionLogEntity {
   @Column({ name: 'outcome_observed_at', type: 'timestamptz', nullable: true })
   outcomeObservedAt: Date | null;
 
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  @PrimaryColumn({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 }

@@ -1,4 +1,4 @@
-import { countSortedIntoEdges, psiEdgesFromSorted } from '../../../src/drift-engine/binning';
+import { countCategories, countSortedIntoEdges, psiEdgesFromSorted } from '../../../src/drift-engine/binning';
 import { checkDrift } from '../../../src/drift-engine/check';
 import { defaultColumnKinds } from '../../../src/drift-engine/columns';
 import { alignCategories, mergeSparseCategories } from '../../../src/drift-engine/discrete-comparison';
@@ -82,7 +82,11 @@ describe('discrete categories', () => {
     const p = buildBaselineProfile({ k: Float64Array.from([0, 0, 1, 1, 2]) }, { k: 'discrete' });
     const k = p.columns.k;
     if (k.kind !== 'discrete') throw new Error('discrete expected');
-    expect(alignCategories(k, [0, 7, 7])).toEqual({ categories: [0, 1, 2, 7], reference: [2, 2, 1, 0], current: [1, 0, 0, 2] });
+    expect(alignCategories(k, countCategories([0, 7, 7]))).toEqual({
+      categories: [0, 1, 2, 7],
+      reference: [2, 2, 1, 0],
+      current: [1, 0, 0, 2],
+    });
   });
   it('sparse categories merge into their smaller neighbour until expected counts reach 5', () => {
     // Current row has 50 rows; category 3 (1% of data) expects 0.5 → merged into 2.
