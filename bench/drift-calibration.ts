@@ -11,14 +11,30 @@
  *
  * Options: --trials N (default 200), --trials-large N (5,000-row batches, default 100),
  * --sizes 50,200 --scenarios none,income_drop --profile path/to/profile.json
+ *
+ * After the verdict table, three studies (reportStudies):
+ * - minimum detectable shift of the Wasserstein gate per numeric column and batch size (the true
+ *   location shift, in baseline SDs, met in half of the batches, over fresh baselines), now and
+ *   under the previous rule; --mds-batches N (batches at 50 rows, fewer at larger sizes; default
+ *   4,000; 0 skips), --mds-baselines N (default 40);
+ * - cost of the discrete columns' permutation chi-square (baseline 5,000 rows, K ≤ 20);
+ * - per-baseline false alarms: the distribution over baselines of each baseline's false-alarm rate
+ *   on no-drift batches (full verdict, and significance alone); --baselines N per baseline size
+ *   (default 200; 0 skips), --baseline-sizes 5000,500,200 (default: the shipped baseline's size,
+ *   datasets/baseline-sample.csv, 500, and 200, below the warning floor of baseline-size.ts),
+ *   --study-sizes 1000,5000 (window sizes, e.g. 20000,100000, on request), --study-batches 40.
+ *
+ * Default run: about 7 minutes on the 2-core container (--baselines 0 --mds-batches 0: about 1).
  */
 import { ScenarioName } from '../datasets/generator';
 import { checkDrift } from '../src/drift-engine/check';
 import { defaultColumnKinds } from '../src/drift-engine/columns';
+import { DEFAULT_DRIFT_CONFIG } from '../src/drift-engine/config';
 import { buildBaselineProfile } from '../src/drift-engine/profile';
 import { DriftStatus } from '../src/drift-engine/result-types';
 import { deriveSeed } from '../src/stats/random';
 import { argument, formatPercent, generateBatch, loadBenchContext, padLeft, padRight } from './drift-support';
+import { BenchContext, minimumDetectableShifts, perBaselineFalseAlarms, permutationTestCosts, rateDistribution } from './drift-support';
 
 interface ScenarioSpec {
   name: 'none' | ScenarioName;
@@ -36,6 +52,9 @@ const SCENARIOS: ScenarioSpec[] = [
   { name: 'higher_dti', strength: 0.3, label: 'debt-to-income +30%', target: 'detect' },
   { name: 'more_delinquencies', strength: 0.3, label: '30% → 3 delinquencies', target: 'detect' },
   { name: 'segment_mix', strength: 1, label: 'only applicants < 30', target: 'detect' },
+  { name: 'loan_income_decoupled', strength: 1, label: 'income–loan amount link broken', target: 'detect' },
+  { name: 'dti_income_decoupled', strength: 1, label: 'income–debt-to-income link broken', target: 'detect' },
+  { name: 'employment_age_decoupled', strength: 1, label: 'age–employment years link broken', target: 'detect' },
   { name: 'younger_applicants', strength: 5, label: 'age −5 years', target: 'info' },
   { name: 'concept_drift', strength: 0.5, label: 'concept drift (labels only)', target: 'info' },
 ];
@@ -132,6 +151,95 @@ function main(): void {
   );
   for (const failure of failures) console.log(`  FAIL ${failure}`);
   process.exitCode = failures.length === 0 ? 0 : 1;
+
+  reportStudies(context, sizes);
+}
+
+/** A per-baseline false-alarm rate above this counts as a persistently alarming baseline. */
+const PER_BASELINE_LIMIT = 0.1;
+/** At most this share of baselines may be persistently alarming. */
+const PERSISTENT_SHARE_LIMIT = 0.05;
+
+function reportStudies(context: BenchContext, sizes: number[]): void {
+  const started = Date.now();
+  const mdsBatches = Number(argument('mds-batches') ?? 4000);
+  if (mdsBatches > 0) {
+    const threshold = DEFAULT_DRIFT_CONFIG.wassersteinThreshold;
+    const mdsBaselines = Number(argument('mds-baselines') ?? 40);
+    const shifts = minimumDetectableShifts(context, sizes, {
+      baselineRows: BASELINE_ROWS,
+      baselines: mdsBaselines,
+      batchesAt50: mdsBatches,
+      threshold,
+      seed: 20240602,
+    });
+    console.log(
+      `\nMinimum detectable shift of the Wasserstein gate (gate ${threshold} SD): the true location shift, in baseline SDs, ` +
+        `met in 50% of no-drift batches moved by it (${mdsBaselines} fresh ${BASELINE_ROWS}-row baselines; batches per size: ` +
+        `${sizes.map((s) => shifts.find((r) => r.batchRows === s)?.batches ?? 0).join(' / ')}); previous rule in brackets`,
+    );
+    console.log(`${padRight('column', 20)}${sizes.map((s) => padLeft(`n=${s}`, 18)).join('')}`);
+    for (const column of Array.from(new Set(shifts.map((r) => r.column)))) {
+      const cells = sizes.map((size) => {
+        const row = shifts.find((r) => r.column === column && r.batchRows === size);
+        return padLeft(row ? `${row.current.toFixed(3)} (${row.previous.toFixed(3)})` : '—', 18);
+      });
+      console.log(`${padRight(column, 20)}${cells.join('')}`);
+    }
+  }
+
+  console.log('\nPermutation chi-square cost per discrete column (baseline 5,000 rows, one category at 0.06%)');
+  console.log(
+    `${padRight('K', 4)}${padLeft('batch rows', 12)}${padLeft('case', 10)}${padLeft('p-value', 14)}${padLeft('draws', 8)}${padLeft('ms', 9)}`,
+  );
+  for (const row of permutationTestCosts([2, 5, 20], [30, 130, 1000, 5000])) {
+    console.log(
+      `${padRight(String(row.categories), 4)}${padLeft(String(row.batchRows), 12)}${padLeft(row.case, 10)}` +
+        `${padLeft(row.method, 14)}${padLeft(row.draws === null ? '—' : String(row.draws), 8)}${padLeft(row.milliseconds.toFixed(3), 9)}`,
+    );
+  }
+
+  const baselines = Number(argument('baselines') ?? 200);
+  if (baselines > 0) {
+    const baselineSizes = (argument('baseline-sizes') ?? `${BASELINE_ROWS},500,200`).split(',').map(Number);
+    const studySizes = (argument('study-sizes') ?? '1000,5000').split(',').map(Number);
+    const batchesPerBaseline = Number(argument('study-batches') ?? 40);
+    console.log(
+      `\nPer-baseline false alarms: ${baselines} baselines per size, each judged on ${batchesPerBaseline} no-drift batches per batch size; ` +
+        `distribution over baselines of the share of a baseline's batches that alarmed`,
+    );
+    const columns = ['median', 'p90', 'p95', `>${PER_BASELINE_LIMIT * 100}%`, 'mean', 'max'];
+    console.log(`${padRight('baseline', 10)}${padLeft('batch', 8)}  ${padRight('gate', 14)}${columns.map((h) => padLeft(h, 9)).join('')}`);
+    for (const baselineRows of baselineSizes) {
+      const rates = perBaselineFalseAlarms(
+        context,
+        { baselineRows, baselines, batchRows: studySizes, batchesPerBaseline, seed: 20240603 },
+        (done) => {
+          if (done % 50 === 0) process.stderr.write(`  per-baseline study: ${baselineRows}-row baselines ${done}/${baselines}\n`);
+        },
+      );
+      for (const batchRows of studySizes) {
+        const { drift, significant } = rates.get(batchRows) as { drift: number[]; significant: number[] };
+        for (const [gate, values] of [
+          ['full verdict', drift],
+          ['significance', significant],
+        ] as const) {
+          const d = rateDistribution(values, PER_BASELINE_LIMIT);
+          const flag = gate === 'full verdict' ? (d.shareAbove <= PERSISTENT_SHARE_LIMIT ? ' ' : '!') : ' ';
+          console.log(
+            `${padRight(String(baselineRows), 10)}${padLeft(String(batchRows), 8)}  ${padRight(gate, 14)}` +
+              [d.median, d.p90, d.p95, d.shareAbove, d.mean, d.max].map((v) => padLeft(formatPercent(v), 9)).join('') +
+              flag,
+          );
+        }
+      }
+    }
+    console.log(
+      `  ! = more than ${PERSISTENT_SHARE_LIMIT * 100}% of baselines alarm on more than ${PER_BASELINE_LIMIT * 100}% of ` +
+        `same-distribution batches (the baseline is too small for batches of that size)`,
+    );
+  }
+  process.stderr.write(`studies: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
 
 main();

@@ -169,6 +169,7 @@ function applicantSource(profile: DataProfile, options: GenerateOptions): (x: Ro
   const lows = FEATURE_NAMES.map((name) => LIMITS[name][0]);
   const highs = FEATURE_NAMES.map((name) => LIMITS[name][1]);
   const model = profile.defaultModel;
+  const decoupled = scenario?.decouple ? FEATURE_NAMES.indexOf(scenario.decouple) : -1;
 
   // Base draws, scenario decisions and outcomes use separate streams, so a scenario changes only
   // what it is meant to change (the same seed gives the same underlying applicants).
@@ -196,6 +197,7 @@ function applicantSource(profile: DataProfile, options: GenerateOptions): (x: Ro
       }
     }
     if (scenario?.shift) scenario.shift(x, strength, scenarioRandom);
+    if (decoupled >= 0 && scenarioRandom() < strength) x[decoupled] = samplers[decoupled](scenarioRandom());
     for (let j = 0; j < d; j++) {
       const rounded = Math.round(x[j] * scales[j]) / scales[j];
       x[j] = rounded < lows[j] ? lows[j] : rounded > highs[j] ? highs[j] : rounded;

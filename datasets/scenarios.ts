@@ -18,6 +18,9 @@ export const SCENARIO_NAMES = [
   'more_delinquencies',
   'segment_mix',
   'concept_drift',
+  'loan_income_decoupled',
+  'dti_income_decoupled',
+  'employment_age_decoupled',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -36,6 +39,12 @@ export interface ScenarioDefinition {
   segment?: (row: RowVector) => boolean;
   /** Replaces the default model's linear score: given intercept and the feature part, returns the logit. */
   labelLogit?: (intercept: number, featurePart: number, strength: number) => number;
+  /**
+   * For a `strength` share of rows, this feature is redrawn from its own marginal independently of
+   * the others: every marginal stays exactly the same and only the feature's links to the rest
+   * break (an upstream join attaching values to the wrong applications, or loan stacking).
+   */
+  decouple?: FeatureName;
 }
 
 const index = (name: FeatureName): number => FEATURE_NAMES.indexOf(name);
@@ -115,6 +124,27 @@ export const SCENARIOS: Record<ScenarioName, ScenarioDefinition> = {
     defaultStrength: 0.5,
     strengthRange: [0, 1],
     labelLogit: (intercept, featurePart, s) => intercept + Math.log(1 + 2 * s) + (1 - s) * featurePart,
+  },
+  loan_income_decoupled: {
+    description:
+      'a strength share of rows (1.0 = all) gets a loan amount drawn independently of the applicant (income–loan amount correlation broken, marginals unchanged)',
+    defaultStrength: 1,
+    strengthRange: [0, 1],
+    decouple: 'loanAmount',
+  },
+  dti_income_decoupled: {
+    description:
+      'a strength share of rows (1.0 = all) gets a debt-to-income drawn independently of the applicant (income–DTI correlation broken, marginals unchanged)',
+    defaultStrength: 1,
+    strengthRange: [0, 1],
+    decouple: 'debtToIncome',
+  },
+  employment_age_decoupled: {
+    description:
+      'a strength share of rows (1.0 = all) gets employment years drawn independently of the applicant (age–employment correlation broken, marginals unchanged)',
+    defaultStrength: 1,
+    strengthRange: [0, 1],
+    decouple: 'employmentYears',
   },
 };
 

@@ -1,5 +1,6 @@
 import { DriftReportCreated, FeatureDriftSummary, PerformanceUpdated } from '../common/events/domain-events';
 import { PREDICTION_COLUMN } from '../drift-engine/columns';
+import { MULTIVARIATE_COLUMN } from '../drift-engine/multivariate';
 import { FEATURE_NAMES } from '../model/features';
 import { finiteOrNull } from '../stats/finite';
 import { AlertKind, AlertSeverity, shiftSeverity } from './models/alert-enums';
@@ -41,6 +42,8 @@ export interface RuleOutcome {
 /** Model inputs per row: the data-quality "invalid share" is outOfSupportValues / (rowCount * 8). */
 export const INPUT_FEATURE_COUNT = FEATURE_NAMES.length;
 export const PREDICTION_FEATURE = PREDICTION_COLUMN;
+/** The report's joint-distribution column (drift-engine/multivariate.ts): not a model input. */
+export const MULTIVARIATE_FEATURE = MULTIVARIATE_COLUMN;
 export const DUPLICATES_MEASURE = 'duplicateShare';
 export const OUT_OF_SUPPORT_MEASURE = 'outOfSupportShare';
 
@@ -49,6 +52,61 @@ export function fingerprintOf(modelVersion: string, kind: AlertKind, feature: st
 }
 
 const fmt = (value: number | null): string => (value === null ? 'n/a' : value.toFixed(3));
+
+/**
+ * p-values span hundreds of orders of magnitude, so a fixed 3 decimals would print most drifts as
+ * 0.000. An exact 0 is an underflow of the test's tail sum (below double range), not certainty.
+ */
+function fmtP(p: number | null): string {
+  if (p === null) return 'n/a';
+  if (p === 0) return '< 1e-300';
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
+/** A signed log-odds figure: 2 decimals, or 2 significant digits when smaller than 0.01. */
+function signedLogOdds(value: number): string {
+  const magnitude = Math.abs(value);
+  const digits = magnitude === 0 || magnitude >= 0.01 ? magnitude.toFixed(2) : magnitude.toPrecision(2);
+  return `${value < 0 ? '-' : '+'}${digits}`;
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** The rule a drifted (or clear) report column belongs to: the model output and the joint distribution have their own. */
+export function driftKindOf(feature: string): AlertKind {
+  if (feature === PREDICTION_FEATURE) return AlertKind.PREDICTION_DRIFT;
+  if (feature === MULTIVARIATE_FEATURE) return AlertKind.MULTIVARIATE_DRIFT;
+  return AlertKind.FEATURE_DRIFT;
+}
+
+/** Contributors a prediction-drift message names: the largest three that each account for at least this share. */
+export const SCORE_SHIFT_TOP_CONTRIBUTORS = 3;
+export const SCORE_SHIFT_MIN_SHARE = 0.05;
+
+type ScoreShiftFacts = NonNullable<DriftReportCreated['scoreShift']>;
+
+/** The contributions a prediction-drift alert names, largest share first. */
+export function topScoreContributors(shift: ScoreShiftFacts): ScoreShiftFacts['contributions'] {
+  // The event lists them largest first already; sorting keeps the message right for any producer.
+  return shift.contributions
+    .filter((c) => Number.isFinite(c.contribution) && Number.isFinite(c.share) && c.share >= SCORE_SHIFT_MIN_SHARE)
+    .sort((a, b) => b.share - a.share || a.feature.localeCompare(b.feature))
+    .slice(0, SCORE_SHIFT_TOP_CONTRIBUTORS);
+}
+
+/** "mean log-odds +0.52, mostly annualIncome (62%, +0.41 log-odds) and loanAmount (21%, +0.11 log-odds)". */
+function scoreShiftText(shift: DriftReportCreated['scoreShift']): string {
+  if (!shift || !Number.isFinite(shift.total)) return 'top contributors: none (this report has no score-shift decomposition)';
+  const top = topScoreContributors(shift);
+  const parts = top.map((c) => `${c.feature} (${Math.round(c.share * 100)}%, ${signedLogOdds(c.contribution)} log-odds)`);
+  const who = parts.length
+    ? `mostly ${listed(parts)}`
+    : `no feature accounts for ${Math.round(SCORE_SHIFT_MIN_SHARE * 100)}% or more of the movement`;
+  return `mean log-odds ${signedLogOdds(shift.total)}, ${who}`;
+}
 
 /** PSI bands (credit-risk convention), doubled significant band = far past the threshold. */
 export function psiSeverity(psi: number | null, t: AlertThresholds): AlertSeverity {
@@ -91,12 +149,39 @@ function featureScore(f: FeatureDriftSummary): number | null {
   return finiteOrNull(f.psi) ?? finiteOrNull(f.wassersteinNormalized) ?? finiteOrNull(f.jensenShannon) ?? finiteOrNull(f.statistic);
 }
 
+function statisticDetails(event: DriftReportCreated, f: FeatureDriftSummary): Record<string, unknown> {
+  return {
+    reportId: event.reportId,
+    reportKind: event.kind,
+    method: f.method,
+    statistic: finiteOrNull(f.statistic),
+    pValue: finiteOrNull(f.pValue),
+    adjustedPValue: finiteOrNull(f.adjustedPValue),
+    psi: finiteOrNull(f.psi),
+    wassersteinNormalized: finiteOrNull(f.wassersteinNormalized),
+    jensenShannon: finiteOrNull(f.jensenShannon),
+  };
+}
+
+/** Input features (not the prediction, not the joint distribution) evaluated and drifted in the report. */
+function driftedInputs(event: DriftReportCreated): string[] {
+  return event.features
+    .filter((f) => f.evaluated && f.drifted && f.feature !== PREDICTION_FEATURE && f.feature !== MULTIVARIATE_FEATURE)
+    .map((f) => f.feature);
+}
+
 function featureDetection(event: DriftReportCreated, f: FeatureDriftSummary, t: AlertThresholds): Detection {
   const isPrediction = f.feature === PREDICTION_FEATURE;
-  const kind = isPrediction ? AlertKind.PREDICTION_DRIFT : AlertKind.FEATURE_DRIFT;
+  const kind = driftKindOf(f.feature);
   const psi = finiteOrNull(f.psi);
   // The model output moving changes credit decisions directly: one level above the PSI band.
   const severity = isPrediction ? shiftSeverity(psiSeverity(psi, t), 1) : psiSeverity(psi, t);
+  const statistics = `${f.method} statistic ${fmt(finiteOrNull(f.statistic))}, PSI ${fmt(psi)} (${event.kind} report)`;
+  const details = statisticDetails(event, f);
+  if (isPrediction) {
+    const top = event.scoreShift && Number.isFinite(event.scoreShift.total) ? topScoreContributors(event.scoreShift) : null;
+    details.scoreShift = top ? { total: event.scoreShift!.total, topContributors: top } : null;
+  }
   return {
     fingerprint: fingerprintOf(event.modelVersion, kind, f.feature),
     kind,
@@ -104,18 +189,37 @@ function featureDetection(event: DriftReportCreated, f: FeatureDriftSummary, t: 
     modelVersion: event.modelVersion,
     severity,
     score: featureScore(f),
-    message: `${isPrediction ? 'Prediction' : 'Feature'} drift on ${f.feature}: ${f.method} statistic ${fmt(finiteOrNull(f.statistic))}, PSI ${fmt(psi)} (${event.kind} report)`,
-    details: {
-      reportId: event.reportId,
-      reportKind: event.kind,
-      method: f.method,
-      statistic: finiteOrNull(f.statistic),
-      pValue: finiteOrNull(f.pValue),
-      adjustedPValue: finiteOrNull(f.adjustedPValue),
-      psi,
-      wassersteinNormalized: finiteOrNull(f.wassersteinNormalized),
-      jensenShannon: finiteOrNull(f.jensenShannon),
-    },
+    message: isPrediction
+      ? `Prediction drift on ${f.feature}: ${statistics}; ${scoreShiftText(event.scoreShift)}`
+      : `Feature drift on ${f.feature}: ${statistics}`,
+    details,
+  };
+}
+
+/**
+ * The joint distribution drifted: rows sit off the baseline's correlation structure (their PCA
+ * reconstruction error grew). What that means for an operator depends on whether inputs drifted
+ * too: alone, it is the one signal of a broken relation (per-feature alerts stay silent); beside
+ * drifted inputs, their own shift also moves rows off the structure, so it may be the same change.
+ */
+function multivariateDetection(event: DriftReportCreated, f: FeatureDriftSummary, t: AlertThresholds): Detection {
+  const psi = finiteOrNull(f.psi);
+  const inputs = driftedInputs(event);
+  const figures =
+    `reconstruction error vs the baseline's structure: ${f.method} p ${fmtP(finiteOrNull(f.pValue))} (Holm-adjusted ${fmtP(finiteOrNull(f.adjustedPValue))}), ` +
+    `effect size ${fmt(finiteOrNull(f.wassersteinNormalized))} reference SDs (Wasserstein), PSI ${fmt(psi)}; ${event.kind} report`;
+  const meaning = inputs.length
+    ? `${inputs.length} input feature${inputs.length === 1 ? '' : 's'} drifted as well (${inputs.join(', ')}): their own shift also moves rows off the baseline's structure, so this may be the same change; if it persists once they are explained, check how the features relate (e.g. an upstream join attaching values to the wrong applications).`
+    : "No input feature drifted on its own: each feature's distribution may look normal while values no longer go together as in the baseline. Check the data pipeline: an upstream join attaching values to the wrong applications, swapped or re-mapped fields, or loan stacking.";
+  return {
+    fingerprint: fingerprintOf(event.modelVersion, AlertKind.MULTIVARIATE_DRIFT, f.feature),
+    kind: AlertKind.MULTIVARIATE_DRIFT,
+    feature: f.feature,
+    modelVersion: event.modelVersion,
+    severity: psiSeverity(psi, t),
+    score: featureScore(f),
+    message: `Joint-distribution drift: rows no longer fit the baseline's relations between the input features (${figures}). ${meaning}`,
+    details: { ...statisticDetails(event, f), driftedInputs: inputs },
   };
 }
 
@@ -165,15 +269,15 @@ export function evaluateDriftReport(event: DriftReportCreated, t: AlertThreshold
     for (const f of event.features) {
       // Not evaluated (NaN statistic, disabled feature) is neither drift nor "clear".
       if (!f.evaluated) continue;
-      if (f.drifted) outcome.detections.push(featureDetection(event, f, t));
-      else if (countsAsCheck) {
-        const kind = f.feature === PREDICTION_FEATURE ? AlertKind.PREDICTION_DRIFT : AlertKind.FEATURE_DRIFT;
-        outcome.clear.push(fingerprintOf(event.modelVersion, kind, f.feature));
-      }
+      if (f.drifted) {
+        outcome.detections.push(f.feature === MULTIVARIATE_FEATURE ? multivariateDetection(event, f, t) : featureDetection(event, f, t));
+      } else if (countsAsCheck) outcome.clear.push(fingerprintOf(event.modelVersion, driftKindOf(f.feature), f.feature));
     }
     const datasetFingerprint = fingerprintOf(event.modelVersion, AlertKind.DATASET_DRIFT, null);
     if (event.status === 'DRIFT') {
-      const drifted = event.features.filter((f) => f.evaluated && f.drifted && f.feature !== PREDICTION_FEATURE);
+      const drifted = driftedInputs(event);
+      // The joint distribution is not one of the inputs: it is named beside the count, not in it.
+      const jointDrifted = event.features.some((f) => f.feature === MULTIVARIATE_FEATURE && f.evaluated && f.drifted);
       outcome.detections.push({
         fingerprint: datasetFingerprint,
         kind: AlertKind.DATASET_DRIFT,
@@ -181,11 +285,14 @@ export function evaluateDriftReport(event: DriftReportCreated, t: AlertThreshold
         modelVersion: event.modelVersion,
         severity: datasetSeverity(drifted.length),
         score: finiteOrNull(event.driftedShare) ?? finiteOrNull(event.globalScore),
-        message: `Dataset drift: ${drifted.length} of ${INPUT_FEATURE_COUNT} input features drifted (${drifted.map((f) => f.feature).join(', ') || 'none'})`,
+        message:
+          `Dataset drift: ${drifted.length} of ${INPUT_FEATURE_COUNT} input features drifted (${drifted.join(', ') || 'none'})` +
+          (jointDrifted ? '; the joint distribution of the inputs drifted too' : ''),
         details: {
           reportId: event.reportId,
           reportKind: event.kind,
-          driftedFeatures: drifted.map((f) => f.feature),
+          driftedFeatures: drifted,
+          jointDistributionDrifted: jointDrifted,
           driftedShare: finiteOrNull(event.driftedShare),
           globalScore: finiteOrNull(event.globalScore),
           rowCount: event.rowCount,

@@ -4,7 +4,8 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import { StringDecoder } from 'node:string_decoder';
 import { EntityManager } from 'typeorm';
 import { baselineColumnKinds } from '../drift-engine/baseline-columns';
-import { orderStatisticPositions, OrderStatistics, profileFromOrderStatistics } from '../drift-engine/profile';
+import { multivariateSplit } from '../drift-engine/multivariate';
+import { orderStatisticPositions, OrderStatistics, profileFromOrderStatistics, withMultivariateModel } from '../drift-engine/profile';
 import { BaselineProfile } from '../drift-engine/profile-types';
 import { sketchFromBinAggregates } from '../drift-engine/sketch';
 import { CsvError, CUSTOMER_ID_COLUMN, LABEL_COLUMN, parseFeatureCsv } from '../model/csv';
@@ -225,5 +226,11 @@ export async function profileFromPredictionLogs(
     to,
     columns: built.specs.map((spec) => ({ ...spec, source: loggedColumnOf(spec.name) })),
   });
-  return { profile: built.complete(sketchFromBinAggregates('new baseline', built.specs, bins)), rowCount: count };
+  const profile = built.complete(sketchFromBinAggregates('new baseline', built.specs, bins));
+  // The multivariate model reads only the rows multivariateSplit picks (at most 20,000), in the
+  // order buildBaselineProfile would see them: the same model as from the rows themselves.
+  const split = multivariateSplit(count);
+  const pairs = split.fit.flatMap((first, k) => [first, split.reference[k]]);
+  const sampled = await logs.featureRowsAt(manager, from, to, pairs);
+  return { profile: withMultivariateModel(profile, sampled), rowCount: count };
 }

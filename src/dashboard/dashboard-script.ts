@@ -151,7 +151,60 @@ export const DASHBOARD_SCRIPT = String.raw`
   const OVERVIEW = 'query Overview {' +
     ' batches(first: 15) { totalCount edges { node { batchId size receivedAt modelVersion dataQuality { duplicateCustomerIds outOfSupportValues } drift { status globalScore reportUrl features { feature drifted } } } } }' +
     ' alertSummary { total liveBySeverity { severity count } byStatus { status count } }' +
-    ' activeBaseline { version rowCount source } }';
+    ' activeBaseline { version rowCount source }' +
+    ' latestReport: driftReports(first: 1) { edges { node { id kind status batchId windowKind windowStart windowEnd createdAt rowCount reportUrl' +
+    ' scoreShift { total contributions { feature contribution share baselineMean currentMean } }' +
+    ' features { feature evaluated drifted pValue adjustedPValue psi wassersteinNormalized reason } } } } }';
+
+  // ---- the latest drift report: which features moved the scores, and the joint-distribution verdict ----
+  const MULTIVARIATE = 'multivariate';
+  const SHIFT_BARS = 5;
+  const signed = (v) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : (v > 0 ? '+' : '') + fmtNum(v));
+  const fmtP = (p) => (p === null || p === undefined ? 'n/a' : p === 0 ? '< 1e-300' : p < 0.001 ? p.toExponential(1) : p.toFixed(3));
+
+  function jointVerdict(r) {
+    const f = r.features.find((x) => x.feature === MULTIVARIATE);
+    if (!f) return '<div class="row joint" data-verdict="ABSENT"><b>Joint distribution</b> <span class="muted">not checked: this baseline has no joint-distribution model</span></div>';
+    if (!f.evaluated) return '<div class="row joint" data-verdict="NOT_EVALUATED"><b>Joint distribution</b> ' + badge('not evaluated') + ' <span class="muted">' + esc(f.reason || '') + '</span></div>';
+    const verdict = f.drifted ? 'DRIFT' : 'STABLE';
+    const meaning = f.drifted ? 'the inputs no longer go together as in the baseline (check upstream joins and field mappings)' : 'the inputs relate as in the baseline';
+    return '<div class="row joint" data-verdict="' + verdict + '"><b>Joint distribution</b> ' + badge(verdict) + ' KS p ' + esc(fmtP(f.pValue)) +
+      ' · effect ' + esc(fmtNum(f.wassersteinNormalized, 2)) + ' SD · PSI ' + esc(fmtNum(f.psi)) + ' <span class="muted">' + meaning + '</span></div>';
+  }
+
+  /** Compact diverging bars of the largest contributions, on one scale (the largest |contribution| shown). */
+  function shiftBars(shift) {
+    if (!shift) return '<div class="row shift" data-shift="none"><b>Which features moved the scores</b> <span class="muted">no decomposition for this report (it needs the trained, linear scoring model)</span></div>';
+    const top = shift.contributions.slice(0, SHIFT_BARS);
+    const max = Math.max(1e-12, ...top.map((c) => Math.abs(c.contribution)));
+    const bars = top.map((c) => {
+      const width = (Math.abs(c.contribution) / max) * 50;
+      const up = c.contribution >= 0;
+      return '<div class="shift-bar" data-feature="' + esc(c.feature) + '" data-sign="' + (up ? '+' : '-') + '"><span class="name" title="' + esc(c.feature) + '">' + esc(c.feature) +
+        '</span><span class="track" title="' + esc(c.feature + ': mean ' + fmtNum(c.baselineMean) + ' → ' + fmtNum(c.currentMean)) + '"><i class="' + (up ? 'up' : 'down') + '" style="width:' + width.toFixed(1) + '%"></i></span><span class="val">' +
+        esc(signed(c.contribution)) + ' · ' + esc(Math.round(c.share * 100)) + '%</span></div>';
+    }).join('');
+    return '<div class="row shift" data-shift="' + shift.contributions.length + '"><h3>Which features moved the scores</h3><div class="muted">mean log-odds <b class="total">' + esc(signed(shift.total)) +
+      '</b> (current − baseline), largest first; red raised the scores, blue lowered them</div>' + bars + '</div>';
+  }
+
+  function renderLatestReport(r) {
+    const box = $('latest-report');
+    if (!r) {
+      box.innerHTML = '<span class="muted">no drift report yet</span>';
+      delete box.dataset.reportId;
+      delete box.dataset.batch;
+      return;
+    }
+    box.dataset.reportId = r.id;
+    box.dataset.batch = r.batchId || '';
+    const scope = r.kind === 'WINDOW'
+      ? esc((r.windowKind || 'window').toLowerCase()) + ' window ' + esc(fmtShort(r.windowStart)) + '–' + esc(fmtShort(r.windowEnd))
+      : 'batch <b>' + esc(r.batchId) + '</b>';
+    box.innerHTML = '<div class="row">' + badge(r.status) + ' ' + scope + ' · ' + r.rowCount + ' rows · ' + esc(fmtShort(r.createdAt)) +
+      ' · <a href="' + esc(r.reportUrl) + '" data-report="' + esc(r.reportUrl) + '" target="_blank" rel="noopener">report</a></div>' +
+      jointVerdict(r) + shiftBars(r.scoreShift);
+  }
 
   async function refresh(current = session) {
     if (current !== session || !storedKey()) return;
@@ -169,6 +222,8 @@ export const DASHBOARD_SCRIPT = String.raw`
           '</td><td>' + (b.drift ? badge(b.drift.status) : '–') + '</td><td>' + esc(drifted || '–') + '</td><td>' + b.dataQuality.duplicateCustomerIds +
           '</td><td>' + report + '</td></tr>';
       }).join('') || '<tr><td colspan="7" class="muted">no batches yet</td></tr>';
+      const latest = d.latestReport.edges[0];
+      renderLatestReport(latest ? latest.node : null);
       $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
       document.body.dataset.loaded = 'true';
     } catch (error) {
@@ -215,8 +270,10 @@ export const DASHBOARD_SCRIPT = String.raw`
     event.preventDefault();
     openReport(link.getAttribute('data-report'));
   };
-  $('batches').addEventListener('click', reportClick);
-  $('batches').addEventListener('auxclick', reportClick);
+  for (const id of ['batches', 'latest-report']) {
+    $(id).addEventListener('click', reportClick);
+    $(id).addEventListener('auxclick', reportClick);
+  }
 
   // Live alert feed over graphql-ws.
   // The key travels in connection_init, never in the websocket URL; the server closes with
@@ -666,6 +723,13 @@ export const DASHBOARD_SCRIPT = String.raw`
         option.value = option.textContent = c.feature;
         filter.appendChild(option);
       }
+      // Joint-distribution alerts name the derived column, which is no configured column of its own.
+      if (!view.settings.columns.some((c) => c.feature === MULTIVARIATE)) {
+        const option = document.createElement('option');
+        option.value = MULTIVARIATE;
+        option.textContent = MULTIVARIATE + ' (joint distribution)';
+        filter.appendChild(option);
+      }
     }
   }
 
@@ -761,7 +825,8 @@ export const DASHBOARD_SCRIPT = String.raw`
   }
 
   const SNOOZE_CHOICES = [['1 h', HOUR], ['4 h', 4 * HOUR], ['24 h', DAY], ['7 d', 7 * DAY]];
-  const KIND_LABEL = { FEATURE_DRIFT: 'Feature drift', PREDICTION_DRIFT: 'Prediction drift', DATASET_DRIFT: 'Dataset drift', DATA_QUALITY: 'Data quality', PERFORMANCE: 'Performance' };
+  const KIND_LABEL = { FEATURE_DRIFT: 'Feature drift', PREDICTION_DRIFT: 'Prediction drift', MULTIVARIATE_DRIFT: 'Joint-distribution drift',
+    DATASET_DRIFT: 'Dataset drift', DATA_QUALITY: 'Data quality', PERFORMANCE: 'Performance' };
 
   function alertItem(a) {
     const li = document.createElement('li');

@@ -52,6 +52,12 @@ li.alert{padding:7px 10px}li.alert[data-status=RESOLVED]{opacity:.7}
 .badge.stable{background:#2ca02c}.badge.insufficient_data{background:#888}.muted{color:#777}.error{color:#b00020;font-size:13px}
 #auth{background:#fff;border:1px solid #e3a0a0;border-radius:6px;padding:10px 14px;margin:0 0 14px;max-width:640px}
 #auth[hidden],#forget-key[hidden]{display:none}#auth p{margin:0 0 8px;font-size:14px}#auth input{width:100%;font:13px monospace;padding:5px;margin:4px 0 8px}
+#latest-report{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:8px 12px;font-size:13px}
+#latest-report .row{margin:3px 0}#latest-report h3{font-size:13px;margin:8px 0 3px}
+.shift-bar{display:grid;grid-template-columns:minmax(0,11em) minmax(60px,1fr) 8.5em;gap:8px;align-items:center;margin:2px 0}
+.shift-bar .name{font-family:monospace;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.shift-bar .val{font-variant-numeric:tabular-nums;text-align:right}
+.shift-bar .track{position:relative;height:10px;background:#f1f1f3;border-radius:2px}.shift-bar .track::after{content:'';position:absolute;left:50%;top:-2px;bottom:-2px;border-left:1px solid #999}
+.shift-bar i{position:absolute;top:0;bottom:0}.shift-bar i.up{left:50%;background:#c0392b}.shift-bar i.down{right:50%;background:#2a7f9e}
 button.link{background:none;border:0;padding:0;color:#0645ad;cursor:pointer;font:inherit;text-decoration:underline}
 #forget-key{font-size:12px;font-weight:normal;margin-left:10px;vertical-align:middle}
 </style></head><body>
@@ -92,7 +98,9 @@ ${chart('chart-alert-counts', 'Alerts opened', 'per bucket, by severity')}
 </div>
 <ul id="alerts"></ul>
 </section>
-<section><h2>Recent batches</h2>
+<section><h2>Latest drift report</h2>
+<div id="latest-report" aria-live="polite"><span class="muted">loading…</span></div>
+<h2>Recent batches</h2>
 <div class="table-wrap"><table><thead><tr><th>batch</th><th>received</th><th>rows</th><th>drift</th><th>drifted features</th><th>dup. ids</th><th></th></tr></thead><tbody id="batches"></tbody></table></div>
 <h2>Live alert events</h2><ul id="feed"></ul>
 </section>

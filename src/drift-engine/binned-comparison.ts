@@ -13,7 +13,7 @@
  */
 import { quantileSorted } from '../stats/descriptive';
 import { jensenShannonDistance } from '../stats/jensen-shannon';
-import { ksAsymptoticPValue, ksPValue } from '../stats/ks';
+import { ksAccuratePValue, ksAsymptoticPValue } from '../stats/ks';
 import { populationStabilityIndex, psiNoiseExpectation } from '../stats/psi';
 import { upperBound } from '../stats/sorting';
 import { toProportions } from './binning';
@@ -25,8 +25,8 @@ import { DiscreteColumnProfile, NumericColumnProfile } from './profile-types';
 import { numericReference } from './reference-cache';
 import { EcdfComparison } from './result-types';
 import { DiscreteColumnSketch, NumericColumnSketch } from './sketch';
+import { wassersteinNoiseModel, wassersteinShiftEstimate } from './wasserstein-gate';
 
-const SQRT_TWO_OVER_PI = Math.sqrt(2 / Math.PI);
 const ECDF_POINTS_PER_SAMPLE = 25;
 
 /** One sample on the grid: count per bin and, per bin, the count exactly at its upper edge. */
@@ -167,7 +167,7 @@ export function compareNumericBinned(profile: NumericColumnProfile, sketch: Nume
   if (sketch.counts.length !== grid.referenceCounts.length) {
     throw new RangeError(`sketch has ${sketch.counts.length} bins, the baseline grid ${grid.referenceCounts.length}`);
   }
-  const { sorted: referenceSample, ecdfSpread } = numericReference(profile);
+  const { sorted: referenceSample } = numericReference(profile);
   const n = sketch.count;
   const nReference = profile.count;
   const lowest = Math.min(profile.min, sketch.min);
@@ -180,16 +180,15 @@ export function compareNumericBinned(profile: NumericColumnProfile, sketch: Nume
   };
   const current: BinnedSample = { counts: sketch.counts, atUpperEdge: sketch.atUpperEdge, edgesKnown: true };
   const ks = binnedKs(reference, current);
-  const exactAffordable = nReference * n <= KS_MAX_EXACT_CELLS;
-  const pValue =
-    profile.sampleIsComplete && exactAffordable
-      ? ksPValue(nReference, n, ks.statistic).pValue
-      : ksAsymptoticPValue(nReference, n, ks.statistic);
+  // The raw path's p-value rule (numeric-comparison.ts), applied to D_binned.
+  const pValue = profile.sampleIsComplete
+    ? ksAccuratePValue(nReference, n, ks.statistic, KS_MAX_EXACT_CELLS).pValue
+    : ksAsymptoticPValue(nReference, n, ks.statistic);
 
   const scale = profile.sd > 0 ? profile.sd : 1;
   const w = binnedWasserstein(grid.edges, reference, current, lowest, highest);
-  const wassersteinNoise = SQRT_TWO_OVER_PI * ecdfSpread * Math.sqrt(1 / nReference + 1 / n);
-  const effectSize = Math.max(0, w.distance - wassersteinNoise) / scale;
+  // The same noise model as for raw rows (numeric-comparison.ts), applied to the binned W1.
+  const effectSize = wassersteinShiftEstimate(wassersteinNoiseModel(profile), w.distance, nReference, n);
 
   // PSI bins are unions of grid bins: exact counts.
   const psiCounts = new Array<number>(profile.psiBins.edges.length + 1).fill(0);

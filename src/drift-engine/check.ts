@@ -16,15 +16,19 @@
  * weighing 2 and each feature 1 — a drifting score matters more than any single input.
  */
 import { countNonFinite, sortFloat64InPlace } from '../stats/sorting';
+import { baselineSizeWarnings } from './baseline-size';
 import { compareDiscreteBinned, compareNumericBinned } from './binned-comparison';
 import { countCategories, countIntoHistogram, toProportions } from './binning';
 import { ColumnKind, DRIFT_COLUMNS, PREDICTION_COLUMN } from './columns';
 import { ColumnComparison } from './comparison-types';
 import { columnSettings, DriftConfig, resolveDriftConfig } from './config';
 import { compareDiscrete } from './discrete-comparison';
+import { MULTIVARIATE_COLUMN, MULTIVARIATE_MIN_ROWS, withMultivariateColumn } from './multivariate';
 import { compareNumeric } from './numeric-comparison';
 import { BaselineProfile, ColumnProfile } from './profile-types';
+import type { ColumnDriftStatus } from './result-types';
 import { BinnedComparison, DriftCheckResult, DriftStatus, FeatureDriftResult } from './result-types';
+import { finiteMean, LogOddsWeights, scoreShift, sketchMean } from './score-shift';
 import { ColumnSketch, DataSketch } from './sketch';
 import { adjustFamily, decideColumn } from './verdict';
 
@@ -100,7 +104,7 @@ function notEvaluatedResult(
   name: string,
   profile: ColumnProfile,
   column: CurrentColumn | undefined,
-  reason: string,
+  skip: ColumnSkip,
   config: DriftConfig,
   comparison?: ColumnComparison,
 ): FeatureDriftResult {
@@ -125,27 +129,46 @@ function notEvaluatedResult(
     sampleSize: comparison?.sampleSize ?? (column ? column.length : 0),
     drifted: false,
     evaluated: false,
-    reason,
+    reason: skip.reason,
     histogram: comparison?.histogram ?? (column ? column.histogram(profile) : rawHistogram(profile, new Float64Array(0))),
     ecdf: comparison?.ecdf,
     ...(comparison?.binning ? { binning: comparison.binning } : {}),
+    status: skip.status,
   };
 }
 
-/** Why a column cannot be evaluated, or null if it can. */
-function skipReason(name: string, column: CurrentColumn | undefined, config: DriftConfig, rowCount: number): string | null {
-  if (name === PREDICTION_COLUMN && !config.predictionDrift) return 'prediction drift is disabled by configuration';
-  if (!columnSettings(config, name).enabled) return 'disabled by configuration';
-  if (!column) return 'column missing from the batch';
+/** Why a column is not judged, and which of the two "no verdict" outcomes that is. */
+interface ColumnSkip {
+  status: Extract<ColumnDriftStatus, 'INSUFFICIENT_DATA' | 'NOT_EVALUATED'>;
+  reason: string;
+}
+
+/**
+ * Why a column cannot be evaluated, or null if it can: NOT_EVALUATED when it is left out
+ * (configuration, missing, non-finite values), INSUFFICIENT_DATA when there are too few rows.
+ */
+function skipReason(name: string, column: CurrentColumn | undefined, config: DriftConfig, rowCount: number): ColumnSkip | null {
+  const notEvaluated = (reason: string): ColumnSkip => ({ status: 'NOT_EVALUATED', reason });
+  const insufficient = (reason: string): ColumnSkip => ({ status: 'INSUFFICIENT_DATA', reason });
+  if (name === PREDICTION_COLUMN && !config.predictionDrift) return notEvaluated('prediction drift is disabled by configuration');
+  if (!columnSettings(config, name).enabled) return notEvaluated('disabled by configuration');
+  if (!column) return notEvaluated('column missing from the batch');
   if (rowCount < config.minSampleSize) {
-    return `insufficient data: batch has ${rowCount} rows, at least ${config.minSampleSize} are needed`;
+    return insufficient(`insufficient data: batch has ${rowCount} rows, at least ${config.minSampleSize} are needed`);
   }
   if (column.length < config.minSampleSize) {
-    return `insufficient data: column has ${column.length} rows, at least ${config.minSampleSize} are needed`;
+    return insufficient(`insufficient data: column has ${column.length} rows, at least ${config.minSampleSize} are needed`);
+  }
+  if (name === MULTIVARIATE_COLUMN && column.length < MULTIVARIATE_MIN_ROWS) {
+    return insufficient(
+      `insufficient data: the joint-distribution test needs at least ${MULTIVARIATE_MIN_ROWS} rows, the batch has ${column.length}`,
+    );
   }
   const nonFinite = column.nonFinite();
   if (nonFinite > 0) {
-    return `${nonFinite} of ${column.length} values are NaN or infinite; drift not evaluated (a data-quality problem, not evidence of stability)`;
+    return notEvaluated(
+      `${nonFinite} of ${column.length} values are NaN or infinite; drift not evaluated (a data-quality problem, not evidence of stability)`,
+    );
   }
   return null;
 }
@@ -160,26 +183,63 @@ function orderedColumnNames(profile: BaselineProfile): string[] {
   return [...standard, ...present.filter((name) => !standard.includes(name as (typeof DRIFT_COLUMNS)[number])).sort()];
 }
 
-export function checkDrift(profile: BaselineProfile, current: CurrentColumns, config: Partial<DriftConfig> = {}): DriftCheckResult {
+/** What a check needs beyond the data and the verdict settings. */
+export interface CheckOptions {
+  /** The scoring model's log-odds weights: with them the result carries its score-shift decomposition. */
+  logOddsWeights?: LogOddsWeights;
+}
+
+export function checkDrift(
+  profile: BaselineProfile,
+  current: CurrentColumns,
+  config: Partial<DriftConfig> = {},
+  options: CheckOptions = {},
+): DriftCheckResult {
   const columns: Record<string, CurrentColumn | undefined> = {};
+  const withDerived = withMultivariateColumn(profile, current);
   for (const name of Object.keys(profile.columns)) {
-    const values = current[name];
+    const values = withDerived[name];
     if (values) columns[name] = rawColumn(values);
   }
-  return judge(profile, columns, config);
+  const result = judge(profile, columns, config);
+  return withScoreShift(result, profile, options, (name) => (current[name] ? finiteMean(current[name] as Float64Array) : undefined));
+}
+
+/** The result with its score-shift decomposition when the scoring model's weights are known. */
+function withScoreShift(
+  result: DriftCheckResult,
+  profile: BaselineProfile,
+  options: CheckOptions,
+  currentMean: (name: string) => number | undefined,
+): DriftCheckResult {
+  if (!options.logOddsWeights) return result;
+  const baselineMeans: Record<string, number> = {};
+  const currentMeans: Record<string, number | undefined> = {};
+  for (const name of Object.keys(options.logOddsWeights)) {
+    const column = profile.columns[name];
+    if (column) baselineMeans[name] = column.mean;
+    currentMeans[name] = currentMean(name);
+  }
+  return { ...result, scoreShift: scoreShift(options.logOddsWeights, baselineMeans, currentMeans) };
 }
 
 /**
  * The same check on a merged sketch of the current data (window checks at any volume): identical
  * verdict logic; numeric statistics from binned data carry their error bounds in `binning`.
  */
-export function checkDriftBinned(profile: BaselineProfile, sketch: DataSketch, config: Partial<DriftConfig> = {}): DriftCheckResult {
+export function checkDriftBinned(
+  profile: BaselineProfile,
+  sketch: DataSketch,
+  config: Partial<DriftConfig> = {},
+  options: CheckOptions = {},
+): DriftCheckResult {
   const columns: Record<string, CurrentColumn | undefined> = {};
   for (const name of Object.keys(profile.columns)) {
     const column = sketch.columns[name];
     if (column) columns[name] = sketchColumn(column);
   }
-  return judge(profile, columns, config);
+  const result = judge(profile, columns, config);
+  return withScoreShift(result, profile, options, (name) => (sketch.columns[name] ? sketchMean(sketch.columns[name]) : undefined));
 }
 
 function judge(
@@ -193,12 +253,12 @@ function judge(
   for (const name of names) rowCount = Math.max(rowCount, current[name]?.length ?? 0);
 
   const comparisons: Array<ColumnComparison | null> = [];
-  const skipped: Array<string | null> = [];
+  const skipped: Array<ColumnSkip | null> = [];
   for (const name of names) {
     const column = current[name];
-    const reason = skipReason(name, column, resolved, rowCount);
-    skipped.push(reason);
-    comparisons.push(reason === null && column ? column.compare(profile.columns[name]) : null);
+    const skip = skipReason(name, column, resolved, rowCount);
+    skipped.push(skip);
+    comparisons.push(skip === null && column ? column.compare(profile.columns[name]) : null);
   }
   const adjusted = adjustFamily(comparisons);
 
@@ -206,10 +266,12 @@ function judge(
     const columnProfile = profile.columns[name];
     const comparison = comparisons[i];
     const column = current[name];
-    if (!comparison) return notEvaluatedResult(name, columnProfile, column, skipped[i] as string, resolved);
+    if (!comparison) return notEvaluatedResult(name, columnProfile, column, skipped[i] as ColumnSkip, resolved);
     const adjustedPValue = adjusted[i];
     if (!comparison.evaluated || adjustedPValue === null) {
-      return notEvaluatedResult(name, columnProfile, column, comparison.reason ?? 'not evaluated', resolved, comparison);
+      // The column was there but no valid test exists for these rows: not an all-clear.
+      const skip: ColumnSkip = { status: 'INSUFFICIENT_DATA', reason: comparison.reason ?? 'not evaluated' };
+      return notEvaluatedResult(name, columnProfile, column, skip, resolved, comparison);
     }
     const kind: ColumnKind = columnProfile.kind;
     const verdict = decideColumn(comparison, adjustedPValue, columnSettings(resolved, name), kind);
@@ -237,6 +299,7 @@ function judge(
       histogram: comparison.histogram,
       ecdf: comparison.ecdf,
       ...(comparison.binning ? { binning: comparison.binning } : {}),
+      status: verdict.drifted ? 'DRIFT' : 'STABLE',
     };
   });
 
@@ -254,5 +317,6 @@ function judge(
     rowCount,
     notEvaluated: features.filter((f) => !f.evaluated).map((f) => f.feature),
     features,
+    warnings: baselineSizeWarnings(profile.rowCount, rowCount),
   };
 }

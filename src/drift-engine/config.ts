@@ -13,7 +13,11 @@ export interface ColumnDriftSettings {
   alpha: number;
   /** Materiality gate: noise-corrected PSI at or above this counts as a material shift. */
   psiThreshold: number;
-  /** Materiality gate (numeric): noise-corrected Wasserstein distance in baseline SDs. */
+  /**
+   * Materiality gate (numeric), in baseline SDs: the location shift whose median Wasserstein
+   * distance at the batch's size equals the observed one (wasserstein-gate.ts) must reach it, so a
+   * true shift of this size meets the gate in about half of all batches at any batch size.
+   */
   wassersteinThreshold: number;
   /** Materiality gate (discrete): noise-corrected Jensen–Shannon distance (base 2). */
   jensenShannonThreshold: number;

@@ -1,16 +1,15 @@
 /**
  * Compares a discrete (count-valued) column with its baseline as categories: chi-square test of
  * homogeneity for significance, Jensen–Shannon distance and PSI over categories for materiality.
+ * The test runs on the unmerged 2 × K table; where an expected count is below 5 its p-value is a
+ * permutation p-value (permutation-chi-square.ts), so sparse categories are never merged away.
  */
-import { chiSquareTwoSample } from '../stats/chi-square';
 import { jensenShannonDivergence } from '../stats/jensen-shannon';
 import { populationStabilityIndex, psiNoiseExpectation } from '../stats/psi';
 import { countCategories, toProportions } from './binning';
 import { ColumnComparison } from './comparison-types';
+import { homogeneityTest } from './permutation-chi-square';
 import { DiscreteColumnProfile } from './profile-types';
-
-/** Cochran's rule: chi-square p-values are trustworthy when every expected count is at least 5. */
-const MIN_EXPECTED_COUNT = 5;
 
 /** Reference and current counts over the union of categories, categories ascending. */
 export function alignCategories(
@@ -25,36 +24,6 @@ export function alignCategories(
     reference: union.map((c) => referenceMap.get(c) ?? 0),
     current: union.map((c) => currentMap.get(c) ?? 0),
   };
-}
-
-/**
- * Merges sparse categories into their neighbours until every expected count (under "same
- * distribution") is ≥ 5. Neighbours, because the categories are ordered counts: pooling 3 and 4
- * open accounts keeps meaning, pooling 0 with 4 would not. The smallest category is merged into
- * its smaller neighbour first, which keeps as many categories (and as much power) as possible.
- */
-export function mergeSparseCategories(reference: number[], current: number[]): { reference: number[]; current: number[] } {
-  const groups = reference.map((r, i) => ({ reference: r, current: current[i] }));
-  const totalReference = reference.reduce((s, v) => s + v, 0);
-  const totalCurrent = current.reduce((s, v) => s + v, 0);
-  const total = totalReference + totalCurrent;
-  const smallerRow = Math.min(totalReference, totalCurrent);
-  while (groups.length > 1) {
-    let smallest = 0;
-    for (let i = 1; i < groups.length; i++) {
-      if (groups[i].reference + groups[i].current < groups[smallest].reference + groups[smallest].current) smallest = i;
-    }
-    const size = groups[smallest].reference + groups[smallest].current;
-    if ((smallerRow * size) / total >= MIN_EXPECTED_COUNT) break;
-    const left = smallest - 1;
-    const right = smallest + 1;
-    const sizeOf = (i: number) => groups[i].reference + groups[i].current;
-    const target = left < 0 ? right : right >= groups.length ? left : sizeOf(left) <= sizeOf(right) ? left : right;
-    groups[target].reference += groups[smallest].reference;
-    groups[target].current += groups[smallest].current;
-    groups.splice(smallest, 1);
-  }
-  return { reference: groups.map((g) => g.reference), current: groups.map((g) => g.current) };
 }
 
 export function compareDiscrete(profile: DiscreteColumnProfile, current: ArrayLike<number>): ColumnComparison {
@@ -102,17 +71,24 @@ export function compareDiscreteCounts(
     // Baseline and batch are the same single value: identical distributions, nothing to test.
     return { ...base, evaluated: true, testStatistic: 0, pValue: 1, chiSquare: { statistic: 0, pValue: 1, dof: 0 } };
   }
-  const merged = mergeSparseCategories(aligned.reference, aligned.current);
-  const test = chiSquareTwoSample(merged.reference, merged.current);
+  const test = homogeneityTest(aligned.reference, aligned.current);
   if (Number.isNaN(test.pValue)) {
     return {
       ...base,
       evaluated: false,
-      reason: `too few rows per category for a chi-square test (fewer than ${MIN_EXPECTED_COUNT} expected in every merged category)`,
+      reason: 'no chi-square test possible: the baseline or the batch has no rows in these categories',
       testStatistic: null,
       pValue: null,
       chiSquare: null,
     };
   }
-  return { ...base, evaluated: true, testStatistic: test.statistic, pValue: test.pValue, chiSquare: test };
+  // The p-value's method (and Monte-Carlo draws) travel with the chi-square figures to the result.
+  const chiSquare = {
+    statistic: test.statistic,
+    pValue: test.pValue,
+    dof: test.dof,
+    pValueMethod: test.pValueMethod,
+    ...(test.draws !== undefined ? { draws: test.draws } : {}),
+  };
+  return { ...base, evaluated: true, testStatistic: test.statistic, pValue: test.pValue, chiSquare };
 }

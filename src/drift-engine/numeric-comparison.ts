@@ -5,7 +5,7 @@
  */
 import { quantileSorted } from '../stats/descriptive';
 import { jensenShannonDistance } from '../stats/jensen-shannon';
-import { ksTwoSampleSorted } from '../stats/ks';
+import { KS_DEFAULT_MAX_EXACT_CELLS, ksTwoSampleSorted } from '../stats/ks';
 import { populationStabilityIndex, psiNoiseExpectation } from '../stats/psi';
 import { upperBound } from '../stats/sorting';
 import { wassersteinSorted } from '../stats/wasserstein';
@@ -14,10 +14,10 @@ import { ColumnComparison } from './comparison-types';
 import { NumericColumnProfile } from './profile-types';
 import { numericReference } from './reference-cache';
 import { EcdfComparison } from './result-types';
+import { wassersteinNoiseModel, wassersteinShiftEstimate } from './wasserstein-gate';
 
 /** Points per sample in the ECDF view (~50 in total after merging both grids). */
 const ECDF_POINTS_PER_SAMPLE = 25;
-const SQRT_TWO_OVER_PI = Math.sqrt(2 / Math.PI);
 
 function ecdfView(reference: Float64Array, current: Float64Array): EcdfComparison {
   const grid = new Set<number>();
@@ -35,14 +35,17 @@ function ecdfView(reference: Float64Array, current: Float64Array): EcdfCompariso
 }
 
 /**
- * Exact KS p-values up to 2,000,000 lattice cells (e.g. 1,000 × 2,000 rows); beyond that the
- * asymptotic distribution, which agrees to < 0.001 there and keeps the in-ingestion check cheap.
+ * Exact KS p-values whenever the lattice count visits at most this many cells (about
+ * D·n_baseline·n_current, ~9 ms): at the largest in-ingestion sizes (a 20,000-value baseline
+ * against a 50,000-row batch) that is every p ≥ 0.002, and every p at all when
+ * n_baseline·n_current is below it. Beyond, the corrected asymptotic p-value (within 0.5% of the
+ * exact one at p ≥ 0.001; docs/drift-methodology.md, "Exactness of the statistics").
  */
-export const KS_MAX_EXACT_CELLS = 2_000_000;
+export const KS_MAX_EXACT_CELLS = KS_DEFAULT_MAX_EXACT_CELLS;
 
 /** `sortedCurrent` must be ascending and finite. */
 export function compareNumeric(profile: NumericColumnProfile, sortedCurrent: Float64Array): ColumnComparison {
-  const { sorted: reference, ecdfSpread } = numericReference(profile);
+  const { sorted: reference } = numericReference(profile);
   const n = sortedCurrent.length;
   const nReference = profile.count;
 
@@ -57,8 +60,9 @@ export function compareNumeric(profile: NumericColumnProfile, sortedCurrent: Flo
   // raw distance so any move away from the constant still registers.
   const scale = profile.sd > 0 ? profile.sd : 1;
   const wasserstein = wassersteinSorted(reference, sortedCurrent);
-  const wassersteinNoise = SQRT_TWO_OVER_PI * ecdfSpread * Math.sqrt(1 / nReference + 1 / n);
-  const effectSize = Math.max(0, wasserstein - wassersteinNoise) / scale;
+  // The gate's effect: the location shift (baseline SDs) whose median W1 at these sizes is the
+  // observed one (wasserstein-gate.ts), so a gate means the same true shift at every n.
+  const effectSize = wassersteinShiftEstimate(wassersteinNoiseModel(profile), wasserstein, nReference, n);
 
   const currentBins = countSortedIntoEdges(sortedCurrent, profile.psiBins.edges);
   const psi = populationStabilityIndex(profile.psiBins.counts, currentBins);

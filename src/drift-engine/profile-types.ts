@@ -4,6 +4,7 @@
  * sorted sample that the exact two-sample tests require.
  */
 import { ColumnKind } from './columns';
+import type { MultivariateModel } from './multivariate';
 
 export const BASELINE_PROFILE_VERSION = 1;
 
@@ -87,4 +88,10 @@ export interface BaselineProfile {
   sampleLimit: number;
   /** Column name → profile, in the order the columns were given. */
   columns: Record<string, ColumnProfile>;
+  /**
+   * The joint-distribution model (multivariate.ts) whose held-out reconstruction errors are the
+   * `multivariate` column's profile. Absent in profiles written before it existed and for
+   * baselines with too few complete rows: then there is no multivariate column.
+   */
+  multivariate?: MultivariateModel;
 }

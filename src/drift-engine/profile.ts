@@ -17,11 +17,13 @@
  *   batch is large enough for a p-value to matter.
  * The same sketch bounds the Wasserstein error by 0.5/20,000 of the baseline range.
  */
+import { FEATURE_NAMES } from '../model/features';
 import { moments, quantilesSorted } from '../stats/descriptive';
 import { sortFloat64InPlace } from '../stats/sorting';
 import { countCategories, histogramEdges, histogramFromSorted, PSI_PROBABILITIES, psiBinsFromSorted, psiEdgesFromSorted } from './binning';
 import { ColumnKind } from './columns';
 import { GRID_QUANTILE_BINS, gridEdgesFromSorted, gridFromSorted, gridLayout, requiredGridEdges } from './grid';
+import { fitMultivariateModel, MULTIVARIATE_COLUMN } from './multivariate';
 import {
   BASELINE_PROFILE_VERSION,
   BaselineProfile,
@@ -36,6 +38,11 @@ import { DataSketch, SketchColumnSpec } from './sketch';
 export interface BuildProfileOptions {
   /** Override the sample limit (tests use small limits to exercise the sketch path). */
   sampleLimit?: number;
+  /**
+   * Columns the joint-distribution model reads (multivariate.ts); default: the model features
+   * among the given columns. Fewer than two, or too few complete rows: no multivariate column.
+   */
+  multivariateFeatures?: ReadonlyArray<string>;
 }
 
 /** Finite values of a column, sorted ascending, plus the number of rows dropped. */
@@ -111,7 +118,27 @@ export function buildBaselineProfile(
     profiles[name] =
       (kinds[name] ?? 'numeric') === 'discrete' ? discreteProfile(sorted, nonFinite) : numericProfile(sorted, nonFinite, sampleLimit);
   }
-  return { version: BASELINE_PROFILE_VERSION, rowCount, sampleLimit, columns: profiles };
+  return withMultivariateModel({ version: BASELINE_PROFILE_VERSION, rowCount, sampleLimit, columns: profiles }, columns, options);
+}
+
+/**
+ * Adds the joint-distribution model and its `multivariate` column to a profile, fitted on
+ * `columns` (every baseline row, or for baselines from logs the rows at the positions
+ * multivariateSplit names, in order: the same model either way).
+ */
+export function withMultivariateModel(
+  profile: BaselineProfile,
+  columns: Readonly<Record<string, Float64Array>>,
+  options: BuildProfileOptions = {},
+): BaselineProfile {
+  const features = options.multivariateFeatures ?? FEATURE_NAMES.filter((name) => columns[name] !== undefined);
+  const fitted = fitMultivariateModel(columns, features);
+  if (!fitted) return profile;
+  return {
+    ...profile,
+    columns: { ...profile.columns, [MULTIVARIATE_COLUMN]: numericProfile(fitted.referenceErrors, 0, profile.sampleLimit) },
+    multivariate: fitted.model,
+  };
 }
 
 /**

@@ -1,7 +1,17 @@
 /** What a drift check returns. Binned and summarised only: never raw rows. */
 import { ColumnKind } from './columns';
+import type { ChiSquarePValueMethod } from './permutation-chi-square';
+import type { ScoreShift } from './score-shift';
 
 export type DriftStatus = 'STABLE' | 'DRIFT' | 'INSUFFICIENT_DATA';
+
+/**
+ * One column's outcome. DRIFT / STABLE: evaluated, with the verdict. INSUFFICIENT_DATA: the column
+ * could not be tested with the rows at hand (fewer than minSampleSize, or no valid p-value) — never
+ * an all-clear. NOT_EVALUATED: deliberately or necessarily left out (disabled by configuration,
+ * missing from the batch, NaN/±Infinity values — a data-quality problem).
+ */
+export type ColumnDriftStatus = 'DRIFT' | 'STABLE' | 'INSUFFICIENT_DATA' | 'NOT_EVALUATED';
 
 /** The statistic that decided a column's verdict (see verdict.ts). */
 export type DriftMethod = 'ks' | 'chi_square' | 'psi';
@@ -47,7 +57,19 @@ export interface FeatureDriftResult {
   /** PSI minus its expected value under no drift, floored at 0 (what the PSI gate uses). */
   psiExcess: number | null;
   ks: { statistic: number; pValue: number } | null;
-  chiSquare: { statistic: number; pValue: number; dof: number } | null;
+  chiSquare: {
+    statistic: number;
+    pValue: number;
+    dof: number;
+    /**
+     * How pValue was computed (discrete-comparison.ts): 'asymptotic' chi-square distribution when
+     * every expected count is ≥ 5, else a permutation p-value of the same statistic on the
+     * unmerged table — 'exact' (two categories) or 'monte_carlo' (seeded by the table).
+     */
+    pValueMethod?: ChiSquarePValueMethod;
+    /** Monte-Carlo permutation only: permuted tables drawn (at most 1,999; p ≥ 1/2,000). */
+    draws?: number;
+  } | null;
   /** Raw W1 in the column's units (numeric only). */
   wasserstein: number | null;
   /** W1 divided by the baseline standard deviation (numeric only). */
@@ -71,6 +93,8 @@ export interface FeatureDriftResult {
   ecdf?: EcdfComparison;
   /** Present when the statistics come from binned data (numeric columns of window checks). */
   binning?: BinningErrorBounds;
+  /** The column's outcome; `drifted` and `evaluated` are its DRIFT and DRIFT/STABLE cases. */
+  status: ColumnDriftStatus;
 }
 
 export interface DriftCheckResult {
@@ -83,4 +107,15 @@ export interface DriftCheckResult {
   /** Columns that could not be evaluated (missing, non-finite values, disabled, too few rows). */
   notEvaluated: string[];
   features: FeatureDriftResult[];
+  /**
+   * Which features moved the scores (score-shift.ts): set when the check was given the scoring
+   * model's weights; null when a feature had no finite mean.
+   */
+  scoreShift?: ScoreShift | null;
+  /**
+   * Caveats about the verdict itself, empty when none — e.g. the batch is so much larger than the
+   * baseline that the baseline's own sampling error can raise persistent false alarms
+   * (docs/drift-methodology.md, "Baseline size").
+   */
+  warnings: string[];
 }

@@ -12,8 +12,10 @@
  * A sketch belongs to the grid it was binned on, identified by the baseline id: sketches of
  * different baselines never merge (a window check re-bins such batches in PostgreSQL instead).
  */
+import { LOG_LOSS_EPSILON } from '../stats/classification-metrics';
 import { PREDICTION_COLUMN } from './columns';
 import { gridBin, numericGrid } from './grid';
+import { withMultivariateColumn } from './multivariate';
 import { BaselineProfile } from './profile-types';
 
 export const SKETCH_FORMAT_VERSION = 1;
@@ -33,7 +35,7 @@ export interface ScoreSums {
   /** Rows with p ≥ threshold and the sum of their p. */
   countAtOrAbove: number;
   sumAtOrAbove: number;
-  /** Σ −(p ln p + (1 − p) ln(1 − p)), p clipped to [1e-15, 1 − 1e-15]: the expected log loss. */
+  /** Σ −(p ln p + (1 − p) ln(1 − p)), p clipped to [ε, 1 − ε] (LOG_LOSS_EPSILON): the expected log loss. */
   entropySum: number;
   /** Σ p² (for the expected Brier score Σ p(1 − p)). */
   sumSquares: number;
@@ -69,8 +71,6 @@ export interface DataSketch {
   columns: Record<string, ColumnSketch>;
 }
 
-const LOG_EPS = 1e-15;
-
 function emptyBase(): ColumnSketchBase {
   return { count: 0, nonFinite: 0, min: Infinity, max: -Infinity, sum: 0 };
 }
@@ -87,8 +87,9 @@ export function sketchColumns(
 ): DataSketch {
   const columns: Record<string, ColumnSketch> = {};
   let rowCount = 0;
+  const withDerived = withMultivariateColumn(profile, current);
   for (const [name, columnProfile] of Object.entries(profile.columns)) {
-    const values = current[name];
+    const values = withDerived[name];
     if (!values) continue;
     rowCount = Math.max(rowCount, values.length);
     const base = emptyBase();
@@ -130,7 +131,7 @@ export function sketchColumns(
           scores.countAtOrAbove++;
           scores.sumAtOrAbove += v;
         }
-        const p = Math.min(Math.max(v, LOG_EPS), 1 - LOG_EPS);
+        const p = Math.min(Math.max(v, LOG_LOSS_EPSILON), 1 - LOG_LOSS_EPSILON);
         scores.entropySum -= v * Math.log(p) + (1 - v) * Math.log(1 - p);
       }
     }

@@ -6,11 +6,17 @@
  *    (adjusted p ≤ alpha). This bounds the chance of any false alarm per batch by alpha,
  *    whatever the dependence between columns, at every batch size.
  * 2. Materiality — the shift is large enough to matter, judged on noise-corrected effect sizes:
- *    PSI minus its expected value under no drift ≥ psiThreshold, or (numeric) Wasserstein
- *    distance minus its expected noise, in baseline SDs, ≥ wassersteinThreshold, or (discrete)
- *    Jensen–Shannon distance with the noise divergence removed ≥ jensenShannonThreshold.
- *    Large batches make trivial differences significant; this gate keeps them quiet, and because
- *    the noise is removed first a threshold means the same at 50 rows as at 1,000,000.
+ *    PSI minus its expected value under no drift ≥ psiThreshold, or (numeric) the location shift
+ *    in baseline SDs whose median Wasserstein distance at these sample sizes equals the observed
+ *    one ≥ wassersteinThreshold (wasserstein-gate.ts), or (discrete) Jensen–Shannon distance with
+ *    the noise divergence removed ≥ jensenShannonThreshold. Large batches make trivial
+ *    differences significant; this gate keeps them quiet, and because the noise is accounted for
+ *    first a threshold means the same at 50 rows as at 1,000,000 (for the Wasserstein gate: a
+ *    true shift of wassersteinThreshold SD meets it in half of all batches, within 10%, at every
+ *    batch size; test/unit/drift/wasserstein-gate.spec.ts).
+ *
+ * Discrete columns' chi-square p-value is asymptotic, exact or Monte-Carlo (permutation-chi-square.ts);
+ * the reason text says which.
  *
  * `method` names the gate that decided: the test when the column is not significant or when it
  * drifted (the test is the evidence), 'psi' when it was significant but immaterial (the effect
@@ -20,6 +26,7 @@ import { holmAdjust } from '../stats/multiple-testing';
 import { psiLevel } from '../stats/psi';
 import { ColumnComparison } from './comparison-types';
 import { ColumnDriftSettings } from './config';
+import type { ChiSquarePValueMethod } from './permutation-chi-square';
 import { DriftMethod } from './result-types';
 
 export interface ColumnVerdict {
@@ -45,15 +52,23 @@ export function adjustFamily(comparisons: ReadonlyArray<ColumnComparison | null>
   return holmAdjust(raw).map((p) => (Number.isNaN(p) ? null : p));
 }
 
+/** The test's name in the reason text, with how a permutation chi-square p-value was computed. */
+function testLabel(comparison: ColumnComparison): string {
+  if (comparison.test === 'ks') return 'KS';
+  const chiSquare: (ColumnComparison['chiSquare'] & { pValueMethod?: ChiSquarePValueMethod; draws?: number }) | null = comparison.chiSquare;
+  if (chiSquare?.pValueMethod === 'exact') return 'chi-square (exact permutation p)';
+  if (chiSquare?.pValueMethod === 'monte_carlo') return `chi-square (Monte-Carlo permutation p, ${chiSquare.draws ?? '?'} draws)`;
+  return 'chi-square';
+}
+
 export function decideColumn(
   comparison: ColumnComparison,
   adjustedPValue: number,
   settings: ColumnDriftSettings,
   kind: 'numeric' | 'discrete',
 ): ColumnVerdict {
-  const testLabel = comparison.test === 'ks' ? 'KS' : 'chi-square';
   const effectThreshold = kind === 'numeric' ? settings.wassersteinThreshold : settings.jensenShannonThreshold;
-  const effectLabel = kind === 'numeric' ? 'normalised Wasserstein' : 'Jensen–Shannon distance';
+  const effectLabel = kind === 'numeric' ? 'Wasserstein location shift (SD)' : 'Jensen–Shannon distance';
   const significant = adjustedPValue <= settings.alpha;
   const psiExcess = comparison.psiExcess ?? 0;
   const effect = comparison.effectSize ?? 0;
@@ -61,7 +76,7 @@ export function decideColumn(
   const effectMaterial = effect >= effectThreshold;
   const psiText = `PSI ${format(comparison.psi)} (${psiLevel(comparison.psi ?? NaN)}; ${format(psiExcess)} above noise, gate ${format(settings.psiThreshold)})`;
   const effectText = `${effectLabel} ${format(effect)} after noise (gate ${format(effectThreshold)})`;
-  const pText = `${testLabel} p=${format(comparison.pValue)}, Holm-adjusted ${format(adjustedPValue)}`;
+  const pText = `${testLabel(comparison)} p=${format(comparison.pValue)}, Holm-adjusted ${format(adjustedPValue)}`;
 
   if (!significant) {
     return {

@@ -24,5 +24,7 @@ export async function checkCsv(
   config: Partial<DriftConfig> = {},
 ): Promise<DriftCheckResult> {
   const table = await readFeatureCsvTable(path, { requireCustomerId: false });
-  return checkDrift(profile, baselineColumns(table.columns, scorer.score(table.columns)), config);
+  return checkDrift(profile, baselineColumns(table.columns, scorer.score(table.columns)), config, {
+    logOddsWeights: scorer.logOddsWeights,
+  });
 }

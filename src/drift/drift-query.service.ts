@@ -3,8 +3,9 @@ import { EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors/domain-error';
 import { Connection, encodeCursor, toConnection, UUID_PATTERN } from '../common/pagination/connection';
 import { AppConfig } from '../config/app-config';
-import { defaultColumnKinds, DRIFT_COLUMNS } from '../drift-engine/columns';
+import { ColumnKind, defaultColumnKinds, DRIFT_COLUMNS } from '../drift-engine/columns';
 import { columnSettings, resolveDriftConfig } from '../drift-engine/config';
+import { MULTIVARIATE_COLUMN } from '../drift-engine/multivariate';
 import { BatchesRepository } from '../prediction-logs/batches.repository';
 import { DriftInputError } from './drift.errors';
 import { driftConfigFor } from './drift-config';
@@ -70,12 +71,13 @@ export class DriftQueryService {
    */
   settings(): DriftSettings {
     const resolved = resolveDriftConfig(driftConfigFor(this.config, true));
-    const kinds = defaultColumnKinds();
+    const kinds: Record<string, ColumnKind> = { ...defaultColumnKinds(), [MULTIVARIATE_COLUMN]: 'numeric' };
     return {
       minSampleSize: resolved.minSampleSize,
       alertPsiModerate: this.config.alerts.psiModerate,
       alertPsiSignificant: this.config.alerts.psiSignificant,
-      columns: DRIFT_COLUMNS.map((feature) => {
+      // The multivariate column is judged like a numeric column, with its own per-column overrides.
+      columns: [...DRIFT_COLUMNS, MULTIVARIATE_COLUMN].map((feature) => {
         const column = columnSettings(resolved, feature);
         return {
           feature,

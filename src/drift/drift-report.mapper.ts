@@ -1,6 +1,7 @@
 import { DriftReportCreated, FeatureDriftSummary } from '../common/events/domain-events';
 import { ColumnKind } from '../drift-engine/columns';
-import { DriftCheckResult, FeatureDriftResult } from '../drift-engine/result-types';
+import { ColumnDriftStatus, DriftCheckResult, FeatureDriftResult } from '../drift-engine/result-types';
+import { ScoreShift } from '../drift-engine/score-shift';
 import { finiteOrNull } from '../stats/finite';
 import { DriftReportKind, DriftStatus } from './entities/drift-report.entity';
 import { DriftReport, DriftStatusValue, FeatureDriftMetric } from './models/drift-report.model';
@@ -94,12 +95,19 @@ export interface StoredFeatureDetails {
   ecdf: FeatureDriftResult['ecdf'] | null;
   /** Window checks on binned data: the statistics' error bounds (absent: computed on raw rows). */
   binning?: FeatureDriftResult['binning'];
+  /** Absent in reports written before it existed (then derived from evaluated/drifted/reason). */
+  status?: ColumnDriftStatus;
+  chiSquarePValueMethod?: string | null;
 }
 
 export interface StoredReportDetails {
   baselineVersion: number;
   notEvaluated: string[];
   features: StoredFeatureDetails[];
+  /** Which features moved the scores (absent in reports written before it existed). */
+  scoreShift?: ScoreShift | null;
+  /** Caveats about the verdict (absent in reports written before they existed). */
+  warnings?: string[];
 }
 
 /** A drift_reports row as read. `batchId` is the batches row's uuid, not the external batchId. */
@@ -176,6 +184,8 @@ export function reportDetails(result: DriftCheckResult, baselineVersion: number)
   return {
     baselineVersion,
     notEvaluated: result.notEvaluated,
+    scoreShift: result.scoreShift ?? null,
+    warnings: result.warnings,
     features: result.features.map((f) => ({
       feature: f.feature,
       reason: f.reason ?? null,
@@ -187,6 +197,8 @@ export function reportDetails(result: DriftCheckResult, baselineVersion: number)
       histogram: f.histogram,
       ecdf: f.ecdf ?? null,
       ...(f.binning ? { binning: f.binning } : {}),
+      status: f.status,
+      chiSquarePValueMethod: f.chiSquare?.pValueMethod ?? null,
     })),
   };
 }
@@ -227,7 +239,10 @@ export function toFeatureDriftMetric(m: FeatureMetricValues, details: StoredFeat
     threshold: m.threshold,
     psi: m.psi,
     ks: m.ksStatistic === null ? null : { statistic: m.ksStatistic, pValue: m.ksPValue },
-    chiSquare: m.chiSquareStatistic === null ? null : { statistic: m.chiSquareStatistic, pValue: m.chiSquarePValue },
+    chiSquare:
+      m.chiSquareStatistic === null
+        ? null
+        : { statistic: m.chiSquareStatistic, pValue: m.chiSquarePValue, pValueMethod: details?.chiSquarePValueMethod ?? null },
     wasserstein: m.wasserstein,
     wassersteinNormalized: m.wassersteinNormalized,
     jensenShannon: m.jensenShannon,
@@ -237,7 +252,14 @@ export function toFeatureDriftMetric(m: FeatureMetricValues, details: StoredFeat
     evaluated: m.evaluated,
     reason: details?.reason ?? null,
     binning: details?.binning ?? null,
+    status: details?.status ?? legacyColumnStatus(m, details),
   };
+}
+
+/** A column's status for reports stored before it was recorded: from its verdict and reason. */
+function legacyColumnStatus(m: FeatureMetricValues, details: StoredFeatureDetails | undefined): ColumnDriftStatus {
+  if (m.evaluated) return m.drifted ? 'DRIFT' : 'STABLE';
+  return details?.reason?.startsWith('insufficient data') ? 'INSUFFICIENT_DATA' : 'NOT_EVALUATED';
 }
 
 /** Stored values -> the DriftReportCreated event's per-feature summary (all but the raw test pairs, W1 and the effect gate). */
@@ -274,6 +296,7 @@ export function driftReportCreated(
     driftedShare: result.driftedShare,
     rowCount: result.rowCount,
     dataQuality,
+    scoreShift: result.scoreShift ?? null,
     occurredAt: checked.createdAt,
     features: result.features.map((f) => toFeatureDriftSummary(featureMetricValues(f))),
   };
@@ -281,7 +304,7 @@ export function driftReportCreated(
 
 /** Report-level fields shared by stored and just-checked reports. */
 function reportModel(
-  base: Omit<DriftReport, 'reportUrl' | 'features' | 'status'> & { status: DriftStatus },
+  base: Omit<DriftReport, 'reportUrl' | 'features' | 'status' | 'scoreShift'> & { status: DriftStatus; scoreShift: ScoreShift | null },
   metrics: FeatureMetricValues[],
   details: StoredFeatureDetails[],
 ): DriftReport {
@@ -312,6 +335,8 @@ export function toDriftReport(report: DriftReportRecord, metrics: FeatureMetricV
       windowStart: report.windowStart,
       windowEnd: report.windowEnd,
       createdAt: report.createdAt,
+      scoreShift: report.details?.scoreShift ?? null,
+      warnings: report.details?.warnings ?? [],
     },
     metrics,
     details.features,
@@ -341,6 +366,8 @@ export function checkedToDriftReport(
       windowStart: null,
       windowEnd: null,
       createdAt: checked.createdAt,
+      scoreShift: result.scoreShift ?? null,
+      warnings: result.warnings,
     },
     result.features.map(featureMetricValues),
     reportDetails(result, checked.baselineVersion).features,

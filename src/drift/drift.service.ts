@@ -9,6 +9,7 @@ import { baselineColumns } from '../drift-engine/baseline-columns';
 import { checkDrift } from '../drift-engine/check';
 import { DriftConfig } from '../drift-engine/config';
 import { DriftCheckResult } from '../drift-engine/result-types';
+import { LogOddsWeights } from '../drift-engine/score-shift';
 import { MetricsService } from '../metrics/metrics.service';
 import { FeatureColumns } from '../model/features';
 import { driftConfigFor } from './drift-config';
@@ -23,6 +24,8 @@ export interface BatchDriftInput {
   columns: FeatureColumns;
   probabilities: Float64Array;
   dataQuality: DataQualityFacts;
+  /** The scoring model's log-odds weights: the report then says which features moved the scores. */
+  logOddsWeights?: LogOddsWeights;
 }
 
 export interface CheckedReport {
@@ -55,7 +58,7 @@ export class DriftService {
    */
   async checkBatch(manager: EntityManager, input: BatchDriftInput): Promise<CheckedReport | null> {
     const row = { kind: 'BATCH' as const, batchUuid: input.batchUuid, modelVersion: input.modelVersion };
-    const checked = await this.check(manager, row, input.baseline, input.columns, input.probabilities);
+    const checked = await this.check(manager, row, input.baseline, input.columns, input.probabilities, input.logOddsWeights);
     if (!checked) return null;
     await this.alerts.onDriftReport(manager, driftReportCreated(checked, 'BATCH', input.batchUuid, input.modelVersion, input.dataQuality));
     return checked;
@@ -91,12 +94,15 @@ export class DriftService {
     baseline: ActiveBaseline | null,
     columns: FeatureColumns,
     probabilities: Float64Array,
+    logOddsWeights: LogOddsWeights | undefined,
   ): Promise<CheckedReport | null> {
     if (!baseline) {
       this.logger.warn({ msg: 'no active baseline: drift not checked' });
       return null;
     }
-    const result = checkDrift(baseline.profile, baselineColumns(columns, probabilities), this.configFor(baseline, row.modelVersion));
+    const result = checkDrift(baseline.profile, baselineColumns(columns, probabilities), this.configFor(baseline, row.modelVersion), {
+      logOddsWeights,
+    });
     return this.store(manager, row, baseline, result);
   }
 

@@ -1,4 +1,5 @@
 import { InputProblem, InputValidationError, MAX_REPORTED_PROBLEMS } from '../common/errors/domain-error';
+import { customerIdProblem } from '../common/validation/customer-id';
 import { checkJsonValue, unsafeTextReason } from '../common/validation/text-safety';
 import { FEATURE_NAMES, FeatureName } from '../model/features';
 import { ApplicationInput } from './dto/application.input';
@@ -103,12 +104,8 @@ function validateRecord(
   report: (problem: InputProblem) => void,
 ): void {
   const id = record.customerId;
-  const unsafe = typeof id === 'string' ? unsafeTextReason(id) : null;
-  if (unsafe) {
-    report({ index, field: 'customerId', rule: unsafe });
-  } else if (typeof id !== 'string' || id.length < 1 || id.length > 64 || id.trim().length === 0) {
-    report({ index, field: 'customerId', rule: 'must be 1–64 characters, not blank', value: id });
-  }
+  const problem = customerIdProblem(id);
+  if (problem) report({ index, field: 'customerId', rule: problem.rule, ...(problem.echo ? { value: id } : {}) });
   for (const name of FEATURE_NAMES) {
     const rule = FEATURE_RULES[name];
     const value = record[name];

@@ -217,6 +217,7 @@ export class IngestionService {
       columns: prepared.columns,
       probabilities: scored.probabilities,
       dataQuality: judged.quality.summary,
+      logOddsWeights: scored.logOddsWeights,
     });
     if (!checked) return null;
     await this.batches.setDriftReport(manager, batchUuid, checked.id);

@@ -1,4 +1,4 @@
-import { FEATURE_NAMES, FeatureColumns } from './features';
+import { FEATURE_NAMES, FeatureColumns, FeatureName } from './features';
 
 /**
  * The fitted model in the form it is stored and scored: per-feature standardisation followed by a
@@ -85,4 +85,15 @@ export function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
+}
+
+/**
+ * Change in the log-odds per unit of each raw feature (coefficient ÷ standardisation SD): the
+ * logit is exactly intercept + Σ weight_j·(x_j − mean_j), which is what makes the score-shift
+ * decomposition of the drift report exact.
+ */
+export function logOddsWeights(model: Pick<LinearModel, 'coefficients' | 'standardization'>): Record<FeatureName, number> {
+  const weights = {} as Record<FeatureName, number>;
+  FEATURE_NAMES.forEach((name, j) => (weights[name] = model.coefficients[j] / model.standardization.sd[j]));
+  return weights;
 }

@@ -1,6 +1,6 @@
 import { ArtifactError, loadArtifact, ModelArtifact } from './artifact';
-import { FeatureColumns } from './features';
-import { predictProbabilities, rowCount, sigmoid } from './linear-model';
+import { FeatureColumns, FeatureName } from './features';
+import { logOddsWeights, predictProbabilities, rowCount, sigmoid } from './linear-model';
 
 export type ScorerKind = 'artifact' | 'fallback';
 export type RiskLabel = 'LOW' | 'MEDIUM' | 'HIGH';
@@ -12,6 +12,12 @@ export interface Scorer {
   readonly threshold: number;
   /** Probability of default per row, vectorised over the columns. */
   score(columns: FeatureColumns): Float64Array;
+  /**
+   * Log-odds change per unit of each feature when the score is an exact logistic function of
+   * the features (the artifact): what the drift report's score-shift decomposition needs.
+   * Absent for the rule-based fallback, whose inputs are clipped (not linear).
+   */
+  readonly logOddsWeights?: Readonly<Record<FeatureName, number>>;
 }
 
 /** Scores with a trained artifact. The service and the CLI both come through here. */
@@ -26,6 +32,7 @@ export function artifactScorer(artifact: ModelArtifact): Scorer {
     modelVersion: artifact.modelVersion,
     threshold: artifact.threshold,
     score: (columns) => predictProbabilities(model, columns),
+    logOddsWeights: logOddsWeights(model),
   };
 }
 

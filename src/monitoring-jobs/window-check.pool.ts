@@ -1,6 +1,5 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { extname, join } from 'node:path';
-import { WorkerPool } from '../common/workers/worker-pool';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfiguredWorkerPool } from '../common/workers/configured-worker-pool';
 import { transferListOf } from '../common/workers/worker-task';
 import { AppConfig } from '../config/app-config';
 import { WINDOW_CHECK_TASK, WINDOW_MERGE_TASK, WindowCheckInput, WindowCheckOutput, WindowMergeInput } from './window-check.task';
@@ -10,15 +9,12 @@ import { WINDOW_CHECK_TASK, WINDOW_MERGE_TASK, WindowCheckInput, WindowCheckOutp
  * WORKER_QUEUE_LIMIT checks waiting), so a window of any size never computes on the event loop.
  */
 @Injectable()
-export class WindowCheckPool implements OnModuleDestroy {
-  private readonly pool: WorkerPool;
-
+export class WindowCheckPool extends ConfiguredWorkerPool {
   constructor(config: AppConfig) {
-    this.pool = new WorkerPool({
+    super(config, {
       name: 'window-check',
-      script: join(__dirname, 'window-check.worker' + extname(__filename)),
-      size: config.workers.threads,
-      maxQueued: config.workers.queueLimit,
+      callerFile: __filename,
+      workerFile: 'window-check.worker',
       logger: new Logger('WindowDriftCheck'),
     });
   }
@@ -33,9 +29,5 @@ export class WindowCheckPool implements OnModuleDestroy {
   /** The sketches' buffers are moved to the worker (detached here once called). */
   check(input: WindowCheckInput): Promise<WindowCheckOutput> {
     return this.pool.run<WindowCheckInput, WindowCheckOutput>(WINDOW_CHECK_TASK, input, { transfer: transferListOf(input.sketches) });
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.pool.close();
   }
 }

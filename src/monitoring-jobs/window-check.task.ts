@@ -9,6 +9,7 @@ import { PREDICTION_COLUMN } from '../drift-engine/columns';
 import { DriftConfig } from '../drift-engine/config';
 import { BaselineProfile } from '../drift-engine/profile-types';
 import { DriftCheckResult } from '../drift-engine/result-types';
+import { LogOddsWeights } from '../drift-engine/score-shift';
 import { DataSketch, decodeSketch, emptySketch, encodeSketch, mergeSketchInto, NumericColumnSketch } from '../drift-engine/sketch';
 
 export const WINDOW_CHECK_TASK = 'window-check';
@@ -42,6 +43,8 @@ export interface WindowCheckInput {
   /** Encoded sketches (encodeSketch) of every batch of the window, on `baselineId`'s grid. */
   sketches: Uint8Array[];
   config: Partial<DriftConfig>;
+  /** The window's model's log-odds weights: the report then says which features moved the scores. */
+  logOddsWeights?: LogOddsWeights;
 }
 
 export interface WindowCheckOutput {
@@ -62,7 +65,7 @@ export function checkWindowSketches(
     mergeSketchInto(merged, decodeSketch(encoded));
     if ((index + 1) % PROGRESS_EVERY === 0) progress({ stage: 'merging batch profiles', merged: index + 1, of: input.sketches.length });
   });
-  const result = input.profile ? checkDriftBinned(input.profile, merged, input.config) : null;
+  const result = input.profile ? checkDriftBinned(input.profile, merged, input.config, { logOddsWeights: input.logOddsWeights }) : null;
   const prediction = merged.columns[PREDICTION_COLUMN];
   return {
     rowCount: merged.rowCount,

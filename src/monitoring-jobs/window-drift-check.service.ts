@@ -12,7 +12,7 @@ import { encodeSketch, SketchColumnSpec, sketchColumnSpecs, sketchFromBinAggrega
 import { MetricsService } from '../metrics/metrics.service';
 import { PerformanceService } from '../performance/performance.service';
 import { BatchProfilesRepository, WindowBatch } from '../prediction-logs/batch-profiles.repository';
-import { loggedColumnOf } from '../prediction-logs/prediction-log-columns';
+import { pushDownColumnsFor } from '../prediction-logs/prediction-log-columns';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { AuditService } from '../security/audit.service';
 import type { Caller } from '../security/caller';
@@ -141,6 +141,48 @@ export class WindowDriftCheckService {
   }
 
   /**
+   * Adds one page of stored profiles to the running total. A profile that cannot be read or
+   * merged (corrupted, or written by an incompatible version) must not sink the whole window:
+   * the page is then merged one profile at a time, and the batches whose profile fails are binned
+   * from their rows instead (appended to `rebin`), with a warning naming them.
+   */
+  private async mergePage(
+    manager: EntityManager,
+    accumulator: Uint8Array | null,
+    uuids: string[],
+    rebin: string[],
+  ): Promise<Uint8Array | null> {
+    // The merge moves its buffers to the worker: keep a copy of the total in case it fails.
+    const before = accumulator ? accumulator.slice() : null;
+    try {
+      return await this.pool.merge({ accumulator, sketches: await this.batchProfiles.sketchesOf(manager, uuids) });
+    } catch (pageError) {
+      let total: Uint8Array | null = before;
+      let unreadable = 0;
+      for (const uuid of uuids) {
+        const kept = total ? total.slice() : null;
+        try {
+          total = await this.pool.merge({ accumulator: total, sketches: await this.batchProfiles.sketchesOf(manager, [uuid]) });
+        } catch (error) {
+          total = kept;
+          unreadable++;
+          rebin.push(uuid);
+          this.logger.warn({
+            msg: 'unreadable batch profile: binning the batch from its rows instead',
+            batch: uuid,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }
+      if (unreadable === 0) {
+        // Every profile merged alone: the page's failure was not theirs (a worker replaced mid-task, say).
+        this.logger.warn({ msg: 'batch profile page merged one by one after a failure', error: String(pageError) });
+      }
+      return total;
+    }
+  }
+
+  /**
    * Every row of the window counts, and none is loaded into Node: a batch with a profile on the
    * active baseline's grid contributes that profile (at most about 55 KB, whatever its size); the rows
    * of every other batch (written under another baseline, without one, or before profiles
@@ -155,7 +197,7 @@ export class WindowDriftCheckService {
   ): Promise<WindowCheckOutput> {
     const started = performance.now();
     const range = { modelVersion: target.modelVersion, start: target.windowStart, end: target.windowEnd };
-    const threshold = await this.performance.thresholdOf(manager, target.modelVersion);
+    const { threshold, logOddsWeights } = await this.performance.modelFactsOf(manager, target.modelVersion);
     const baselineId = baseline?.id ?? NO_BASELINE;
     const specs = baseline ? sketchColumnSpecs(baseline.profile) : [SCORE_ONLY_SPEC];
     const profiled = batches.filter((b) => b.profiled).map((b) => b.batchUuid);
@@ -163,8 +205,8 @@ export class WindowDriftCheckService {
     // Profiles are read and merged a page at a time: memory holds one page and the running total.
     let accumulator: Uint8Array | null = null;
     for (let from = 0; from < profiled.length; from += PROFILE_PAGE) {
-      const page = await this.batchProfiles.sketchesOf(manager, profiled.slice(from, from + PROFILE_PAGE));
-      accumulator = await this.pool.merge({ accumulator, sketches: page });
+      const uuids = profiled.slice(from, from + PROFILE_PAGE);
+      accumulator = await this.mergePage(manager, accumulator, uuids, rebin);
       if (profiled.length > PROFILE_PAGE) {
         this.logger.log({
           msg: 'window drift check progress',
@@ -181,7 +223,7 @@ export class WindowDriftCheckService {
       const rows = await this.predictionLogs.pushDownBins(manager, {
         range,
         batchUuids: rebin,
-        columns: specs.map((spec) => ({ ...spec, source: loggedColumnOf(spec.name) })),
+        columns: pushDownColumnsFor(specs, baseline?.profile ?? null),
         scoreThreshold: threshold,
       });
       sketches.push(encodeSketch(sketchFromBinAggregates(baselineId, specs, rows, threshold)));
@@ -201,6 +243,7 @@ export class WindowDriftCheckService {
       baselineId,
       sketches,
       config: baseline ? this.drift.configFor(baseline, target.modelVersion) : {},
+      logOddsWeights: logOddsWeights ?? undefined,
     });
     this.logger.log({
       msg: 'window drift check progress',

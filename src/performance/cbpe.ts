@@ -8,6 +8,7 @@
  */
 
 import type { NumericColumnSketch } from '../drift-engine/sketch';
+import { LOG_LOSS_EPSILON } from '../stats/classification-metrics';
 
 export interface ExpectedConfusion {
   truePositives: number;
@@ -32,7 +33,7 @@ export interface EstimatedMetrics {
   confusion: ExpectedConfusion;
 }
 
-const LOG_EPS = 1e-15;
+const LOG_EPS = LOG_LOSS_EPSILON;
 
 export function expectedConfusion(probabilities: ArrayLike<number>, threshold: number): ExpectedConfusion {
   const confusion: ExpectedConfusion = { truePositives: 0, falsePositives: 0, falseNegatives: 0, trueNegatives: 0 };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { InputProblem, InputValidationError } from '../common/errors/domain-error';
+import { customerIdProblem } from '../common/validation/customer-id';
 import { unsafeTextReason } from '../common/validation/text-safety';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -128,10 +129,9 @@ export class OutcomesService {
     outcomes.forEach((o, index) => {
       // Before the lengths: a NUL fails the lookup query inside PostgreSQL (a 500, no index), and a
       // lone surrogate reaches it as U+FFFD, matching some other id or none.
-      const unsafeId = unsafeTextReason(o.customerId);
-      if (unsafeId) problems.push({ index, field: 'customerId', rule: unsafeId });
-      else if (o.customerId.length < 1 || o.customerId.length > 64)
-        problems.push({ index, field: 'customerId', rule: 'must be 1–64 characters' });
+      // Ingestion's rule: an id it would refuse cannot have been stored, so it is refused here too.
+      const idProblem = customerIdProblem(o.customerId);
+      if (idProblem) problems.push({ index, field: 'customerId', rule: idProblem.rule });
       if (o.batchId !== null && o.batchId !== undefined) {
         const unsafeBatch = unsafeTextReason(o.batchId);
         if (unsafeBatch) problems.push({ index, field: 'batchId', rule: unsafeBatch });

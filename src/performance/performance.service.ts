@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { NumericColumnSketch } from '../drift-engine/sketch';
 import { BatchesRepository } from '../prediction-logs/batches.repository';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
-import { ModelVersionsRepository } from '../scoring/model-versions.repository';
+import { ModelFacts, ModelVersionsRepository } from '../scoring/model-versions.repository';
 import { computePerformance, OutcomeLabel, PerformanceFigures, performanceFromSums } from './performance-metrics';
 import { PerformanceMetricsRepository } from './performance-metrics.repository';
 import { PerformanceSignalsService } from './performance-signals.service';
@@ -48,7 +48,7 @@ export class PerformanceService {
     await this.metrics.upsertBatches(manager, [{ batchUuid: input.batchUuid, modelVersion: input.modelVersion, figures }]);
     // The model card's ROC AUC is the reference both realized and estimated figures are judged
     // against; ingestion has it in memory, so the registry is not read again per batch.
-    const facts = { threshold: input.threshold, cardRocAuc: input.cardRocAuc };
+    const facts = { threshold: input.threshold, cardRocAuc: input.cardRocAuc, logOddsWeights: null };
     await this.signals.publish(manager, { modelVersion: input.modelVersion, scope: 'BATCH', batchUuid: input.batchUuid }, figures, facts);
     return figures;
   }
@@ -90,7 +90,12 @@ export class PerformanceService {
 
   /** The decision threshold of a model version (what its batches' score sums were taken at). */
   async thresholdOf(manager: EntityManager, modelVersion: string): Promise<number> {
-    return (await this.modelVersions.modelFacts(manager, [modelVersion])).get(modelVersion)!.threshold;
+    return (await this.modelFactsOf(manager, modelVersion)).threshold;
+  }
+
+  /** Threshold, model-card AUC and log-odds weights of a model version (fallback values when unknown). */
+  async modelFactsOf(manager: EntityManager, modelVersion: string): Promise<ModelFacts> {
+    return (await this.modelVersions.modelFacts(manager, [modelVersion])).get(modelVersion)!;
   }
 
   /**

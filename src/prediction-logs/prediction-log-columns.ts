@@ -1,4 +1,8 @@
+import { MULTIVARIATE_COLUMN } from '../drift-engine/multivariate';
+import { BaselineProfile } from '../drift-engine/profile-types';
+import { SketchColumnSpec } from '../drift-engine/sketch';
 import { FEATURE_CSV_COLUMNS, FEATURE_NAMES, FeatureColumns, FeatureName } from '../model/features';
+import type { PushDownColumn } from './prediction-logs.repository';
 
 /**
  * prediction_logs keeps each feature in its own column, named exactly as in the CSV files
@@ -23,4 +27,26 @@ export function loggedColumnOf(driftColumn: string): string {
   const source = FEATURE_CSV_COLUMNS[driftColumn as FeatureName];
   if (!source) throw new RangeError(`no logged column for drift column "${driftColumn}"`);
   return source;
+}
+
+/**
+ * The columns PostgreSQL bins for a window's unprofiled batches: logged columns as they are, and
+ * the `multivariate` column computed per row from the baseline's model (the same table lookups
+ * and sums as multivariateErrors, in the same order).
+ */
+export function pushDownColumnsFor(specs: ReadonlyArray<SketchColumnSpec>, profile: BaselineProfile | null): PushDownColumn[] {
+  return specs.map((spec) => {
+    if (spec.name !== MULTIVARIATE_COLUMN) return { ...spec, source: loggedColumnOf(spec.name) };
+    const model = profile?.multivariate;
+    if (!model) throw new RangeError('the profile has a multivariate column but no multivariate model');
+    return {
+      ...spec,
+      source: null,
+      derived: {
+        features: model.features.map((name, j) => ({ source: loggedColumnOf(name), ...model.transforms[j] })),
+        center: model.center,
+        loadings: model.loadings,
+      },
+    };
+  });
 }

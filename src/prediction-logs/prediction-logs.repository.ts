@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { BinAggregate } from '../drift-engine/sketch';
 import { FeatureColumns } from '../model/features';
+import { LOG_LOSS_EPSILON } from '../stats/classification-metrics';
 import { PredictionLogWriter, PredictionRows } from './prediction-log.writer';
 import { featureColumnsFromRows, PREDICTION_LOG_FEATURE_SELECT } from './prediction-log-columns';
 
@@ -63,11 +64,23 @@ export interface OutcomeUpdate {
 /** One column to bin in PostgreSQL: a logged column, discrete (group by value) or on `edges`. */
 export interface PushDownColumn {
   name: string;
-  /** A prediction_logs column (a feature's CSV name or `probability`). */
-  source: string;
+  /** A prediction_logs column (a feature's CSV name or `probability`); null for a derived column. */
+  source: string | null;
   kind: 'numeric' | 'discrete';
   /** Interior edges ascending; bins are right-closed (edges[i−1], edges[i]] as in the engine. */
   edges?: number[];
+  /** A value computed per row (the multivariate reconstruction error) instead of a logged column. */
+  derived?: DerivedQuadraticColumn;
+}
+
+/**
+ * Σ_k (Σ_j loadings[k][j]·(score_j − center_j))², score_j from feature j's step table (right-closed
+ * bins on `edges`): multivariate.ts multivariateErrors, which fixes the order of operations.
+ */
+export interface DerivedQuadraticColumn {
+  features: Array<{ source: string; edges: number[]; scores: number[] }>;
+  center: number[];
+  loadings: number[][];
 }
 
 /** Per column and bin (discrete: per value) what one pass over the rows aggregated: the engine's BinAggregate. */
@@ -153,12 +166,35 @@ export class PredictionLogsRepository {
   ): Promise<PushDownBinRow[]> {
     const params: unknown[] = [];
     const add = (value: unknown): string => `$${params.push(value)}`;
+    // Right-closed bin index 0..edges.length, as gridBin: width_bucket on negated, reversed edges.
+    const binOf = (value: string, edges: ReadonlyArray<number>): string =>
+      `${edges.length} - width_bucket(-${value}, ${add(edges.map((e) => -e).reverse())}::float8[])`;
+    const laterals: string[] = [];
+    const valueOf = (column: PushDownColumn, index: number): string => {
+      if (!column.derived) {
+        if (column.source === null || !LOGGED_COLUMN.test(column.source)) throw new RangeError(`not a logged column: ${column.source}`);
+        return `p.${column.source}::float8`;
+      }
+      const { features, center, loadings } = column.derived;
+      const centered = features.map((feature, j) => {
+        if (!LOGGED_COLUMN.test(feature.source)) throw new RangeError(`not a logged column: ${feature.source}`);
+        const x = `p.${feature.source}::float8`;
+        return `(${add(feature.scores)}::float8[])[${binOf(x, feature.edges)} + 1] - ${add(center[j])}::float8 AS c${j}`;
+      });
+      const projections = loadings.map((row, k) => `${row.map((w, j) => `${add(w)}::float8 * d${index}c.c${j}`).join(' + ')} AS k${k}`);
+      const error = loadings.map((_, k) => `d${index}k.k${k} * d${index}k.k${k}`).join(' + ');
+      laterals.push(
+        `CROSS JOIN LATERAL (SELECT ${centered.join(', ')}) AS d${index}c`,
+        `CROSS JOIN LATERAL (SELECT ${projections.join(', ')}) AS d${index}k`,
+        `CROSS JOIN LATERAL (SELECT ${error} AS v) AS d${index}`,
+      );
+      return `d${index}.v`;
+    };
     const entries = query.columns.map((column, index) => {
-      if (!LOGGED_COLUMN.test(column.source)) throw new RangeError(`not a logged column: ${column.source}`);
-      const value = `p.${column.source}::float8`;
+      const value = valueOf(column, index);
       if (column.kind === 'discrete') return `(${index}, ${value}, ${value}, 0)`;
       const edges = column.edges ?? [];
-      const bin = `${edges.length} - width_bucket(-${value}, ${add(edges.map((e) => -e).reverse())}::float8[])`;
+      const bin = binOf(value, edges);
       // 1 when the value sits exactly on its bin's upper edge (the last bin has none: NULL → 0).
       // Evaluated per row, never carried: an array in the aggregated rows would be copied into each.
       const onEdge = `coalesce((${value} = (${add(edges)}::float8[])[${bin} + 1])::int, 0)`;
@@ -177,7 +213,7 @@ export class PredictionLogsRepository {
     if (query.batchUuids) where.push(`p.batch_id = ANY(${add(query.batchUuids)}::uuid[])`);
     const threshold = add(query.scoreThreshold ?? null);
     const scoreColumn = query.columns.findIndex((c) => c.source === 'probability');
-    const clipped = `greatest(least(x.v, 1 - 1e-15), 1e-15)`;
+    const clipped = `greatest(least(x.v, 1 - ${LOG_LOSS_EPSILON}::float8), ${LOG_LOSS_EPSILON}::float8)`;
     const rows: Array<Record<string, string | number | null>> = await manager.query(
       `SELECT x.c AS column, x.b AS bin, count(*)::float8 AS count, sum(x.v) AS sum, sum(x.v * x.v) AS "sumSquares",
               min(x.v) AS min, max(x.v) AS max,
@@ -185,7 +221,7 @@ export class PredictionLogsRepository {
               coalesce(sum(x.v) FILTER (WHERE x.v >= ${threshold}), 0) AS "sumAtOrAbove",
               sum(CASE WHEN x.c = ${scoreColumn} THEN -(x.v * ln(${clipped}) + (1 - x.v) * ln(1 - ${clipped})) END) AS "entropySum",
               sum(x.e)::float8 AS "atUpperEdge"
-       FROM prediction_logs p CROSS JOIN LATERAL (VALUES ${entries.join(', ')}) AS x(c, b, v, e)
+       FROM prediction_logs p ${laterals.join(' ')} CROSS JOIN LATERAL (VALUES ${entries.join(', ')}) AS x(c, b, v, e)
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        GROUP BY x.c, x.b ORDER BY x.c, x.b`,
       params,
@@ -219,6 +255,22 @@ export class PredictionLogsRepository {
       [from, to],
     );
     return { count: Number(row.n), columns: sources.map((_, i) => ({ mean: Number(row[`m${i}`]), sd: Number(row[`s${i}`]) })) };
+  }
+
+  /**
+   * The logged feature columns of the rows at given 0-based positions among the rows scored in
+   * [from, to) ordered by (created_at, id), in that order: how a baseline from logs picks the rows
+   * its multivariate model is fitted on (multivariateSplit) without reading the others.
+   */
+  async featureRowsAt(manager: EntityManager, from: Date, to: Date, positions: ReadonlyArray<number>): Promise<FeatureColumns> {
+    const rows: Array<Record<string, unknown>> = await manager.query(
+      `SELECT ${PREDICTION_LOG_FEATURE_SELECT} FROM (
+         SELECT ${PREDICTION_LOG_FEATURE_SELECT}, row_number() OVER (ORDER BY created_at, id) - 1 AS position
+         FROM prediction_logs WHERE created_at >= $1 AND created_at < $2) ranked
+       WHERE position = ANY($3::bigint[]) ORDER BY position`,
+      [from, to, positions],
+    );
+    return featureColumnsFromRows(rows);
   }
 
   /**
@@ -268,8 +320,8 @@ export class PredictionLogsRepository {
                 count(*) FILTER (WHERE y AND p < $4)::float8 AS "falseNegatives",
                 count(*) FILTER (WHERE NOT y AND p < $4)::float8 AS "trueNegatives",
                 coalesce(sum((p - y::int) ^ 2), 0) AS "squaredError",
-                coalesce(sum(-ln(CASE WHEN y THEN greatest(least(p, 1 - 1e-15), 1e-15)
-                                      ELSE 1 - greatest(least(p, 1 - 1e-15), 1e-15) END)), 0) AS "logLossSum"
+                coalesce(sum(-ln(CASE WHEN y THEN greatest(least(p, 1 - ${LOG_LOSS_EPSILON}::float8), ${LOG_LOSS_EPSILON}::float8)
+                                      ELSE 1 - greatest(least(p, 1 - ${LOG_LOSS_EPSILON}::float8), ${LOG_LOSS_EPSILON}::float8) END)), 0) AS "logLossSum"
          FROM labelled)
        SELECT totals.*,
               (SELECT coalesce(sum(2 * pos * below + pos * neg), 0) FROM ranked) AS "rankPairsTwice",

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { InputValidationError } from '../common/errors/domain-error';
-import { unsafeTextReason } from '../common/validation/text-safety';
+import { customerIdProblem, jsonTextOf } from '../common/validation/customer-id';
 import { BatchProfilesRepository } from '../prediction-logs/batch-profiles.repository';
 import { BatchTextFields, LedgerErasureRepository } from '../prediction-logs/ledger-erasure.repository';
 import { AuditService } from '../security/audit.service';
@@ -12,15 +12,10 @@ import { EraseCustomerDataInput } from './dto/erase-customer-data.input';
 import { CustomerErasure } from './models/customer-erasure.model';
 import { redactJson, redactText } from './redaction';
 
-/** The rule ingestion applies to record customerIds (src/ingestion/batch-validation.ts), so every stored id can be named here. */
+/** Ingestion's customerId rule (common/validation), so every stored id can be named here. */
 function validCustomerId(customerId: unknown): string {
-  const unsafe = typeof customerId === 'string' ? unsafeTextReason(customerId) : null;
-  const rule =
-    unsafe ??
-    (typeof customerId !== 'string' || customerId.length < 1 || customerId.length > 64 || customerId.trim().length === 0
-      ? 'must be 1–64 characters, not blank'
-      : null);
-  if (rule) throw new InputValidationError([{ index: null, field: 'customerId', rule }]);
+  const problem = customerIdProblem(customerId);
+  if (problem) throw new InputValidationError([{ index: null, field: 'customerId', rule: problem.rule }]);
   return customerId as string;
 }
 
@@ -113,7 +108,7 @@ export class CustomerErasureService {
 
   /** Batch keys and metadata that embed the id; returns the ids of the batches rewritten. */
   private async redactBatches(manager: EntityManager, customerId: string, marker: string): Promise<string[]> {
-    const candidates = await this.ledger.batchesMentioning(manager, customerId, jsonText(customerId));
+    const candidates = await this.ledger.batchesMentioning(manager, customerId, jsonTextOf(customerId));
     const rewritten: BatchTextFields[] = [];
     for (const batch of candidates) {
       const batchId = redactText(batch.batchId, customerId, marker);
@@ -138,9 +133,4 @@ export class CustomerErasureService {
     await this.audit.redact(manager, erasureId, rewritten);
     return rewritten.length;
   }
-}
-
-/** The id as it appears inside JSON text (jsonb's output escapes quotes and backslashes like JSON.stringify). */
-function jsonText(value: string): string {
-  return JSON.stringify(value).slice(1, -1);
 }

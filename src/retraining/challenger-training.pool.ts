@@ -1,6 +1,5 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { extname, join } from 'node:path';
-import { WorkerPool } from '../common/workers/worker-pool';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfiguredWorkerPool } from '../common/workers/configured-worker-pool';
 import { TaskProgress, transferListOf } from '../common/workers/worker-task';
 import { AppConfig } from '../config/app-config';
 import { FEATURE_NAMES } from '../model/features';
@@ -13,16 +12,12 @@ import { LabelledRows } from './retraining-data';
  * retrainModel and are terminated when the application closes.
  */
 @Injectable()
-export class ChallengerTrainingPool implements OnModuleDestroy {
-  private readonly pool: WorkerPool;
-
+export class ChallengerTrainingPool extends ConfiguredWorkerPool {
   constructor(config: AppConfig) {
-    this.pool = new WorkerPool({
+    super(config, {
       name: 'challenger-training',
-      // The .ts source under ts-jest/ts-node, the compiled .js under dist.
-      script: join(__dirname, 'challenger-training.worker' + extname(__filename)),
-      size: config.workers.threads,
-      maxQueued: config.workers.queueLimit,
+      callerFile: __filename,
+      workerFile: 'challenger-training.worker',
       logger: new Logger('Retraining'),
     });
   }
@@ -36,10 +31,6 @@ export class ChallengerTrainingPool implements OnModuleDestroy {
   train(input: ChallengerTrainingInput, onProgress?: (progress: TaskProgress) => void): Promise<ChallengerTrainingOutput> {
     const transfer = transferListOf([...views(input.logs), ...(input.extra ? views(input.extra.rows) : [])]);
     return this.pool.run<ChallengerTrainingInput, ChallengerTrainingOutput>(TRAIN_CHALLENGER_TASK, input, { transfer, onProgress });
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.pool.close();
   }
 }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { newestFirstPage } from '../common/pagination/connection';
+import { FEATURE_NAMES, FeatureName } from '../model/features';
+import { logOddsWeights } from '../model/linear-model';
 import { FALLBACK_THRESHOLD, ScorerKind } from '../model/scorer';
 import { ModelVersionStatus } from './entities/model-version.entity';
 
@@ -39,6 +41,8 @@ export interface ModelFacts {
   threshold: number;
   /** Holdout ROC AUC on the model card (artifact metrics); null for the fallback rules. */
   cardRocAuc: number | null;
+  /** Log-odds change per feature unit (linear-model.ts logOddsWeights); null for the fallback rules. */
+  logOddsWeights: Record<FeatureName, number> | null;
 }
 
 export interface NewModelVersion {
@@ -163,16 +167,24 @@ export class ModelVersionsRepository {
    * a stored artifact (the fallback rules, unknown versions) get the fallback threshold and no card.
    */
   async modelFacts(manager: EntityManager, versions: string[]): Promise<Map<string, ModelFacts>> {
-    const rows: Array<{ version: string; threshold: number | null; card: number | null }> = versions.length
-      ? await manager.query(
-          `SELECT version, (artifact->>'threshold')::float8 AS threshold, (artifact->'metrics'->'holdout'->>'rocAuc')::float8 AS card
-           FROM model_versions WHERE version = ANY($1)`,
-          [versions],
-        )
-      : [];
+    const rows: Array<{ version: string; threshold: number | null; card: number | null; coefficients: unknown; sd: unknown }> =
+      versions.length
+        ? await manager.query(
+            `SELECT version, (artifact->>'threshold')::float8 AS threshold, (artifact->'metrics'->'holdout'->>'rocAuc')::float8 AS card,
+                    artifact->'coefficients' AS coefficients, artifact->'standardization'->'sd' AS sd
+             FROM model_versions WHERE version = ANY($1)`,
+            [versions],
+          )
+        : [];
     const facts = new Map<string, ModelFacts>();
-    for (const version of versions) facts.set(version, { threshold: FALLBACK_THRESHOLD, cardRocAuc: null });
-    for (const row of rows) facts.set(row.version, { threshold: row.threshold ?? FALLBACK_THRESHOLD, cardRocAuc: row.card });
+    for (const version of versions) facts.set(version, { threshold: FALLBACK_THRESHOLD, cardRocAuc: null, logOddsWeights: null });
+    for (const row of rows) {
+      facts.set(row.version, {
+        threshold: row.threshold ?? FALLBACK_THRESHOLD,
+        cardRocAuc: row.card,
+        logOddsWeights: storedLogOddsWeights(row.coefficients, row.sd),
+      });
+    }
     return facts;
   }
 
@@ -193,4 +205,14 @@ export class ModelVersionsRepository {
     );
     return inserted.length > 0;
   }
+}
+
+/** Weights from a stored artifact's coefficients and SDs, or null when they are not a valid linear model. */
+function storedLogOddsWeights(coefficients: unknown, sd: unknown): Record<FeatureName, number> | null {
+  const valid = (values: unknown, positive: boolean): values is number[] =>
+    Array.isArray(values) &&
+    values.length === FEATURE_NAMES.length &&
+    values.every((v) => typeof v === 'number' && Number.isFinite(v) && (!positive || v > 0));
+  if (!valid(coefficients, false) || !valid(sd, true)) return null;
+  return logOddsWeights({ coefficients, standardization: { mean: new Array<number>(sd.length).fill(0), sd } });
 }

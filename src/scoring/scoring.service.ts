@@ -13,6 +13,8 @@ export interface ScoredBatch {
   threshold: number;
   probabilities: Float64Array;
   riskLabels: RiskLabel[];
+  /** The scorer's log-odds weights (linear models only), for the drift report's score shift. */
+  logOddsWeights?: Scorer['logOddsWeights'];
 }
 
 /**
@@ -93,7 +95,14 @@ export class ScoringService implements OnModuleInit {
     const probabilities = scorer.score(columns);
     const riskLabels = new Array<RiskLabel>(probabilities.length);
     for (let i = 0; i < probabilities.length; i++) riskLabels[i] = riskLabel(probabilities[i], scorer.threshold);
-    return { modelVersion: scorer.modelVersion, scoredWith: scorer.kind, threshold: scorer.threshold, probabilities, riskLabels };
+    return {
+      modelVersion: scorer.modelVersion,
+      scoredWith: scorer.kind,
+      threshold: scorer.threshold,
+      probabilities,
+      riskLabels,
+      logOddsWeights: scorer.logOddsWeights,
+    };
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { jsonTextOf } from '../common/validation/customer-id';
 import { AuditFreeText, AuditLogRepository } from './audit-log.repository';
 import { Caller } from './caller';
 import { Principal } from './principal';
@@ -47,7 +48,7 @@ export class AuditService {
    * design; caller-chosen ids (batch keys, request ids) may embed one.
    */
   rowsMentioning(manager: EntityManager, text: string): Promise<AuditFreeText[]> {
-    return this.auditLog.mentioning(manager, text, JSON.stringify(text).slice(1, -1));
+    return this.auditLog.mentioning(manager, text, jsonTextOf(text));
   }
 
   /** Stores the redacted free-form parts of rows from rowsMentioning; who did what, when and the outcome cannot change. */

@@ -23,6 +23,7 @@ export interface ChiSquareOptions {
  * Chi-square test on an r × c table of counts. Columns (and rows) whose total is 0 carry no
  * information and would make an expected count 0 (SciPy raises on that); they are dropped first.
  * A table left with fewer than 2 rows or columns has no test: statistic 0, dof 0, p-value NaN.
+ * RangeError for a ragged table or a count that is negative, NaN or infinite.
  */
 export function chiSquareContingency(table: ReadonlyArray<ArrayLike<number>>, options: ChiSquareOptions = {}): ChiSquareResult {
   const rowsIn = table.length;
@@ -34,7 +35,9 @@ export function chiSquareContingency(table: ReadonlyArray<ArrayLike<number>>, op
     if (table[r].length !== colsIn) throw new RangeError('chiSquareContingency: ragged table');
     for (let c = 0; c < colsIn; c++) {
       const v = table[r][c];
-      if (!(v >= 0)) throw new RangeError('chiSquareContingency: counts must be non-negative numbers');
+      if (!(v >= 0 && v < Infinity)) {
+        throw new RangeError(`chiSquareContingency: table[${r}][${c}] is ${v}; counts must be finite non-negative numbers`);
+      }
       rowTotals[r] += v;
       colTotals[c] += v;
       total += v;
@@ -65,7 +68,10 @@ export function chiSquareContingency(table: ReadonlyArray<ArrayLike<number>>, op
   return { statistic, dof, pValue: chiSquareSurvival(statistic, dof) };
 }
 
-/** Chi-square homogeneity test of two count vectors over the same categories (a 2 × k table). */
+/**
+ * Chi-square homogeneity test of two count vectors over the same categories (a 2 × k table).
+ * RangeError for vectors of different lengths or a count that is negative, NaN or infinite.
+ */
 export function chiSquareTwoSample(
   referenceCounts: ArrayLike<number>,
   currentCounts: ArrayLike<number>,
@@ -73,6 +79,16 @@ export function chiSquareTwoSample(
 ): ChiSquareResult {
   if (referenceCounts.length !== currentCounts.length) {
     throw new RangeError('chiSquareTwoSample: count vectors must cover the same categories');
+  }
+  for (const [name, counts] of [
+    ['referenceCounts', referenceCounts],
+    ['currentCounts', currentCounts],
+  ] as const) {
+    for (let i = 0; i < counts.length; i++) {
+      const v = counts[i];
+      if (!(v >= 0 && v < Infinity))
+        throw new RangeError(`chiSquareTwoSample: ${name}[${i}] is ${v}; counts must be finite non-negative numbers`);
+    }
   }
   return chiSquareContingency([referenceCounts, currentCounts], options);
 }

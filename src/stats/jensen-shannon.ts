@@ -5,6 +5,7 @@
  * distributions, 1 for distributions with disjoint support — which makes it a bounded effect size
  * for categorical features (unlike PSI, it stays finite when a category is empty on one side).
  */
+import { allFinite } from './sorting';
 
 /** x·ln(x/y) with the conventions 0·ln(0/y) = 0 (SciPy's rel_entr). */
 function relativeEntropyTerm(x: number, y: number): number {
@@ -13,9 +14,13 @@ function relativeEntropyTerm(x: number, y: number): number {
   return Infinity;
 }
 
-/** Jensen–Shannon divergence in nats of two (unnormalised) distributions. */
+/**
+ * Jensen–Shannon divergence in nats of two (unnormalised) distributions. NaN when either sums to
+ * zero or holds a non-finite value; RangeError when their lengths differ.
+ */
 export function jensenShannonDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
   if (p.length !== q.length) throw new RangeError('jensenShannon: p and q must have the same length');
+  if (!allFinite(p) || !allFinite(q)) return NaN;
   let sumP = 0;
   let sumQ = 0;
   for (let i = 0; i < p.length; i++) {
@@ -35,8 +40,13 @@ export function jensenShannonDivergence(p: ArrayLike<number>, q: ArrayLike<numbe
   return (left + right) / 2;
 }
 
-/** Jensen–Shannon distance, sqrt(JSD / ln(base)); base 2 by default (range [0, 1]). */
+/**
+ * Jensen–Shannon distance, sqrt(JSD / ln(base)); base 2 by default (range [0, 1]). NaN as the
+ * divergence; RangeError for a base that is not a finite number above 0 other than 1.
+ */
 export function jensenShannonDistance(p: ArrayLike<number>, q: ArrayLike<number>, base = 2): number {
+  if (!(Number.isFinite(base) && base > 0 && base !== 1))
+    throw new RangeError(`jensenShannon: base must be a finite number > 0 other than 1, got ${base}`);
   const divergence = jensenShannonDivergence(p, q);
   // Tiny negative values can only come from rounding; clamp before the square root.
   return Math.sqrt(Math.max(0, divergence / Math.log(base)));

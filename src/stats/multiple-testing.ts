@@ -9,9 +9,13 @@
  * BH is provided for exploratory use (it controls the false discovery rate instead).
  */
 
-/** Holm step-down adjusted p-values, in input order. NaN entries are ignored (stay NaN, not counted). */
+/**
+ * Holm step-down adjusted p-values, in input order. Non-finite entries (NaN: a column not
+ * evaluated; ±Infinity is no p-value either) are ignored: they come back NaN and do not count in
+ * the family size.
+ */
 export function holmAdjust(pValues: ReadonlyArray<number>): number[] {
-  const indices = pValues.map((_, i) => i).filter((i) => !Number.isNaN(pValues[i]));
+  const indices = pValues.map((_, i) => i).filter((i) => Number.isFinite(pValues[i]));
   indices.sort((i, j) => pValues[i] - pValues[j]);
   const m = indices.length;
   const adjusted = pValues.map(() => NaN);
@@ -24,9 +28,9 @@ export function holmAdjust(pValues: ReadonlyArray<number>): number[] {
   return adjusted;
 }
 
-/** Benjamini–Hochberg step-up adjusted p-values (q-values), in input order. NaN entries ignored. */
+/** Benjamini–Hochberg step-up adjusted p-values (q-values), in input order. Non-finite entries ignored as in Holm. */
 export function benjaminiHochbergAdjust(pValues: ReadonlyArray<number>): number[] {
-  const indices = pValues.map((_, i) => i).filter((i) => !Number.isNaN(pValues[i]));
+  const indices = pValues.map((_, i) => i).filter((i) => Number.isFinite(pValues[i]));
   indices.sort((i, j) => pValues[i] - pValues[j]);
   const m = indices.length;
   const adjusted = pValues.map(() => NaN);

@@ -17,6 +17,8 @@
  * for k bins; see `psiNoiseExpectation` and the drift engine for how that is handled.
  */
 
+import { allFinite } from './sorting';
+
 export const PSI_DEFAULT_EPSILON = 1e-4;
 
 export interface PsiOptions {
@@ -24,10 +26,16 @@ export interface PsiOptions {
   epsilon?: number;
 }
 
-/** PSI from per-bin counts or proportions (each side is normalised to sum to 1 first). */
+/**
+ * PSI from per-bin counts or proportions (each side is normalised to sum to 1 first). NaN when a
+ * side sums to zero or holds a non-finite count; RangeError when the bins differ or epsilon is not
+ * a finite positive number.
+ */
 export function populationStabilityIndex(reference: ArrayLike<number>, current: ArrayLike<number>, options: PsiOptions = {}): number {
   if (reference.length !== current.length) throw new RangeError('psi: reference and current must have the same bins');
   const epsilon = options.epsilon ?? PSI_DEFAULT_EPSILON;
+  if (!(Number.isFinite(epsilon) && epsilon > 0)) throw new RangeError(`psi: epsilon must be a finite positive number, got ${epsilon}`);
+  if (!allFinite(reference) || !allFinite(current)) return NaN;
   let totalReference = 0;
   let totalCurrent = 0;
   for (let i = 0; i < reference.length; i++) {
@@ -49,16 +57,20 @@ export function populationStabilityIndex(reference: ArrayLike<number>, current: 
  * distribution over k bins (first-order approximation, as for a chi-square statistic divided by
  * the effective sample size): (k − 1)·(1/nReference + 1/nCurrent). At n = 50 and 10 bins this is
  * ≈ 0.18 — above the 0.1 "moderate" line — which is why a fixed PSI threshold false-alarms on
- * small batches.
+ * small batches. NaN when an argument is not finite.
  */
 export function psiNoiseExpectation(bins: number, nReference: number, nCurrent: number): number {
+  if (!Number.isFinite(bins) || !Number.isFinite(nReference) || !Number.isFinite(nCurrent)) return NaN;
   if (bins < 2) return 0;
   return (bins - 1) * (1 / nReference + 1 / nCurrent);
 }
 
-/** Credit-risk reading of a PSI value. */
+/**
+ * Credit-risk reading of a PSI value; 'unknown' for NaN or ±Infinity (with the proportion floor a
+ * PSI is always finite, so an infinite one is a computation gone wrong, not a large shift).
+ */
 export function psiLevel(psi: number): 'stable' | 'moderate' | 'significant' | 'unknown' {
-  if (Number.isNaN(psi)) return 'unknown';
+  if (!Number.isFinite(psi)) return 'unknown';
   if (psi < 0.1) return 'stable';
   if (psi <= 0.25) return 'moderate';
   return 'significant';

@@ -14,7 +14,7 @@ const DIGIT_BITS = 16;
 const BUCKETS = 1 << DIGIT_BITS;
 const DIGIT_MASK = BUCKETS - 1;
 
-/** True when every value is a finite number (no NaN, no ±Infinity). */
+/** True when every value is a finite number (no NaN, no ±Infinity); non-finite input is what it is for. */
 export function allFinite(values: ArrayLike<number>): boolean {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -33,21 +33,29 @@ export function countNonFinite(values: ArrayLike<number>): number {
   return count;
 }
 
-/** True when values are in non-decreasing order. */
+/**
+ * True when values are in non-decreasing order. False when any value is NaN: NaN compares false
+ * with everything, so it would otherwise pass as "in order" wherever it stands.
+ */
 export function isSortedAscending(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) return false;
   for (let i = 1; i < values.length; i++) if (values[i] < values[i - 1]) return false;
   return true;
 }
 
-/** Returns a new ascending-sorted Float64Array copy of finite `values` (input is not modified). */
+/** Returns a new ascending-sorted Float64Array copy of `values` (input is not modified); non-finite values as `sortFloat64InPlace`. */
 export function sortedCopy(values: ArrayLike<number>): Float64Array {
   const copy = Float64Array.from(values as ArrayLike<number>);
   return sortFloat64InPlace(copy);
 }
 
 /**
- * Sorts finite doubles ascending in place and returns the same array. -0 and +0 are ordered
- * -0 first, which is harmless for every statistic here (they compare equal).
+ * Sorts doubles ascending in place and returns the same array. -0 and +0 are ordered -0 first,
+ * which is harmless for every statistic here (they compare equal). Meant for finite values, but
+ * never fails on others: ±Infinity sort to the ends, and NaN goes to an end too (last below
+ * RADIX_THRESHOLD; first or last by the sign bit of its bit pattern above it), which is where the
+ * O(1) check of `quantileSorted` looks. Callers filter non-finite values first (the drift engine
+ * does).
  */
 export function sortFloat64InPlace(values: Float64Array): Float64Array {
   const n = values.length;
@@ -110,8 +118,12 @@ export function sortFloat64InPlace(values: Float64Array): Float64Array {
   return values;
 }
 
-/** Index of the first element > x in ascending `sorted` (numpy searchsorted side='right'). */
+/**
+ * Index of the first element > x in ascending `sorted` (numpy searchsorted side='right').
+ * RangeError for a NaN x, which has no position; ±Infinity are ordinary positions.
+ */
 export function upperBound(sorted: ArrayLike<number>, x: number, from = 0, to = sorted.length): number {
+  if (Number.isNaN(x)) throw new RangeError('upperBound: x is NaN');
   let lo = from;
   let hi = to;
   while (lo < hi) {
@@ -122,8 +134,9 @@ export function upperBound(sorted: ArrayLike<number>, x: number, from = 0, to = 
   return lo;
 }
 
-/** Index of the first element ≥ x in ascending `sorted` (numpy searchsorted side='left'). */
+/** Index of the first element ≥ x in ascending `sorted` (numpy searchsorted side='left'); NaN x as `upperBound`. */
 export function lowerBound(sorted: ArrayLike<number>, x: number, from = 0, to = sorted.length): number {
+  if (Number.isNaN(x)) throw new RangeError('lowerBound: x is NaN');
   let lo = from;
   let hi = to;
   while (lo < hi) {

@@ -25,9 +25,9 @@ const MAX_ITERATIONS = 100000;
 /** Smallest representable magnitude used to keep Lentz's method away from division by zero. */
 const TINY = 1e-300;
 
-/** Natural log of the gamma function for x > 0 (reflection formula for x < 0.5). */
+/** Natural log of |Γ(x)| (reflection formula for x < 0.5); Infinity at the poles, NaN for a non-finite x. */
 export function logGamma(x: number): number {
-  if (Number.isNaN(x)) return NaN;
+  if (!Number.isFinite(x)) return NaN;
   if (x <= 0 && Number.isInteger(x)) return Infinity;
   if (x < 0.5) {
     // Reflection keeps the Lanczos sum in its accurate range: Γ(x)Γ(1−x) = π / sin(πx).
@@ -40,7 +40,7 @@ export function logGamma(x: number): number {
   return HALF_LOG_TWO_PI + (z + 0.5) * Math.log(t) - t + Math.log(sum);
 }
 
-/** ln(n!) for integer n ≥ 0; exact summation below 32 keeps small factorials free of Lanczos error. */
+/** ln(n!) for integer n ≥ 0 (NaN otherwise, ±Infinity included); exact summation below 32 keeps small factorials free of Lanczos error. */
 export function logFactorial(n: number): number {
   if (n < 0 || !Number.isInteger(n)) return NaN;
   if (n < 32) {
@@ -91,32 +91,33 @@ function gammaContinuedFraction(a: number, x: number): number {
   return Math.exp(logGammaPrefactor(a, x)) * h;
 }
 
-/** Regularized lower incomplete gamma P(a, x) = γ(a, x) / Γ(a), for a > 0, x ≥ 0. */
+/**
+ * Regularized lower incomplete gamma P(a, x) = γ(a, x) / Γ(a), for finite a > 0, x ≥ 0; NaN
+ * otherwise (an infinite a would also run the series to its iteration cap).
+ */
 export function regularizedGammaP(a: number, x: number): number {
-  if (Number.isNaN(a) || Number.isNaN(x) || a <= 0 || x < 0) return NaN;
+  if (!Number.isFinite(a) || !Number.isFinite(x) || a <= 0 || x < 0) return NaN;
   if (x === 0) return 0;
-  if (x === Infinity) return 1;
   return x < a + 1 ? gammaSeries(a, x) : 1 - gammaContinuedFraction(a, x);
 }
 
-/** Regularized upper incomplete gamma Q(a, x) = 1 − P(a, x), computed without cancellation. */
+/** Regularized upper incomplete gamma Q(a, x) = 1 − P(a, x), computed without cancellation; NaN as P. */
 export function regularizedGammaQ(a: number, x: number): number {
-  if (Number.isNaN(a) || Number.isNaN(x) || a <= 0 || x < 0) return NaN;
+  if (!Number.isFinite(a) || !Number.isFinite(x) || a <= 0 || x < 0) return NaN;
   if (x === 0) return 1;
-  if (x === Infinity) return 0;
   return x < a + 1 ? 1 - gammaSeries(a, x) : gammaContinuedFraction(a, x);
 }
 
-/** Chi-square survival function Pr(X ≥ x) for `dof` degrees of freedom: Q(dof/2, x/2). */
+/** Chi-square survival function Pr(X ≥ x) for `dof` degrees of freedom: Q(dof/2, x/2). NaN unless x and dof > 0 are finite. */
 export function chiSquareSurvival(x: number, dof: number): number {
-  if (Number.isNaN(x) || !(dof > 0)) return NaN;
+  if (!Number.isFinite(x) || !(dof > 0 && dof < Infinity)) return NaN;
   if (x <= 0) return 1;
   return regularizedGammaQ(dof / 2, x / 2);
 }
 
-/** Chi-square CDF Pr(X ≤ x): P(dof/2, x/2). */
+/** Chi-square CDF Pr(X ≤ x): P(dof/2, x/2). NaN as the survival function. */
 export function chiSquareCdf(x: number, dof: number): number {
-  if (Number.isNaN(x) || !(dof > 0)) return NaN;
+  if (!Number.isFinite(x) || !(dof > 0 && dof < Infinity)) return NaN;
   if (x <= 0) return 0;
   return regularizedGammaP(dof / 2, x / 2);
 }

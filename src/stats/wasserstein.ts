@@ -4,14 +4,19 @@
  * empirical CDFs. Between consecutive points of the merged sample both CDFs are constant, so the
  * integral is a finite sum of |F_a − F_b| × gap, computed in one merge of the sorted inputs.
  */
-import { sortedCopy } from './sorting';
+import { allFinite, sortedCopy } from './sorting';
 import { CompensatedSum } from './summation';
 
-/** W1 of two ascending-sorted samples; O(n1 + n2). NaN if either is empty. */
+/**
+ * W1 of two ascending-sorted samples; O(n1 + n2). NaN if either is empty or holds a non-finite
+ * value (a NaN never compares ≤ the merge position, which used to stall the merge forever; an
+ * infinite value would make the distance infinite or undefined).
+ */
 export function wassersteinSorted(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n1 = a.length;
   const n2 = b.length;
   if (n1 === 0 || n2 === 0) return NaN;
+  if (!allFinite(a) || !allFinite(b)) return NaN;
   let i = 0;
   let j = 0;
   const total = new CompensatedSum();
@@ -30,7 +35,8 @@ export function wassersteinSorted(a: ArrayLike<number>, b: ArrayLike<number>): n
   return total.value;
 }
 
-/** W1 of two unsorted samples (copies and sorts both). */
+/** W1 of two unsorted samples (copies and sorts both); NaN as `wassersteinSorted`. */
 export function wassersteinDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (!allFinite(a) || !allFinite(b)) return NaN;
   return wassersteinSorted(sortedCopy(a), sortedCopy(b));
 }

@@ -58,6 +58,9 @@ describe('live dashboard in headless Chromium', () => {
     // Locator waits, not page-side functions: the page's CSP forbids evaluating strings.
     await page.locator('#feed-state', { hasText: /^live$/ }).waitFor();
     expect(await page.locator('#batches tr').first().textContent()).toMatch(/dash-healthy.*STABLE/);
+    // The latest report's panel: the joint distribution is as in the baseline, and the scores' change is split by feature.
+    await page.locator('#latest-report[data-batch="dash-healthy"] .joint[data-verdict="STABLE"]').waitFor();
+    expect(await page.locator('#latest-report .shift-bar').count()).toBe(5);
 
     // The key left the address bar (history.replaceState) and never reached the markup or a URL.
     expect(page.url()).toBe(`${service.url}/dashboard`);
@@ -92,6 +95,55 @@ describe('live dashboard in headless Chromium', () => {
     expect(await report.locator('tr.drifted').first().textContent()).toMatch(/loanAmount/);
     expect(await report.locator('svg').count()).toBeGreaterThan(0);
     await report.close();
+
+    // Loan amounts attached to the wrong applications: every feature looks normal on its own, the
+    // joint distribution does not. Its alert arrives live under its own kind, and the latest
+    // report's panel shows the verdict and which features moved the scores, as the API has them.
+    await service.gql(ingestMutation('batchId'), {
+      input: { batchId: 'dash-joint', records: generatedRecords(400, 63, 'loan_income_decoupled') },
+    });
+    await page.locator('#feed li', { hasText: /CREATED Joint-distribution drift: rows no longer fit/ }).waitFor();
+    const jointAlert = page.locator('#alerts li.alert', { hasText: 'Joint-distribution drift' });
+    await jointAlert.waitFor();
+    expect(await jointAlert.locator('.alert-head .feature').textContent()).toBe('multivariate');
+    expect(await jointAlert.locator('.alert-msg').textContent()).toMatch(/No input feature drifted on its own.*wrong applications/);
+    const latest = (
+      await ok<{
+        driftReports: {
+          edges: Array<{
+            node: {
+              batchId: string;
+              scoreShift: { total: number; contributions: Array<{ feature: string; contribution: number; share: number }> } | null;
+              features: Array<{ feature: string; drifted: boolean }>;
+            };
+          }>;
+        };
+      }>(
+        service,
+        `{ driftReports(first: 1) { edges { node { batchId scoreShift { total contributions { feature contribution share } } features { feature drifted } } } } }`,
+      )
+    ).driftReports.edges[0].node;
+    expect(latest.batchId).toBe('dash-joint');
+    expect(latest.features.find((f) => f.feature === 'multivariate')?.drifted).toBe(true);
+    expect(latest.scoreShift!.contributions.length).toBe(8);
+    const panel = page.locator('#latest-report[data-batch="dash-joint"]');
+    await panel.locator('.joint[data-verdict="DRIFT"]').waitFor();
+    expect(await panel.locator('.joint').textContent()).toMatch(/Joint distribution DRIFT KS p .* no longer go together/);
+    expect(await panel.locator('.shift b.total').textContent()).toBe(
+      `${latest.scoreShift!.total > 0 ? '+' : ''}${Math.abs(latest.scoreShift!.total) < 1e-3 ? latest.scoreShift!.total.toExponential(1) : latest.scoreShift!.total.toFixed(3)}`,
+    );
+    const bars = panel.locator('.shift-bar');
+    expect(await bars.count()).toBe(5);
+    const top = latest.scoreShift!.contributions.slice(0, 5);
+    for (const [i, c] of top.entries()) {
+      expect(await bars.nth(i).getAttribute('data-feature')).toBe(c.feature);
+      expect(await bars.nth(i).getAttribute('data-sign')).toBe(c.contribution >= 0 ? '+' : '-');
+      expect(await bars.nth(i).locator('.val').textContent()).toMatch(new RegExp(` · ${Math.round(c.share * 100)}%$`));
+    }
+    // One scale: the largest contribution spans half the track (the other half is the other sign's).
+    const firstBar = await bars.nth(0).locator('i').boundingBox();
+    const track = await bars.nth(0).locator('.track').boundingBox();
+    expect(firstBar!.width).toBeCloseTo(track!.width / 2, 0);
 
     // A reload keeps working from sessionStorage, with nothing in the address bar.
     await page.reload();
@@ -369,6 +421,7 @@ describe('trend charts and alert actions in headless Chromium', () => {
       expect(await page.locator(`#${id} .pt`).count()).toBe(0);
     }
     expect(await page.locator('#alerts-state').textContent()).toBe('no alerts match these filters');
+    expect(await page.locator('#latest-report').textContent()).toBe('no drift report yet');
     expect(watch).toEqual({ problems: [], external: [] });
     await context.close();
   });

@@ -37,9 +37,38 @@ describe('HTML drift report in headless Chromium', () => {
     const response = await page.goto(`${setup.service.url}${reportUrl}`, { waitUntil: 'load' });
     expect(response!.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toMatch(/Drift report/);
-    expect(await page.locator('tbody tr').count()).toBe(9);
-    expect(await page.locator('svg').count()).toBeGreaterThanOrEqual(9 + 7);
+    // Eight inputs, the prediction and the joint distribution of the inputs.
+    expect(await page.locator('#features tbody tr').count()).toBe(10);
+    // A histogram per column, an ECDF per numeric one (7, the joint distribution too) and the score-shift bars.
+    expect(await page.locator('svg').count()).toBeGreaterThanOrEqual(10 + 7 + 1);
     expect(await page.locator('tr.drifted').first().textContent()).toMatch(/loanAmount/);
+
+    // Which features moved the scores: the total, a signed bar and a table row per model feature,
+    // largest |contribution| first. Larger loans raise the predicted risk: loanAmount pushes up.
+    const shift = page.locator('#score-shift');
+    expect(await shift.locator('h2').textContent()).toBe('Which features moved the scores');
+    expect(await shift.locator('b.total').textContent()).toMatch(/^[+-]\d/);
+    expect(await shift.locator('rect.bar').count()).toBe(8);
+    const rowLocators = await shift.locator('table.shift tbody tr').all();
+    const shiftRows = await Promise.all(rowLocators.map((row) => row.locator('td').allTextContents()));
+    expect(shiftRows).toHaveLength(8);
+    const magnitudes = shiftRows.map((cells) => Math.abs(Number(cells[3])));
+    expect(magnitudes).toEqual([...magnitudes].sort((a, b) => b - a));
+    const loan = shiftRows.find((cells) => cells[0] === 'loanAmount')!;
+    expect(loan[3]).toMatch(/^\+/);
+    expect(Number(loan[4].replace('%', ''))).toBeGreaterThanOrEqual(20);
+    expect(Number(loan[2])).toBeGreaterThan(Number(loan[1]));
+    expect(await shift.locator('svg').boundingBox()).toMatchObject({ width: 560 });
+
+    // The joint distribution, labelled for people, with its error histograms and a line saying what it means.
+    const joint = page.locator('#f-multivariate');
+    expect(await joint.locator('h3').textContent()).toMatch(/^Joint distribution \(multivariate\): reconstruction error (drift|stable)$/);
+    expect(await joint.locator('p.explain').textContent()).toMatch(/correlation structure.*wrong applications/);
+    expect(await joint.locator('svg[aria-label$="reconstruction error histogram"] rect').count()).toBeGreaterThan(10);
+    expect(await page.locator('#features a[href="#f-multivariate"]').textContent()).toBe(
+      'Joint distribution (multivariate): reconstruction error',
+    );
+
     expect(failed).toEqual([]);
     expect(consoleErrors).toEqual([]);
     // Self-contained: the only request is the page itself.

@@ -118,12 +118,13 @@ describe('dashboard queries (real PostgreSQL)', () => {
       `{ driftSettings { minSampleSize alertPsiModerate alertPsiSignificant columns { feature kind enabled alpha psiThreshold effectThreshold } } }`,
     );
     expect(driftSettings).toMatchObject({ minSampleSize: 30, alertPsiModerate: 0.1, alertPsiSignificant: 0.25 });
-    expect(driftSettings.columns.map((c) => c.feature)).toEqual(DRIFT_COLUMNS);
+    expect(driftSettings.columns.map((c) => c.feature)).toEqual([...DRIFT_COLUMNS, 'multivariate']);
     const byFeature = Object.fromEntries(driftSettings.columns.map((c) => [c.feature, c]));
     expect(byFeature.age).toEqual({ feature: 'age', kind: 'numeric', enabled: true, alpha: 0.05, psiThreshold: 0.1, effectThreshold: 0.1 });
     expect(byFeature.loanAmount.psiThreshold).toBe(0.2);
     expect(byFeature.employmentYears.enabled).toBe(false);
     expect(byFeature.delinquencyCount.kind).toBe('discrete');
+    expect(byFeature.multivariate).toMatchObject({ kind: 'numeric', enabled: true, effectThreshold: 0.1 });
   });
 
   it('metricsHistory points carry the stored adjusted p-value and deciding threshold of their report', async () => {

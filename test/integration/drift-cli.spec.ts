@@ -37,16 +37,18 @@ describe('drift command line (same engine as the service)', () => {
   const data = generatedCsvFolder(3_000, 404, 'reference.csv');
   const current = join(data.dir, 'current.csv');
   const stable = join(data.dir, 'stable.csv');
+  const decoupled = join(data.dir, 'decoupled.csv');
   let db: { url: string; drop(): Promise<void> };
   let service: TestService;
 
   beforeAll(async () => {
     const profile = loadProfile();
-    for (const [path, seed, scenario] of [
-      [current, 405, 'higher_dti'],
-      [stable, 406, undefined],
+    for (const [path, seed, scenario, strength] of [
+      [current, 405, 'higher_dti', 0.3],
+      [stable, 406, undefined, undefined],
+      [decoupled, 407, 'loan_income_decoupled', 1],
     ] as const) {
-      const rows = generateColumns(profile, 800, { seed, scenario, strength: scenario ? 0.3 : undefined, idPrefix: 'cur' });
+      const rows = generateColumns(profile, 800, { seed, scenario, strength, idPrefix: 'cur' });
       writeFileSync(path, featureCsvHeader(false) + featureCsvLines((i) => `cur-${i}`, rows.columns, null));
     }
     db = await createTestDatabase();
@@ -74,16 +76,38 @@ describe('drift command line (same engine as the service)', () => {
       [stable, 800, 'STABLE'],
     ]);
     expect(verdicts[0].drifted).toContain('debtToIncome');
-    expect(verdicts[0].features).toHaveLength(9);
+    // Eight features, the prediction and the joint-distribution column.
+    expect(verdicts[0].features).toHaveLength(10);
     expect(readFileSync(join(data.dir, 'report-1.html'), 'utf8')).toContain('debtToIncome');
     expect(readFileSync(join(data.dir, 'report-2.html'), 'utf8')).toContain('STABLE');
   });
 
-  it('gives exactly the statistics the service stores for the same rows', async () => {
-    const cliResult = JSON.parse(cli('drift', '--reference', join(data.dir, data.file), '--current', current).stdout) as Array<{
+  it('flags a broken income–loan relation in the multivariate column, with the score shift decomposed', () => {
+    const result = cli('drift', '--reference', join(data.dir, data.file), '--current', decoupled, '--json');
+    expect(result.status).toBe(0);
+    const [verdict] = JSON.parse(result.stdout) as Array<{
+      status: string;
+      drifted: string[];
       features: CliFeature[];
+      scoreShift: { total: number; contributions: Array<{ feature: string; contribution: number; share: number }> };
     }>;
-    const table = await readFeatureCsvTable(current);
+    expect(verdict.status).toBe('DRIFT');
+    expect(verdict.drifted).toContain('multivariate');
+    expect(verdict.drifted.filter((name) => (FEATURE_NAMES as readonly string[]).includes(name))).toEqual([]);
+    const sum = verdict.scoreShift.contributions.reduce((s, c) => s + c.contribution, 0);
+    expect(Math.abs(sum - verdict.scoreShift.total)).toBeLessThanOrEqual(1e-9);
+    expect(verdict.scoreShift.contributions.map((c) => c.feature).sort()).toEqual([...FEATURE_NAMES].sort());
+  });
+
+  it.each([
+    ['higher_dti', () => current],
+    ['loan_income_decoupled', () => decoupled],
+  ])('%s: gives exactly the statistics the service stores for the same rows', async (label, file) => {
+    const cliResult = JSON.parse(cli('drift', '--reference', join(data.dir, data.file), '--current', file()).stdout) as Array<{
+      features: CliFeature[];
+      scoreShift: { total: number; contributions: Array<{ feature: string; contribution: number; share: number }> };
+    }>;
+    const table = await readFeatureCsvTable(file());
     const records = table.customerIds.map((customerId, i) => {
       const record: Record<string, unknown> = { customerId };
       for (const name of FEATURE_NAMES) record[name] = table.columns[name][i];
@@ -102,12 +126,23 @@ describe('drift command line (same engine as the service)', () => {
             jensenShannon: number;
             drifted: boolean;
           }>;
+          scoreShift: { total: number; contributions: Array<{ feature: string; contribution: number; share: number }> };
         };
       };
-    }>(ingestMutation('drift { features { feature method statistic pValue psi wasserstein jensenShannon drifted } }'), {
-      input: { batchId: 'cli-parity', records },
-    });
+    }>(
+      ingestMutation(
+        'drift { features { feature method statistic pValue psi wasserstein jensenShannon drifted } scoreShift { total contributions { feature contribution share } } }',
+      ),
+      { input: { batchId: `cli-parity-${label}`, records } },
+    );
     const served = new Map(response.data!.ingestBatch.drift.features.map((f) => [f.feature, f]));
+    expect(served.has('multivariate')).toBe(true);
+    expect(cliResult[0].features.map((f) => f.name)).toEqual([...served.keys()]);
+    const { total, contributions } = cliResult[0].scoreShift;
+    expect(response.data!.ingestBatch.drift.scoreShift).toEqual({
+      total,
+      contributions: contributions.map(({ feature, contribution, share }) => ({ feature, contribution, share })),
+    });
     for (const f of cliResult[0].features) {
       const s = served.get(f.name)!;
       expect([f.name, f.method, f.drifted]).toEqual([s.feature, s.method, s.drifted]);

@@ -7,7 +7,8 @@ import { withServices } from '../support/services';
 
 const INGEST = ingestMutation(`batchId drift { id kind status globalScore driftedShare rowCount baselineVersion reportUrl
     features { feature kind method statistic pValue adjustedPValue threshold psi ks { statistic pValue } chiSquare { statistic pValue }
-               wasserstein wassersteinNormalized jensenShannon effectSize drifted evaluated reason } }`);
+               wasserstein wassersteinNormalized jensenShannon effectSize drifted evaluated reason }
+    scoreShift { total contributions { feature contribution share baselineMean currentMean } } }`);
 
 interface Feature {
   feature: string;
@@ -28,6 +29,10 @@ interface Drift {
   baselineVersion: number;
   reportUrl: string;
   features: Feature[];
+  scoreShift: {
+    total: number;
+    contributions: Array<{ feature: string; contribution: number; share: number; baselineMean: number; currentMean: number }>;
+  } | null;
 }
 
 async function ingestOn(service: TestService, batchId: string, records: Array<Record<string, unknown>>): Promise<Drift> {
@@ -67,6 +72,7 @@ describe('drift checks, reports and baselines (real PostgreSQL)', () => {
         'delinquencyCount',
         'employmentYears',
         'loanAmount',
+        'multivariate',
         'numOpenAccounts',
         'prediction',
       ].sort(),
@@ -83,7 +89,37 @@ describe('drift checks, reports and baselines (real PostgreSQL)', () => {
       }
     }
     const stored = await fixture.sql.query(`SELECT count(*)::int AS n FROM feature_drift_metrics WHERE drift_report_id = $1`, [drift.id]);
-    expect(stored.rows[0].n).toBe(9);
+    expect(stored.rows[0].n).toBe(10);
+  });
+
+  it('a broken income–loan relation (marginals unchanged) is DRIFT in the multivariate column, and the score shift is decomposed', async () => {
+    const drift = await ingest('decoupled-1', generatedRecords(500, 11, 'loan_income_decoupled'));
+    expect(drift.status).toBe('DRIFT');
+    const multivariate = drift.features.find((f) => f.feature === 'multivariate')!;
+    expect(multivariate).toMatchObject({ kind: 'numeric', method: 'ks', evaluated: true, drifted: true });
+    expect(drift.features.filter((f) => f.drifted && f.feature !== 'multivariate' && f.feature !== 'prediction')).toEqual([]);
+    const shift = drift.scoreShift!;
+    expect(shift.contributions).toHaveLength(8);
+    expect(Math.abs(shift.contributions.reduce((s, c) => s + c.contribution, 0) - shift.total)).toBeLessThanOrEqual(1e-9);
+    // Stored with the report: driftReport serves the same decomposition and the multivariate row.
+    const served = await fixture.service.gql<{ driftReport: Pick<Drift, 'scoreShift' | 'features'> }>(
+      `query($id: ID!) { driftReport(id: $id) { scoreShift { total contributions { feature contribution share baselineMean currentMean } }
+         features { feature drifted evaluated } } }`,
+      { id: drift.id },
+    );
+    expect(served.data!.driftReport.scoreShift).toEqual(shift);
+    expect(served.data!.driftReport.features.find((f) => f.feature === 'multivariate')).toEqual({
+      feature: 'multivariate',
+      drifted: true,
+      evaluated: true,
+    });
+  });
+
+  it('higher credit utilization moves the scores up, mostly through creditUtilization', async () => {
+    const drift = await ingest('utilization-shift-1', generatedRecords(2_000, 12, 'higher_utilization', 0.1));
+    expect(drift.scoreShift!.contributions[0]).toMatchObject({ feature: 'creditUtilization' });
+    expect(drift.scoreShift!.contributions[0].share).toBeGreaterThan(0.5);
+    expect(drift.scoreShift!.total).toBeGreaterThan(0);
   });
 
   it('an income drop of 30% is DRIFT with annualIncome flagged', async () => {
@@ -123,7 +159,7 @@ describe('drift checks, reports and baselines (real PostgreSQL)', () => {
         { id: reportId },
       );
       expect(one.data!.driftReport.batchId).toBe('income-drop-1');
-      expect(one.data!.driftReport.features).toHaveLength(9);
+      expect(one.data!.driftReport.features).toHaveLength(10);
 
       const page1 = await service.gql<{
         driftReports: {

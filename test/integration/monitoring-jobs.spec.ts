@@ -13,7 +13,7 @@ jest.setTimeout(120_000);
 const INGEST = ingestMutation('batchId drift { status rowCount }');
 const RUN = `mutation($input: RunDriftCheckInput!) { runDriftCheck(input: $input) {
   window windowStart windowEnd acquired checkedModelVersions alreadyCheckedModelVersions
-  reports { id kind status rowCount windowKind windowEnd features { feature drifted } } } }`;
+  reports { id kind status rowCount windowKind windowEnd features { feature drifted evaluated } scoreShift { total contributions { feature contribution } } } } }`;
 
 const WINDOWS = JSON.stringify([
   { kind: 'HOURLY', cron: '*/15 * * * *', lengthMinutes: 60, alignMinutes: 15 },
@@ -32,7 +32,8 @@ interface Run {
     rowCount: number;
     windowKind: string;
     windowEnd: string;
-    features: Array<{ feature: string; drifted: boolean }>;
+    features: Array<{ feature: string; drifted: boolean; evaluated: boolean }>;
+    scoreShift: { total: number; contributions: Array<{ feature: string; contribution: number }> } | null;
   }>;
 }
 
@@ -101,6 +102,12 @@ describe('scheduled window re-checks across two instances (real PostgreSQL)', ()
       windowEnd: w1.toISOString(),
     });
     expect(run.reports[0].features.find((f) => f.feature === 'annualIncome')!.drifted).toBe(true);
+    // The window's joint-distribution column is judged from the merged profiles, and its score
+    // shift is decomposed from their sums (income's coefficient is small: no claim on the order).
+    expect(run.reports[0].features.find((f) => f.feature === 'multivariate')!.evaluated).toBe(true);
+    const shift = run.reports[0].scoreShift!;
+    expect(shift.contributions).toHaveLength(8);
+    expect(Math.abs(shift.contributions.reduce((s, c) => s + c.contribution, 0) - shift.total)).toBeLessThanOrEqual(1e-9);
   });
 
   it('two instances running the same tick produce one window report; running it again changes nothing', async () => {
@@ -162,6 +169,20 @@ describe('scheduled window re-checks across two instances (real PostgreSQL)', ()
       retrainRequired: true,
       retrainReason: 'DRIFT: significant drift in the last 2 HOURLY windows',
     });
+  });
+
+  it('an unreadable stored profile does not sink the window: that batch is binned from its rows instead', async () => {
+    const end = new Date('2030-05-01T03:00:00Z');
+    const batches = ['corrupt-a', 'corrupt-b', 'corrupt-c'].map((batchId, i) => ({ batchId, records: generatedRecords(300, 2_200 + i) }));
+    await ingestInto(a, sql, end, batches);
+    await sql.query(
+      `UPDATE batch_profiles SET sketch = '\\x00ff00'::bytea WHERE batch_id = (SELECT id FROM batches WHERE batch_id = 'corrupt-b')`,
+    );
+    const run = await runCheck(b, end);
+    expect(run.reports).toHaveLength(1);
+    // Every row counts, the corrupted batch's from prediction_logs.
+    expect(run.reports[0]).toMatchObject({ kind: 'WINDOW', rowCount: 900 });
+    expect(run.reports[0].features.every((f) => f.evaluated)).toBe(true);
   });
 
   it('an empty window writes nothing; an unknown window kind is BAD_USER_INPUT; the default end is the aligned tick', async () => {

@@ -78,6 +78,9 @@ describe('baseline profiles built in PostgreSQL from prediction logs (real Postg
         expect(gotHistogram.counts.reduce((s, c) => s + c, 0)).toBe(histogram.counts.reduce((s, c) => s + c, 0));
       }
     }
+    // The joint-distribution model: fitted on the same rows in the same order, so identical.
+    expect(inMemory.multivariate).toBeDefined();
+    expect(fromDatabase.profile.multivariate).toEqual(inMemory.multivariate);
   });
 
   it('refuses an empty range with the field and the rule', async () => {

@@ -93,6 +93,7 @@ describe('DriftReportsRepository (real PostgreSQL)', () => {
       reason: 'ks below the adjusted threshold',
       histogram: { edges: [0, 1, 2], reference: [0.5, 0.5], current: [0.3, 0.7] },
       ecdf: { x: [0, 1], reference: [0.4, 1], current: [0.2, 1] },
+      status: 'DRIFT',
       ...changes,
     };
   }
@@ -105,6 +106,7 @@ describe('DriftReportsRepository (real PostgreSQL)', () => {
       rowCount: 500,
       notEvaluated: features.filter((f) => !f.evaluated).map((f) => f.feature),
       features,
+      warnings: [],
       ...changes,
     };
   }

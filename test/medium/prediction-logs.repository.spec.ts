@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { generateColumns, loadProfile } from '../../datasets/generator';
 import { defaultColumnKinds } from '../../src/drift-engine/columns';
+import { MULTIVARIATE_COLUMN } from '../../src/drift-engine/multivariate';
 import { buildBaselineProfile } from '../../src/drift-engine/profile';
 import { sketchColumns, sketchColumnSpecs, sketchFromBinAggregates } from '../../src/drift-engine/sketch';
 import { FEATURE_NAMES, FeatureColumns } from '../../src/model/features';
 import { BatchProfilesRepository } from '../../src/prediction-logs/batch-profiles.repository';
 import { BatchesRepository, NewBatch } from '../../src/prediction-logs/batches.repository';
 import { PredictionLogWriter } from '../../src/prediction-logs/prediction-log.writer';
-import { loggedColumnOf } from '../../src/prediction-logs/prediction-log-columns';
+import { loggedColumnOf, pushDownColumnsFor } from '../../src/prediction-logs/prediction-log-columns';
 import { PredictionLogsRepository } from '../../src/prediction-logs/prediction-logs.repository';
 import { binaryMetrics, rocAuc } from '../../src/stats/classification-metrics';
 import { useMigratedDatabase } from '../support/medium-database';
@@ -65,7 +67,14 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
    * `createdAt`, row i is moved to createdAt + i minutes, so time-range reads are exact.
    */
   async function seed(
-    options: { n?: number; labels?: Array<boolean | null>; modelVersion?: string; createdAt?: Date; customers?: string[] } = {},
+    options: {
+      n?: number;
+      labels?: Array<boolean | null>;
+      modelVersion?: string;
+      createdAt?: Date;
+      customers?: string[];
+      columns?: FeatureColumns;
+    } = {},
   ): Promise<Seeded> {
     const n = options.n ?? 3;
     const row = newBatch({ size: n, ...(options.modelVersion ? { modelVersion: options.modelVersion } : {}) });
@@ -76,7 +85,7 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
       await logs.write(manager, {
         batchUuid: inserted!.id,
         records: customers.map((customerId, i) => ({ customerId, actualDefault: options.labels?.[i] })),
-        columns: columnsFor(n),
+        columns: options.columns ?? columnsFor(n),
         probabilities,
         riskLabels: customers.map((_, i) => (i % 2 ? 'HIGH' : 'LOW')),
         modelVersion: row.modelVersion,
@@ -279,6 +288,39 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
       expect(found.every((f) => !f.profiled)).toBe(true);
       expect(found.map((f) => f.modelVersion).sort()).toEqual([a.modelVersion, b.modelVersion].sort());
       expect(await dataSource.transaction((m) => profiles.windowBatches(m, minutes(at, 60), minutes(at, 120), null))).toEqual([]);
+    });
+
+    it('computes the multivariate reconstruction error in PostgreSQL to the same doubles and bins as the engine', async () => {
+      const generator = loadProfile();
+      const reference = generateColumns(generator, 600, { seed: 61 }).columns;
+      const current = generateColumns(generator, 250, { seed: 62, scenario: 'loan_income_decoupled' }).columns;
+      const start = uniqueDay();
+      const a = await seed({ n: 250, createdAt: start, columns: current });
+      const profile = buildBaselineProfile(
+        { ...reference, prediction: Float64Array.from({ length: 600 }, (_, i) => (i + 0.5) / 600) },
+        defaultColumnKinds(),
+      );
+      expect(profile.multivariate).toBeDefined();
+      const specs = sketchColumnSpecs(profile);
+      const rows = await dataSource.transaction((m) =>
+        logs.pushDownBins(m, {
+          range: { modelVersion: a.modelVersion, start, end: minutes(start, 300) },
+          batchUuids: [a.uuid],
+          columns: pushDownColumnsFor(specs, profile),
+        }),
+      );
+      const fromDatabase = sketchFromBinAggregates('b', specs, rows).columns[MULTIVARIATE_COLUMN];
+      const inNode = sketchColumns(profile, 'b', { ...current, prediction: a.probabilities }).columns[MULTIVARIATE_COLUMN];
+      if (fromDatabase.kind !== 'numeric' || inNode.kind !== 'numeric') throw new Error('multivariate must be numeric');
+      // The same doubles: extremes equal exactly, every row in the same grid bin.
+      expect({ count: fromDatabase.count, min: fromDatabase.min, max: fromDatabase.max }).toEqual({
+        count: 250,
+        min: inNode.min,
+        max: inNode.max,
+      });
+      expect(fromDatabase.sum).toBeCloseTo(inNode.sum, 9);
+      expect(Array.from(fromDatabase.counts)).toEqual(Array.from(inNode.counts));
+      expect(Array.from(fromDatabase.atUpperEdge)).toEqual(Array.from(inNode.atUpperEdge));
     });
 
     it('bins rows in PostgreSQL exactly as the engine bins them in Node (right-closed bins, discrete values, score sums)', async () => {

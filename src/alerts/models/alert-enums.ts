@@ -20,6 +20,8 @@ registerEnumType(AlertSeverity, { name: 'AlertSeverity', description: 'See docs/
 export enum AlertKind {
   FEATURE_DRIFT = 'FEATURE_DRIFT',
   PREDICTION_DRIFT = 'PREDICTION_DRIFT',
+  /** The joint distribution of the inputs drifted (the report's derived 'multivariate' column). */
+  MULTIVARIATE_DRIFT = 'MULTIVARIATE_DRIFT',
   DATASET_DRIFT = 'DATASET_DRIFT',
   DATA_QUALITY = 'DATA_QUALITY',
   PERFORMANCE = 'PERFORMANCE',

@@ -22,10 +22,17 @@ export const SERVICE_LABEL = 'credit-monitor';
 const KIND_TITLES: Record<string, string> = {
   FEATURE_DRIFT: 'Feature drift',
   PREDICTION_DRIFT: 'Prediction drift',
+  MULTIVARIATE_DRIFT: 'Joint-distribution drift of the inputs',
   DATASET_DRIFT: 'Dataset drift',
   DATA_QUALITY: 'Data quality',
   PERFORMANCE: 'Model performance',
 };
+
+/**
+ * Kinds whose title already says what they are about: their only feature is a derived column
+ * ('multivariate'), and "… on multivariate" would tell a person nothing. The feature label stays.
+ */
+const TITLE_WITHOUT_FEATURE: ReadonlySet<string> = new Set(['MULTIVARIATE_DRIFT']);
 
 const text = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
 
@@ -80,7 +87,9 @@ export function toAlertmanagerAlerts(envelope: NotificationEnvelope, rendering: 
   // must not re-fire a resolved alert), it ends now.
   const endsAt = resolved ? (resolvedAt ?? rendering.now) : new Date(rendering.now.getTime() + rendering.firingLeaseMs);
   const dashboard = rendering.publicUrl ? `${rendering.publicUrl}/dashboard` : null;
-  const title = `${KIND_TITLES[text(alert.kind)] ?? text(alert.kind)}${alert.feature ? ` on ${text(alert.feature)}` : ''} (model ${text(alert.modelVersion)})`;
+  const kind = text(alert.kind);
+  const onFeature = alert.feature && !TITLE_WITHOUT_FEATURE.has(kind) ? ` on ${text(alert.feature)}` : '';
+  const title = `${KIND_TITLES[kind] ?? kind}${onFeature} (model ${text(alert.modelVersion)})`;
   const annotations: Record<string, string> = {
     title,
     summary: title,

@@ -26,9 +26,14 @@ export const driftCommand: CliCommand = {
 Prints a JSON array on stdout, one object per current file:
   { file, rows, status, drifted, globalScore, driftedShare,
     features: [{ name, kind, method, statistic, pValue, adjustedPValue, psi, ks: { statistic, pValue },
-                 chiSquare, wasserstein, wassersteinNormalized, jensenShannon, drifted, evaluated, reason }] }
-status is STABLE, DRIFT or INSUFFICIENT_DATA; "drifted" lists the drifted columns ("prediction" is
-the model output). Verdict rules: docs/drift-methodology.md.`,
+                 chiSquare, wasserstein, wassersteinNormalized, jensenShannon, effectSize, status, drifted,
+                 evaluated, reason }],
+    scoreShift: { total, contributions: [{ feature, contribution, share, baselineMean, currentMean }] } | null,
+    warnings: [caveats about the verdict, e.g. a baseline too small for the batch] }
+status is STABLE, DRIFT or INSUFFICIENT_DATA (a column's status also NOT_EVALUATED); "drifted" lists the drifted columns ("prediction" is
+the model output, "multivariate" the joint-distribution test of how the features relate).
+scoreShift: the change in the mean log-odds, split exactly into one contribution per feature
+(largest first; null with the rule-based fallback scorer). Verdict rules: docs/drift-methodology.md.`,
   async run(values, io) {
     const reference = requiredString(values, 'reference');
     const currents = listOption(values, 'current');
@@ -90,9 +95,13 @@ function summarize(file: string, result: DriftCheckResult): Record<string, unkno
       wasserstein: f.wasserstein,
       wassersteinNormalized: f.wassersteinNormalized,
       jensenShannon: f.jensenShannon,
+      effectSize: f.effectSize,
+      status: f.status,
       drifted: f.drifted,
       evaluated: f.evaluated,
       reason: f.reason ?? null,
     })),
+    scoreShift: result.scoreShift ?? null,
+    warnings: result.warnings,
   };
 }

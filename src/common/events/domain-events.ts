@@ -44,6 +44,8 @@ export interface DriftReportCreated {
   features: FeatureDriftSummary[];
   /** Present for BATCH reports. */
   dataQuality: DataQualityFacts | null;
+  /** Which features moved the scores, largest |contribution| first (null: not decomposable). */
+  scoreShift?: { total: number; contributions: Array<{ feature: string; contribution: number; share: number }> } | null;
   occurredAt: Date;
 }
 

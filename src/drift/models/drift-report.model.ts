@@ -17,6 +17,18 @@ registerEnumType(DriftReportKindValue, {
   description: 'BATCH: one ingested batch; WINDOW: a scheduled (or requested) re-check over a time window',
 });
 
+export enum ColumnDriftStatusValue {
+  DRIFT = 'DRIFT',
+  STABLE = 'STABLE',
+  INSUFFICIENT_DATA = 'INSUFFICIENT_DATA',
+  NOT_EVALUATED = 'NOT_EVALUATED',
+}
+registerEnumType(ColumnDriftStatusValue, {
+  name: 'ColumnDriftStatus',
+  description:
+    'One column’s outcome: DRIFT or STABLE when tested; INSUFFICIENT_DATA when too few rows (or no valid p-value) — never an all-clear; NOT_EVALUATED when disabled, missing or holding non-finite values',
+});
+
 @ObjectType()
 export class TestResult {
   @Field(() => Float)
@@ -24,6 +36,12 @@ export class TestResult {
 
   @Field(() => Float, { nullable: true })
   pValue: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Chi-square only: how the p-value was computed (asymptotic, exact or monte_carlo permutation on the unmerged table)',
+  })
+  pValueMethod?: string | null;
 }
 
 @ObjectType('BinningErrorBounds', {
@@ -102,6 +120,38 @@ export class FeatureDriftMetric {
     description: 'Set when the statistics were computed from binned data (window checks): how far they can be from the raw-row values',
   })
   binning: BinningErrorBoundsModel | null;
+
+  @Field(() => ColumnDriftStatusValue)
+  status: `${ColumnDriftStatusValue}`;
+}
+
+@ObjectType({ description: "One feature's part in the change of the mean log-odds" })
+export class ScoreShiftContributionModel {
+  @Field()
+  feature: string;
+
+  @Field(() => Float, {
+    description: 'Change in the mean log-odds caused by this feature: coefficient × change in its mean standardised value',
+  })
+  contribution: number;
+
+  @Field(() => Float, { description: '|contribution| / Σ|contributions|: the share of the score movement this feature accounts for' })
+  share: number;
+
+  @Field(() => Float)
+  baselineMean: number;
+
+  @Field(() => Float)
+  currentMean: number;
+}
+
+@ObjectType({ description: 'Which features moved the scores: an exact decomposition for the logistic model' })
+export class ScoreShiftModel {
+  @Field(() => Float, { description: 'Mean log-odds of the current data minus that of the baseline; the contributions sum to it' })
+  total: number;
+
+  @Field(() => [ScoreShiftContributionModel], { description: 'Largest |contribution| first' })
+  contributions: ScoreShiftContributionModel[];
 }
 
 @ObjectType()
@@ -147,6 +197,17 @@ export class DriftReport {
 
   @Field(() => [FeatureDriftMetric])
   features: FeatureDriftMetric[];
+
+  @Field(() => [String], {
+    description: 'Caveats about the verdict itself, e.g. a baseline too small for the batch size (empty when none)',
+  })
+  warnings: string[];
+
+  @Field(() => ScoreShiftModel, {
+    nullable: true,
+    description: 'Which features moved the scores (null: the scoring model is not linear, or a report written before it existed)',
+  })
+  scoreShift: ScoreShiftModel | null;
 
   @Field()
   createdAt: Date;

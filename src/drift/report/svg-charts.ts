@@ -72,4 +72,53 @@ export function ecdfSvg(x: number[], reference: number[], current: number[], tit
   return frame(lines, ticks, title);
 }
 
+/** Bar colours of the score-shift chart: raising the log-odds (riskier scores) vs lowering them. */
+export const RAISES_COLOR = '#c0392b';
+export const LOWERS_COLOR = '#2a7f9e';
+
+export interface DivergingBar {
+  /** Already escaped for SVG text. */
+  label: string;
+  value: number;
+  /** Already escaped; drawn at the bar's end. */
+  valueLabel: string;
+}
+
+/**
+ * Signed horizontal bars around a zero line, one row per item in the given order: positive to
+ * the right, negative to the left, lengths on one scale (the largest |value|). A non-finite value
+ * draws no bar (its row and label stay, so the order still reads right).
+ */
+export function divergingBarsSvg(bars: DivergingBar[], title: string): string {
+  const width = 560;
+  const labelWidth = 150;
+  const valueRoom = 92;
+  const rowHeight = 22;
+  const top = 8;
+  const height = top * 2 + Math.max(bars.length, 1) * rowHeight;
+  const plotLeft = labelWidth + valueRoom;
+  const plotRight = width - valueRoom;
+  const zero = (plotLeft + plotRight) / 2;
+  const half = (plotRight - plotLeft) / 2;
+  const max = Math.max(1e-12, ...bars.map((b) => (Number.isFinite(b.value) ? Math.abs(b.value) : 0)));
+  let rows = '';
+  bars.forEach((bar, i) => {
+    const y = top + i * rowHeight;
+    const mid = y + rowHeight / 2 + 3;
+    rows += `<text x="${labelWidth - 6}" y="${mid}" font-size="11" text-anchor="end">${bar.label}</text>`;
+    if (!Number.isFinite(bar.value)) {
+      rows += `<text x="${zero + 4}" y="${mid}" font-size="10">${bar.valueLabel}</text>`;
+      return;
+    }
+    const length = (Math.abs(bar.value) / max) * half;
+    const positive = bar.value >= 0;
+    const x = positive ? zero : zero - length;
+    rows += `<rect class="bar" x="${x.toFixed(1)}" y="${(y + 4).toFixed(1)}" width="${Math.max(length, 0.5).toFixed(1)}" height="${rowHeight - 8}" fill="${positive ? RAISES_COLOR : LOWERS_COLOR}" data-sign="${positive ? '+' : '-'}"><title>${bar.label}: ${bar.valueLabel}</title></rect>`;
+    const labelX = positive ? zero + length + 4 : zero - length - 4;
+    rows += `<text x="${labelX.toFixed(1)}" y="${mid}" font-size="10" text-anchor="${positive ? 'start' : 'end'}">${bar.valueLabel}</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${title}">
+<line x1="${zero}" y1="${top - 4}" x2="${zero}" y2="${height - top + 4}" stroke="#777"/>${rows}</svg>`;
+}
+
 export { fmt as formatNumber };

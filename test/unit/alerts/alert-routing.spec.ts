@@ -220,6 +220,22 @@ describe('Alertmanager mapping', () => {
     expect(alertName('DATA_QUALITY')).toBe('CreditMonitorDataQuality');
   });
 
+  it('labels a joint-distribution alert with its own alertname and kind, keeps the feature label, and titles it for people', () => {
+    const [posted] = toAlertmanagerAlerts(
+      envelope(snapshot({ kind: 'MULTIVARIATE_DRIFT', feature: 'multivariate', fingerprint: 'model-1:MULTIVARIATE_DRIFT:multivariate' })),
+      rendering,
+    );
+    expect(posted.labels).toMatchObject({
+      alertname: 'CreditMonitorMultivariateDrift',
+      kind: 'multivariate_drift',
+      feature: 'multivariate',
+      fingerprint: 'model-1:MULTIVARIATE_DRIFT:multivariate',
+    });
+    // "… on multivariate" would say nothing: the kind's title names what drifted.
+    expect(posted.annotations.title).toBe('Joint-distribution drift of the inputs (model model-1)');
+    expect(posted.annotations.summary).toBe(posted.annotations.title);
+  });
+
   it('webhook bodies carry the idempotency key, event type and id, the snapshot and occurredAt', () => {
     const body = JSON.parse(webhookBody('event-7-abc', envelope(snapshot())));
     expect(body).toEqual({

@@ -7,8 +7,10 @@ import {
   psiSeverity,
   rocAucSeverity,
   shareSeverity,
+  topScoreContributors,
 } from '../../../src/alerts/alert-rules';
 import { AlertKind, AlertSeverity } from '../../../src/alerts/models/alert-enums';
+import { DriftReportCreated } from '../../../src/common/events/domain-events';
 import { driftReport, MODEL } from './drift-report.fixture';
 
 const T: AlertThresholds = {
@@ -79,6 +81,128 @@ describe('alert rules', () => {
     expect(outcome.clear).toContain(fingerprintOf(MODEL, AlertKind.PREDICTION_DRIFT, 'prediction'));
     expect(outcome.clear).toContain(fingerprintOf(MODEL, AlertKind.DATASET_DRIFT, null));
     expect(outcome.clear).not.toContain(fingerprintOf(MODEL, AlertKind.FEATURE_DRIFT, 'age'));
+  });
+
+  describe('joint-distribution (multivariate) drift', () => {
+    const MULTIVARIATE = fingerprintOf(MODEL, AlertKind.MULTIVARIATE_DRIFT, 'multivariate');
+
+    it('raises MULTIVARIATE_DRIFT (never FEATURE_DRIFT) with what it means and the figures when no input drifted', () => {
+      const outcome = evaluateDriftReport(driftReport({ drifted: { multivariate: 0.6 } }), T);
+      expect(outcome.detections.map((d) => [d.fingerprint, d.severity])).toEqual([
+        [MULTIVARIATE, AlertSeverity.CRITICAL],
+        [fingerprintOf(MODEL, AlertKind.DATASET_DRIFT, null), AlertSeverity.LOW],
+      ]);
+      expect(outcome.detections.some((d) => d.kind === AlertKind.FEATURE_DRIFT)).toBe(false);
+      const [joint, dataset] = outcome.detections;
+      expect(joint).toMatchObject({ kind: 'MULTIVARIATE_DRIFT', feature: 'multivariate', score: 0.6, modelVersion: MODEL });
+      expect(joint.message).toBe(
+        "Joint-distribution drift: rows no longer fit the baseline's relations between the input features (reconstruction error vs the " +
+          "baseline's structure: ks p 2.5e-12 (Holm-adjusted 2.5e-11), effect size 1.250 reference SDs (Wasserstein), PSI 0.600; BATCH report). " +
+          "No input feature drifted on its own: each feature's distribution may look normal while values no longer go together as in the " +
+          'baseline. Check the data pipeline: an upstream join attaching values to the wrong applications, swapped or re-mapped fields, or loan stacking.',
+      );
+      expect(joint.details).toMatchObject({
+        pValue: 2.5e-12,
+        adjustedPValue: 2.5e-11,
+        wassersteinNormalized: 1.25,
+        psi: 0.6,
+        driftedInputs: [],
+      });
+      // The joint distribution is not an input: named beside the count, never counted in it.
+      expect(dataset.message).toBe('Dataset drift: 0 of 8 input features drifted (none); the joint distribution of the inputs drifted too');
+      expect(dataset.details).toMatchObject({ driftedFeatures: [], jointDistributionDrifted: true });
+    });
+
+    it('says the inputs that drifted with it may be the same change; severity follows the PSI bands', () => {
+      const outcome = evaluateDriftReport(driftReport({ drifted: { loanAmount: 0.3, multivariate: 0.2 } }), T);
+      const joint = outcome.detections.find((d) => d.kind === AlertKind.MULTIVARIATE_DRIFT)!;
+      expect(joint.severity).toBe(AlertSeverity.MEDIUM);
+      expect(joint.message).toContain(
+        "1 input feature drifted as well (loanAmount): their own shift also moves rows off the baseline's structure, so this may be the same change",
+      );
+      expect(joint.message).not.toContain('No input feature drifted');
+      expect(joint.details.driftedInputs).toEqual(['loanAmount']);
+      const dataset = outcome.detections.find((d) => d.kind === AlertKind.DATASET_DRIFT)!;
+      expect(dataset.message).toMatch(/^Dataset drift: 1 of 8 input features drifted \(loanAmount\); the joint distribution/);
+      expect(dataset.severity).toBe(datasetSeverity(1));
+      // An exact-zero p-value is an underflow, not certainty.
+      const underflow = evaluateDriftReport(
+        driftReport({ drifted: { multivariate: 3 }, overrides: { multivariate: { pValue: 0, adjustedPValue: 0 } } }),
+        T,
+      );
+      expect(underflow.detections[0].message).toContain('ks p < 1e-300 (Holm-adjusted < 1e-300)');
+    });
+
+    it('a WINDOW report clears it when evaluated and stable; not evaluated or absent is neither drift nor clear', () => {
+      const stable = evaluateDriftReport(driftReport({ kind: 'WINDOW' }), T);
+      expect(stable.clear).toContain(MULTIVARIATE);
+      expect(stable.clear).not.toContain(fingerprintOf(MODEL, AlertKind.FEATURE_DRIFT, 'multivariate'));
+      expect(evaluateDriftReport(driftReport({ kind: 'WINDOW', notEvaluated: ['multivariate'] }), T).clear).not.toContain(MULTIVARIATE);
+      expect(evaluateDriftReport(driftReport({ kind: 'WINDOW', withoutMultivariate: true }), T).clear).not.toContain(MULTIVARIATE);
+      // Batches are too small to prove a shift went away, as for every drift rule.
+      expect(evaluateDriftReport(driftReport({}), T).clear).not.toContain(MULTIVARIATE);
+    });
+  });
+
+  describe('prediction drift names the features that moved the scores', () => {
+    const contribution = (feature: string, value: number, share: number) => ({ feature, contribution: value, share });
+    // Shares are |c| / Σ|c| over 0.41 + 0.14 + 0.05 + 0.03 + 0.01 = 0.64; total = Σ c = 0.54.
+    const shift: NonNullable<DriftReportCreated['scoreShift']> = {
+      total: 0.54,
+      contributions: [
+        contribution('annualIncome', 0.41, 0.41 / 0.64),
+        contribution('loanAmount', 0.14, 0.14 / 0.64),
+        contribution('debtToIncome', -0.05, 0.05 / 0.64),
+        contribution('age', 0.03, 0.03 / 0.64),
+        contribution('creditUtilization', 0.01, 0.01 / 0.64),
+      ],
+    };
+    const predictionAlert = (scoreShift: DriftReportCreated['scoreShift']) =>
+      evaluateDriftReport(driftReport({ drifted: { prediction: 0.3 }, scoreShift }), T).detections.find(
+        (d) => d.kind === AlertKind.PREDICTION_DRIFT,
+      )!;
+
+    it('the top three with a share of at least 5%, signed, largest first', () => {
+      const alert = predictionAlert(shift);
+      expect(alert.message).toBe(
+        'Prediction drift on prediction: psi statistic 0.300, PSI 0.300 (BATCH report); mean log-odds +0.54, mostly ' +
+          'annualIncome (64%, +0.41 log-odds), loanAmount (22%, +0.14 log-odds) and debtToIncome (8%, -0.05 log-odds)',
+      );
+      // age (4.7%) is below 5%: not named, even with a free place among the three.
+      expect(alert.message).not.toContain('age');
+      expect(alert.details.scoreShift).toEqual({ total: 0.54, topContributors: shift.contributions.slice(0, 3) });
+    });
+
+    it('at most three, in share order whatever order the event lists them; small figures keep two significant digits', () => {
+      const even = [0.004, -0.004, 0.004, 0.004].map((c, i) =>
+        contribution(['age', 'loanAmount', 'annualIncome', 'debtToIncome'][i], c, 0.25),
+      );
+      expect(topScoreContributors({ total: 0.008, contributions: even }).map((c) => c.feature)).toEqual([
+        'age',
+        'annualIncome',
+        'debtToIncome',
+      ]);
+      const reversed = { ...shift, contributions: [...shift.contributions].reverse() };
+      expect(topScoreContributors(reversed).map((c) => c.feature)).toEqual(['annualIncome', 'loanAmount', 'debtToIncome']);
+      expect(predictionAlert({ total: 0.008, contributions: even }).message).toContain(
+        'mean log-odds +0.0080, mostly age (25%, +0.0040 log-odds), annualIncome (25%, +0.0040 log-odds) and debtToIncome (25%, +0.0040 log-odds)',
+      );
+    });
+
+    it('says none when the report has no decomposition, and when nothing moved', () => {
+      for (const absent of [null, undefined]) {
+        const alert = predictionAlert(absent);
+        expect(alert.message).toMatch(/; top contributors: none \(this report has no score-shift decomposition\)$/);
+        expect(alert.details.scoreShift).toBeNull();
+      }
+      const still = predictionAlert({ total: 0, contributions: [contribution('age', 0, 0), contribution('loanAmount', 0, 0)] });
+      expect(still.message).toMatch(/mean log-odds \+0\.00, no feature accounts for 5% or more of the movement$/);
+    });
+
+    it('feature drift messages are unchanged by the decomposition', () => {
+      const outcome = evaluateDriftReport(driftReport({ drifted: { annualIncome: 0.3 }, scoreShift: shift }), T);
+      expect(outcome.detections[0].message).toBe('Feature drift on annualIncome: psi statistic 0.300, PSI 0.300 (BATCH report)');
+    });
   });
 
   it('INSUFFICIENT_DATA raises nothing and clears nothing (never a false alarm, never a false all-clear)', () => {

@@ -4,10 +4,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AlertsService } from '../../../src/alerts/alerts.service';
 import { DataQualityFacts, DriftReportCreated, FeatureDriftSummary } from '../../../src/common/events/domain-events';
 import { DRIFT_COLUMNS } from '../../../src/drift-engine/columns';
+import { MULTIVARIATE_COLUMN } from '../../../src/drift-engine/multivariate';
 
 /** Shared by the alert unit and integration tests (not a spec: jest only runs *.spec.ts). */
 
-export const FEATURES: readonly string[] = DRIFT_COLUMNS;
+/** The report's columns as the drift engine lists them: the inputs, the prediction, then the joint distribution. */
+export const FEATURES: readonly string[] = [...DRIFT_COLUMNS, MULTIVARIATE_COLUMN];
 export const MODEL = 'model-test-1';
 
 export interface ReportSpec {
@@ -19,9 +21,31 @@ export interface ReportSpec {
   status?: DriftReportCreated['status'];
   dataQuality?: Partial<DataQualityFacts> | null;
   occurredAt?: Date;
+  /** Per-feature fields that differ from the defaults (a p-value, an effect size, …). */
+  overrides?: Record<string, Partial<FeatureDriftSummary>>;
+  /** No 'multivariate' row: a baseline without a joint-distribution model (or a report from before it). */
+  withoutMultivariate?: boolean;
+  scoreShift?: DriftReportCreated['scoreShift'];
 }
 
 export function feature(name: string, psi: number, drifted: boolean, evaluated = true): FeatureDriftSummary {
+  if (name === MULTIVARIATE_COLUMN) {
+    // Decided like a numeric column: a KS test on reconstruction errors, with Wasserstein as effect.
+    return {
+      feature: name,
+      kind: 'numeric',
+      method: 'ks',
+      statistic: evaluated ? (drifted ? 0.4 : 0.03) : null,
+      pValue: evaluated ? (drifted ? 2.5e-12 : 0.6) : null,
+      adjustedPValue: evaluated ? (drifted ? 2.5e-11 : 1) : null,
+      threshold: 0.05,
+      psi: evaluated ? psi : null,
+      wassersteinNormalized: evaluated ? (drifted ? 1.25 : 0.02) : null,
+      jensenShannon: null,
+      drifted: evaluated && drifted,
+      evaluated,
+    };
+  }
   return {
     feature: name,
     kind: name === 'numOpenAccounts' || name === 'delinquencyCount' ? 'discrete' : 'numeric',
@@ -41,8 +65,12 @@ export function feature(name: string, psi: number, drifted: boolean, evaluated =
 export function driftReport(spec: ReportSpec = {}): DriftReportCreated {
   const drifted = spec.drifted ?? {};
   const kind = spec.kind ?? 'BATCH';
-  const features = FEATURES.map((name) => feature(name, drifted[name] ?? 0.01, name in drifted, !spec.notEvaluated?.includes(name)));
-  const driftedInputs = Object.keys(drifted).filter((name) => name !== 'prediction').length;
+  const columns = spec.withoutMultivariate ? FEATURES.filter((name) => name !== MULTIVARIATE_COLUMN) : FEATURES;
+  const features = columns.map((name) => ({
+    ...feature(name, drifted[name] ?? 0.01, name in drifted, !spec.notEvaluated?.includes(name)),
+    ...spec.overrides?.[name],
+  }));
+  const driftedInputs = Object.keys(drifted).filter((name) => name !== 'prediction' && name !== MULTIVARIATE_COLUMN).length;
   const rowCount = 500;
   return {
     reportId: randomUUID(),
@@ -58,6 +86,7 @@ export function driftReport(spec: ReportSpec = {}): DriftReportCreated {
       spec.dataQuality === null || kind === 'WINDOW'
         ? null
         : { rowCount, duplicateCustomerIds: 0, duplicateRows: 0, outOfSupportValues: 0, ...spec.dataQuality },
+    scoreShift: spec.scoreShift ?? null,
     occurredAt: spec.occurredAt ?? new Date(),
   };
 }

@@ -1,3 +1,4 @@
+import { BASELINE_MIN_ROWS, BASELINE_SIZE_WARNING_RATIO } from '../../../src/drift-engine/baseline-size';
 import { checkDrift } from '../../../src/drift-engine/check';
 import { defaultColumnKinds, PREDICTION_COLUMN } from '../../../src/drift-engine/columns';
 import { DEFAULT_DRIFT_CONFIG, resolveDriftConfig } from '../../../src/drift-engine/config';
@@ -19,7 +20,8 @@ describe('checkDrift verdicts', () => {
   it('a batch from the baseline distribution is STABLE with every column evaluated', () => {
     const result = checkDrift(profile, syntheticBatch(800, 2));
     expect(result.status).toBe('STABLE');
-    expect(result.features).toHaveLength(9);
+    // The eight features, the prediction and the joint-distribution (multivariate) column.
+    expect(result.features).toHaveLength(10);
     expect(result.features.every((f) => f.evaluated && !f.drifted)).toBe(true);
     expect(result.notEvaluated).toEqual([]);
     expect(result.globalScore).toBe(0);
@@ -56,7 +58,7 @@ describe('checkDrift verdicts', () => {
     expect(result.status).toBe('INSUFFICIENT_DATA');
     expect(result.features.every((f) => !f.evaluated && !f.drifted && f.pValue === null)).toBe(true);
     expect(feature(result, 'age').reason).toMatch(/insufficient data: batch has 29 rows/);
-    expect(result.notEvaluated).toHaveLength(9);
+    expect(result.notEvaluated).toHaveLength(10);
     // The report still shows the data that did arrive.
     expect(feature(result, 'age').histogram.current.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
   });
@@ -70,8 +72,9 @@ describe('checkDrift verdicts', () => {
     expect(income.drifted).toBe(false);
     expect(income.pValue).toBeNull();
     expect(income.reason).toMatch(/1 of 300 values are NaN or infinite/);
-    expect(result.notEvaluated).toEqual(['annualIncome']);
-    // The other columns are still checked, and the family for multiple testing has 8 members.
+    // A row with a non-finite feature has no reconstruction error, so the multivariate column is
+    // not evaluated either; the other columns are still checked (a family of 8).
+    expect(result.notEvaluated).toEqual(['annualIncome', 'multivariate']);
     expect(result.features.filter((f) => f.evaluated)).toHaveLength(8);
   });
 
@@ -145,6 +148,45 @@ describe('checkDrift verdicts', () => {
     expect(age.ecdf?.x.length).toBeLessThanOrEqual(50);
     expect(age.ecdf?.x.length).toBeGreaterThan(10);
     expect(feature(result, 'numOpenAccounts').ecdf).toBeUndefined();
+  });
+
+  it('every column carries a status: DRIFT/STABLE when judged, INSUFFICIENT_DATA or NOT_EVALUATED otherwise', () => {
+    const drift = checkDrift(profile, syntheticBatch(500, 3, 'income_drop', 2));
+    expect(feature(drift, 'annualIncome').status).toBe('DRIFT');
+    for (const f of drift.features) expect(f.status).toBe(f.drifted ? 'DRIFT' : 'STABLE');
+
+    const tooSmall = checkDrift(profile, syntheticBatch(29, 5));
+    expect(tooSmall.features.every((f) => f.status === 'INSUFFICIENT_DATA')).toBe(true);
+
+    const batch = syntheticBatch(300, 6);
+    batch.annualIncome[3] = NaN;
+    delete batch[PREDICTION_COLUMN];
+    batch.loanAmount = batch.loanAmount.slice(0, 20); // the batch has 300 rows, this column 20
+    const mixed = checkDrift(profile, batch, { perFeature: { age: { enabled: false } } });
+    expect(feature(mixed, 'annualIncome').status).toBe('NOT_EVALUATED');
+    expect(feature(mixed, PREDICTION_COLUMN).status).toBe('NOT_EVALUATED');
+    expect(feature(mixed, 'age').status).toBe('NOT_EVALUATED');
+    expect(feature(mixed, 'loanAmount').status).toBe('INSUFFICIENT_DATA');
+    expect(feature(mixed, 'loanAmount').reason).toMatch(/column has 20 rows/);
+    expect(feature(mixed, 'debtToIncome').status).toBe('STABLE');
+    // The batch verdict is unchanged by the new field: judged columns decide it.
+    expect(mixed.status).toBe('STABLE');
+  });
+
+  it('warns when the baseline is too small for the batch, and only then', () => {
+    expect(BASELINE_MIN_ROWS).toBe(500);
+    expect(BASELINE_SIZE_WARNING_RATIO).toBe(0.5);
+    const small = buildBaselineProfile(syntheticBatch(300, 40), defaultColumnKinds());
+    expect(checkDrift(small, syntheticBatch(150, 41)).warnings).toEqual([]);
+    const warned = checkDrift(small, syntheticBatch(151, 42));
+    expect(warned.warnings).toHaveLength(1);
+    expect(warned.warnings[0]).toMatch(/baseline has only 300 rows and this check 151/);
+    // The verdict itself is unchanged by the warning.
+    expect(warned.status).toBe('STABLE');
+    // A baseline of 500 rows or more is never warned about, whatever the batch size.
+    const enough = buildBaselineProfile(syntheticBatch(500, 43), defaultColumnKinds());
+    expect(checkDrift(enough, syntheticBatch(20000, 44)).warnings).toEqual([]);
+    expect(checkDrift(profile, syntheticBatch(800, 2)).warnings).toEqual([]);
   });
 
   it('rejects invalid configuration', () => {

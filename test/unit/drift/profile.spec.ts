@@ -1,20 +1,24 @@
 import { countCategories, countSortedIntoEdges, psiEdgesFromSorted } from '../../../src/drift-engine/binning';
 import { checkDrift } from '../../../src/drift-engine/check';
 import { defaultColumnKinds } from '../../../src/drift-engine/columns';
-import { alignCategories, mergeSparseCategories } from '../../../src/drift-engine/discrete-comparison';
+import { alignCategories } from '../../../src/drift-engine/discrete-comparison';
 import { buildBaselineProfile, quantileSample } from '../../../src/drift-engine/profile';
+import { FEATURE_NAMES } from '../../../src/model/features';
 import { syntheticBatch } from './support/synthetic-batches';
 
 describe('buildBaselineProfile', () => {
   const columns = syntheticBatch(3000, 21);
   const profile = buildBaselineProfile(columns, defaultColumnKinds());
 
-  it('profiles nine columns with the right kinds', () => {
-    expect(Object.keys(profile.columns)).toHaveLength(9);
+  it('profiles nine columns and the multivariate column with the right kinds', () => {
+    expect(Object.keys(profile.columns)).toHaveLength(10);
     expect(profile.columns.delinquencyCount.kind).toBe('discrete');
     expect(profile.columns.numOpenAccounts.kind).toBe('discrete');
     expect(profile.columns.prediction.kind).toBe('numeric');
     expect(profile.rowCount).toBe(3000);
+    // The multivariate model is fitted on one half of the rows; the other half's errors are its column.
+    expect(profile.multivariate).toMatchObject({ fitRows: 1500, referenceRows: 1500, features: [...FEATURE_NAMES] });
+    expect(profile.columns.multivariate).toMatchObject({ kind: 'numeric', count: 1500, sampleIsComplete: true });
   });
 
   it('keeps all sorted values below the sample limit, and PSI bins that are never empty', () => {
@@ -88,10 +92,15 @@ describe('discrete categories', () => {
       current: [1, 0, 0, 2],
     });
   });
-  it('sparse categories merge into their smaller neighbour until expected counts reach 5', () => {
-    // Current row has 50 rows; category 3 (1% of data) expects 0.5 → merged into 2.
-    const merged = mergeSparseCategories([2000, 1000, 500, 50], [25, 15, 8, 2]);
-    expect(merged.reference).toEqual([2000, 1000, 550]);
-    expect(merged.current).toEqual([25, 15, 10]);
+  it('sparse categories are tested unmerged, with a permutation p-value (permutation-chi-square.spec.ts)', () => {
+    // Category 3 (1% of the baseline) expects 0.5 of 50 rows: once merged into 2, now kept.
+    const p = buildBaselineProfile(
+      { k: Float64Array.from([...Array(40).fill(0), ...Array(20).fill(1), ...Array(10).fill(2), 3]) },
+      { k: 'discrete' },
+    );
+    const result = checkDrift(p, { k: Float64Array.from([...Array(25).fill(0), ...Array(15).fill(1), ...Array(8).fill(2), 3, 3]) });
+    const k = result.features[0];
+    expect(k.chiSquare?.dof).toBe(3);
+    expect(k.chiSquare?.pValueMethod).toBe('monte_carlo');
   });
 });

@@ -8,6 +8,7 @@ import { generateBatch, loadBenchContext } from '../../../bench/drift-support';
 import { checkDrift, checkDriftBinned } from '../../../src/drift-engine/check';
 import { defaultColumnKinds, PREDICTION_COLUMN } from '../../../src/drift-engine/columns';
 import { GRID_QUANTILE_BINS, gridBin, numericGrid } from '../../../src/drift-engine/grid';
+import { MULTIVARIATE_COLUMN, multivariateErrors, multivariateSplit, withMultivariateColumn } from '../../../src/drift-engine/multivariate';
 import { buildBaselineProfile } from '../../../src/drift-engine/profile';
 import { BaselineProfile, NumericColumnProfile } from '../../../src/drift-engine/profile-types';
 import {
@@ -30,6 +31,18 @@ const context = loadBenchContext();
 const THRESHOLD = context.scorer.threshold;
 const baseline = generateBatch(context, 5000, 1);
 const profile = buildBaselineProfile(baseline, defaultColumnKinds());
+
+/** Current columns plus the multivariate column derived from them (every row's error). */
+function withDerived(p: BaselineProfile, columns: Record<string, Float64Array>): Record<string, Float64Array> {
+  return withMultivariateColumn(p, columns) as Record<string, Float64Array>;
+}
+
+/** Baseline columns plus the values its multivariate column profiles: the held-out rows' errors. */
+function baselineValues(p: BaselineProfile, columns: Record<string, Float64Array>): Record<string, Float64Array> {
+  if (!p.multivariate) return columns;
+  const reference = multivariateSplit(columns.age.length).reference;
+  return { ...columns, [MULTIVARIATE_COLUMN]: multivariateErrors(p.multivariate, columns, reference) };
+}
 
 function numericColumns(p: BaselineProfile): Array<[string, NumericColumnProfile]> {
   return Object.entries(p.columns).filter((entry): entry is [string, NumericColumnProfile] => entry[1].kind === 'numeric');
@@ -111,8 +124,9 @@ describe('numeric grid (grid.ts)', () => {
   const large = generateBatch(context, 30_000, 2);
   const largeProfile = buildBaselineProfile(large, defaultColumnKinds());
   const cases: Array<[string, BaselineProfile, Record<string, Float64Array>]> = [
-    ['the 5,000-row benchmark baseline', profile, baseline],
-    ['a 30,000-row baseline (quantile-sampled profile)', largeProfile, large],
+    // With the multivariate column each profile derives from its rows (it has a grid like any numeric column).
+    ['the 5,000-row benchmark baseline', profile, baselineValues(profile, baseline)],
+    ['a 30,000-row baseline (quantile-sampled profile)', largeProfile, baselineValues(largeProfile, large)],
     ['heavily tied synthetic columns', tiedProfile, tied],
   ];
 
@@ -181,7 +195,7 @@ describe('numeric grid (grid.ts)', () => {
     for (const [name, column] of numericColumns(profile)) {
       const grid = numericGrid(column);
       const counts = new Array<number>(grid.edges.length + 1).fill(0);
-      for (const v of baseline[name]) counts[gridBin(grid.edges, v)]++;
+      for (const v of baselineValues(profile, baseline)[name]) counts[gridBin(grid.edges, v)]++;
       expect({ name, counts }).toEqual({ name, counts: column.grid!.counts });
     }
   });
@@ -333,8 +347,9 @@ describe('sketches (sketch.ts)', () => {
   it('sketchFromBinAggregates over per-(column, bin) aggregates equals sketchColumns on the same rows', () => {
     const specs = sketchColumnSpecs(profile);
     const aggregates = new Map<string, BinAggregate>();
+    const derived = withDerived(profile, batch);
     specs.forEach((spec, column) => {
-      const values = batch[spec.name];
+      const values = derived[spec.name];
       for (const v of values) {
         const bin = spec.kind === 'discrete' ? v : gridBin(spec.edges!, v);
         const key = `${column}:${bin}`;
@@ -384,7 +399,8 @@ describe('sketches (sketch.ts)', () => {
 
     const exact = checkDrift(profile, dirty);
     const binned = checkDriftBinned(profile, decodeSketch(encodeSketch(sketch)));
-    expect(binned.notEvaluated).toEqual(['annualIncome', 'numOpenAccounts']);
+    // A row with a non-finite feature has no reconstruction error: the multivariate column is not evaluated either.
+    expect(binned.notEvaluated).toEqual(['annualIncome', 'numOpenAccounts', 'multivariate']);
     expect(binned.notEvaluated).toEqual(exact.notEvaluated);
     expect(binned.status).toBe(exact.status);
     for (const name of ['annualIncome', 'numOpenAccounts']) {
