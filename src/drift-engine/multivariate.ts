@@ -41,7 +41,7 @@ export const MULTIVARIATE_TRANSFORM_BINS = 200;
 /**
  * Below this many rows the multivariate column is INSUFFICIENT_DATA (the batch's other columns
  * still run from minSampleSize): one row's error says little about a relation, and at 50 rows the
- * broken relations of the calibration benchmark are already caught in 85–100% of batches.
+ * broken relations of the calibration benchmark are already caught in 83–100% of batches.
  */
 export const MULTIVARIATE_MIN_ROWS = 50;
 
@@ -222,7 +222,7 @@ export function fitMultivariateModel(
     }
   }
   for (let i = 0; i < d; i++) for (let j = i; j < d; j++) covariance[j][i] = covariance[i][j] /= fit.length - 1;
-  // A feature constant on the fit rows carries no relation to test: unit scale keeps it inert.
+  // Unit scale for a feature constant on the fit rows (its loadings are zeroed below).
   const sd = covariance.map((row, i) => (row[i] > 0 ? Math.sqrt(row[i]) : 1));
   const correlation = covariance.map((row, i) => row.map((c, j) => c / (sd[i] * sd[j])));
   const { values, vectors } = symmetricEigen(correlation);
@@ -230,10 +230,13 @@ export function fitMultivariateModel(
   let kept = 0;
   let explained = 0;
   while (kept < d - 1 && explained < MULTIVARIATE_EXPLAINED_VARIANCE * total) explained += Math.max(values[kept++], 0);
+  // A feature constant on the fit rows has no relation to test: zero loadings keep it out of the
+  // error (else any other value would weigh like a broken relation through the variance floor).
+  const constant = covariance.map((row, i) => !(row[i] > 0));
   const loadings: number[][] = [];
   for (let k = kept; k < d; k++) {
     const scale = Math.sqrt(Math.max(values[k], RESIDUAL_VARIANCE_FLOOR));
-    loadings.push(vectors[k].map((v, j) => v / scale / sd[j]));
+    loadings.push(vectors[k].map((v, j) => (constant[j] ? 0 : v / scale / sd[j])));
   }
   const model: MultivariateModel = {
     method: 'pca_residual_mahalanobis',
@@ -319,8 +322,8 @@ function binOf(table: CompiledTable, x: number): number {
 }
 
 /**
- * Each row's reconstruction error (NaN when a feature is non-finite; every row NaN when a feature
- * is missing). `rows`: the row indices to score (default: every row). For each row the sums run
+ * Each row's reconstruction error (NaN when a feature is non-finite; when a feature is missing,
+ * every requested row is NaN, and without `rows` the result is empty). `rows`: the row indices to score (default: every row). For each row the sums run
  * in a fixed order (features j ascending inside each component k, components ascending), which
  * PostgreSQL repeats in prediction-logs.repository.ts, so both compute the same doubles.
  */

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ActiveBaseline, BaselinesService } from '../baselines/baselines.service';
+import { WorkerPoolClosedError, WorkerQueueFullError } from '../common/workers/worker.errors';
 import { AppConfig, DriftWindowConfig } from '../config/app-config';
 import { tryNamedLockForTransaction } from '../database/advisory-locks';
 import { setAggregationTimeout } from '../database/aggregation-timeout';
@@ -152,18 +153,26 @@ export class WindowDriftCheckService {
     uuids: string[],
     rebin: string[],
   ): Promise<Uint8Array | null> {
-    // The merge moves its buffers to the worker: keep a copy of the total in case it fails.
+    // The merge moves its buffers to the worker: keep a copy of the total in case it fails. Reads
+    // stay outside the fallback: a database error (a timeout aborts the transaction) must fail the
+    // run, not pass for unreadable profiles.
     const before = accumulator ? accumulator.slice() : null;
+    const page = await this.batchProfiles.sketchesOf(manager, uuids);
     try {
-      return await this.pool.merge({ accumulator, sketches: await this.batchProfiles.sketchesOf(manager, uuids) });
+      return await this.pool.merge({ accumulator, sketches: page });
     } catch (pageError) {
+      // A busy or closing pool says nothing about the profiles: the run fails and is retried.
+      if (pageError instanceof WorkerQueueFullError || pageError instanceof WorkerPoolClosedError) throw pageError;
+      this.logger.warn({ msg: 'batch profile page failed to merge: merging its profiles one by one', error: String(pageError) });
       let total: Uint8Array | null = before;
       let unreadable = 0;
       for (const uuid of uuids) {
         const kept = total ? total.slice() : null;
+        const sketches = await this.batchProfiles.sketchesOf(manager, [uuid]);
         try {
-          total = await this.pool.merge({ accumulator: total, sketches: await this.batchProfiles.sketchesOf(manager, [uuid]) });
+          total = await this.pool.merge({ accumulator: total, sketches });
         } catch (error) {
+          if (error instanceof WorkerQueueFullError || error instanceof WorkerPoolClosedError) throw error;
           total = kept;
           unreadable++;
           rebin.push(uuid);
@@ -174,10 +183,7 @@ export class WindowDriftCheckService {
           });
         }
       }
-      if (unreadable === 0) {
-        // Every profile merged alone: the page's failure was not theirs (a worker replaced mid-task, say).
-        this.logger.warn({ msg: 'batch profile page merged one by one after a failure', error: String(pageError) });
-      }
+      if (unreadable === 0) this.logger.warn({ msg: 'every profile of the failed page merged alone', batches: uuids.length });
       return total;
     }
   }

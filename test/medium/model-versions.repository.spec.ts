@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { encodeCursor } from '../../src/common/pagination/connection';
 import { AppConfig } from '../../src/config/app-config';
 import { ModelArtifact, parseArtifact } from '../../src/model/artifact';
+import { logOddsWeights } from '../../src/model/linear-model';
 import { FALLBACK_MODEL_VERSION, FALLBACK_THRESHOLD } from '../../src/model/scorer';
 import { ModelVersionsRepository } from '../../src/scoring/model-versions.repository';
 import { ScoringService } from '../../src/scoring/scoring.service';
@@ -226,9 +227,10 @@ describe('ModelVersionsRepository (real PostgreSQL)', () => {
 
       const facts = await repository.modelFacts(dataSource.manager, [version, FALLBACK_MODEL_VERSION, unknown]);
       expect(Object.fromEntries(facts)).toEqual({
-        [version]: { threshold: 0.37, cardRocAuc: 0.812 },
-        [FALLBACK_MODEL_VERSION]: { threshold: FALLBACK_THRESHOLD, cardRocAuc: null },
-        [unknown]: { threshold: FALLBACK_THRESHOLD, cardRocAuc: null },
+        // The artifact's log-odds weights, as the scorer built from it computes them (score shift).
+        [version]: { threshold: 0.37, cardRocAuc: 0.812, logOddsWeights: logOddsWeights(shipped) },
+        [FALLBACK_MODEL_VERSION]: { threshold: FALLBACK_THRESHOLD, cardRocAuc: null, logOddsWeights: null },
+        [unknown]: { threshold: FALLBACK_THRESHOLD, cardRocAuc: null, logOddsWeights: null },
       });
       expect((await repository.modelFacts(dataSource.manager, [])).size).toBe(0);
     });
