@@ -7,6 +7,7 @@ import { DriftEffectSize1764800000000 } from './1764800000000-DriftEffectSize';
 import { PartitionPredictionLogs1764900000000 } from './1764900000000-PartitionPredictionLogs';
 import { AuditLogErasure1764950000000 } from './1764950000000-AuditLogErasure';
 import { BatchProfiles1765000000000 } from './1765000000000-BatchProfiles';
+import { PredictionGrade1765100000000 } from './1765100000000-PredictionGrade';
 
 /** Explicit list (not a glob) so the same migrations load from ts-node, jest and dist/. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   PartitionPredictionLogs1764900000000,
   AuditLogErasure1764950000000,
   BatchProfiles1765000000000,
+  PredictionGrade1765100000000,
 ];

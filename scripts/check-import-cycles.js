@@ -53,10 +53,11 @@ const LAYERS = [
  * Folders whose imports are limited further than by layer. The CLI runs without Nest's
  * feature modules: it uses the plain libraries, configuration, the database and key management,
  * and from drift only the plain report code (`drift check` maps a result and renders the same
- * HTML report the service serves: drift-report.mapper, drift-files, report/).
+ * HTML report the service serves: drift-report.mapper, drift-files, report/); from performance
+ * only the validation report's HTML renderer (performance/report/), for `validate --report`.
  */
 const ALLOWED_IMPORTS = {
-  cli: ['stats', 'model', 'drift-engine', 'config', 'common', 'database', 'security', 'drift'],
+  cli: ['stats', 'model', 'drift-engine', 'config', 'common', 'database', 'security', 'drift', 'performance'],
 };
 
 const LAYER_OF = new Map(LAYERS.flatMap((folders, layer) => folders.map((f) => [f, layer])));

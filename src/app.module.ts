@@ -45,10 +45,12 @@ export class AppModule {
         }),
         ScoringModule,
         BaselinesModule,
+        // Before DriftModule: routes register in module order, and GET /reports/validation
+        // (performance) must be matched before the drift report's GET /reports/:id.
+        PerformanceModule,
         DriftModule,
         AlertsModule,
         RetrainingModule,
-        PerformanceModule,
         IngestionModule,
         MonitoringJobsModule,
         PrivacyModule,

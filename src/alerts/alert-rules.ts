@@ -1,4 +1,4 @@
-import { DriftReportCreated, FeatureDriftSummary, PerformanceUpdated } from '../common/events/domain-events';
+import { DriftReportCreated, FeatureDriftSummary, PerformanceUpdated, ValidationEvaluated } from '../common/events/domain-events';
 import { PREDICTION_COLUMN } from '../drift-engine/columns';
 import { MULTIVARIATE_COLUMN } from '../drift-engine/multivariate';
 import { FEATURE_NAMES } from '../model/features';
@@ -348,5 +348,53 @@ export function evaluatePerformance(event: PerformanceUpdated, t: AlertThreshold
       },
     });
   }
+  return outcome;
+}
+
+/**
+ * VALIDATION_FAILURE: the credit validation of a window failed — the portfolio's Jeffreys test is
+ * RED (the PDs underestimate the defaults beyond the red level) or the AUC fell significantly
+ * below the AUC at initial validation. HIGH for one of the two, CRITICAL for both. A window whose
+ * portfolio test was evaluated (not INSUFFICIENT_DATA) and passed counts as a clear check.
+ */
+export function evaluateValidation(event: ValidationEvaluated): RuleOutcome {
+  const outcome: RuleOutcome = { detections: [], clear: [] };
+  const fingerprint = fingerprintOf(event.modelVersion, AlertKind.VALIDATION_FAILURE, null);
+  if (!event.failed) {
+    if (event.portfolioTrafficLight !== 'INSUFFICIENT_DATA') outcome.clear.push(fingerprint);
+    return outcome;
+  }
+  const portfolioRed = event.portfolioTrafficLight === 'RED';
+  const pValues = [portfolioRed ? event.portfolioJeffreysPValue : null, event.aucDeclineSignificant ? event.aucDeclinePValue : null].filter(
+    (p): p is number => p !== null && Number.isFinite(p),
+  );
+  const smallest = pValues.length ? Math.min(...pValues) : null;
+  outcome.detections.push({
+    fingerprint,
+    kind: AlertKind.VALIDATION_FAILURE,
+    feature: null,
+    modelVersion: event.modelVersion,
+    severity: portfolioRed && event.aucDeclineSignificant ? AlertSeverity.CRITICAL : AlertSeverity.HIGH,
+    // −log10 of the smallest failing p-value: larger is worse, and an underflowed 0 stays finite.
+    score: smallest === null ? null : -Math.log10(Math.max(smallest, Number.MIN_VALUE)),
+    message: `Credit validation failed (${event.rows} labelled, ${event.defaults} defaults, ${event.windowKind} window): ${event.failures.join('; ')}`,
+    details: {
+      windowKind: event.windowKind,
+      windowStart: event.windowStart,
+      windowEnd: event.windowEnd,
+      rows: event.rows,
+      defaults: event.defaults,
+      portfolioTrafficLight: event.portfolioTrafficLight,
+      portfolioPd: finiteOrNull(event.portfolioPd),
+      portfolioObservedDefaultRate: finiteOrNull(event.portfolioObservedDefaultRate),
+      portfolioJeffreysPValue: finiteOrNull(event.portfolioJeffreysPValue),
+      rocAuc: finiteOrNull(event.rocAuc),
+      initialAuc: finiteOrNull(event.initialAuc),
+      aucDeclinePValue: finiteOrNull(event.aucDeclinePValue),
+      aucDeclineSignificant: event.aucDeclineSignificant,
+      redGrades: event.redGrades,
+      failures: event.failures,
+    },
+  });
   return outcome;
 }

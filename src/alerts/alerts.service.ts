@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DriftReportCreated, PerformanceUpdated } from '../common/events/domain-events';
+import { DriftReportCreated, PerformanceUpdated, ValidationEvaluated } from '../common/events/domain-events';
 import { AppConfig } from '../config/app-config';
 import { toAlert } from './alert.mapper';
 import { AlertEventWriter } from './alert-event.writer';
-import { AlertThresholds, Detection, evaluateDriftReport, evaluatePerformance, RuleOutcome } from './alert-rules';
+import { AlertThresholds, Detection, evaluateDriftReport, evaluatePerformance, evaluateValidation, RuleOutcome } from './alert-rules';
 import { AlertsRepository } from './alerts.repository';
 import { AlertEventType, AlertSeverity, maxSeverity } from './models/alert-enums';
 
@@ -45,6 +45,11 @@ export class AlertsService {
   /** Called by the performance module whenever realized or estimated performance is (re)computed. */
   async onPerformanceUpdated(manager: EntityManager, event: PerformanceUpdated): Promise<void> {
     await this.apply(manager, evaluatePerformance(event, this.thresholds), { driftReportId: null, at: event.occurredAt });
+  }
+
+  /** Called by the performance module when a scheduled window's credit validation has run. */
+  async onValidationEvaluated(manager: EntityManager, event: ValidationEvaluated): Promise<void> {
+    await this.apply(manager, evaluateValidation(event), { driftReportId: null, at: event.occurredAt });
   }
 
   private async apply(manager: EntityManager, outcome: RuleOutcome, source: Source): Promise<void> {

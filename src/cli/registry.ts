@@ -37,6 +37,11 @@ export const COMMANDS: CommandEntry[] = [
     () => (require('./commands/evaluate.command') as typeof import('./commands/evaluate.command')).evaluateCommand,
   ),
   lazy(
+    'validate',
+    'Credit-risk validation on a labelled CSV: rating grades, PD backtests (Jeffreys, binomial), AUC with DeLong CI, HTML report',
+    () => (require('./commands/validate.command') as typeof import('./commands/validate.command')).validateCommand,
+  ),
+  lazy(
     'drift',
     'Compare current CSVs with a reference CSV and print drift verdicts (same engine as the service)',
     () => (require('./commands/drift.command') as typeof import('./commands/drift.command')).driftCommand,

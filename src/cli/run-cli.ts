@@ -8,7 +8,7 @@ import { CommandEntry, COMMANDS } from './registry';
  * Errors that mean bad input or environment (the message is enough) rather than a bug (stack
  * wanted). Matched by name so this file does not load the modules that define them.
  */
-const EXPECTED_ERRORS = ['CsvError', 'ArtifactError', 'ConversionError', 'CliFailure', 'RangeError'];
+const EXPECTED_ERRORS = ['CsvError', 'ArtifactError', 'ConversionError', 'CliFailure', 'RangeError', 'MasterScaleError'];
 
 /** Runs one invocation and returns the exit code (main.ts passes it to process.exitCode). */
 export async function runCli(argv: string[], io: CliIo, commands: CommandEntry[] = COMMANDS): Promise<number> {

@@ -100,6 +100,7 @@ export class AppConfig {
     maintenanceCron: string;
   };
   readonly performance: { minLabels: number; minRows: number; maxRocAucDrop: number };
+  readonly validation: { yellowPValue: number; redPValue: number; minGradeObligors: number; maxRows: number };
   readonly retraining: {
     driftWindows: number;
     minLabelledRows: number;
@@ -202,6 +203,17 @@ export class AppConfig {
       minLabels: env.PERFORMANCE_MIN_LABELS,
       minRows: env.PERFORMANCE_MIN_ROWS,
       maxRocAucDrop: env.PERFORMANCE_MAX_ROC_AUC_DROP,
+    };
+    if (!(env.VALIDATION_RED_P_VALUE < env.VALIDATION_YELLOW_P_VALUE)) {
+      throw new Error(
+        `VALIDATION_RED_P_VALUE (${env.VALIDATION_RED_P_VALUE}) must be below VALIDATION_YELLOW_P_VALUE (${env.VALIDATION_YELLOW_P_VALUE})`,
+      );
+    }
+    this.validation = {
+      yellowPValue: env.VALIDATION_YELLOW_P_VALUE,
+      redPValue: env.VALIDATION_RED_P_VALUE,
+      minGradeObligors: env.VALIDATION_MIN_GRADE_OBLIGORS,
+      maxRows: env.VALIDATION_MAX_ROWS,
     };
     this.retraining = {
       driftWindows: env.RETRAIN_DRIFT_WINDOWS,

@@ -249,6 +249,28 @@ export class EnvironmentVariables {
   @Max(1)
   PERFORMANCE_MAX_ROC_AUC_DROP = 0.05;
 
+  /** Credit validation: a grade's (or the portfolio's) traffic light is YELLOW below this one-sided Jeffreys p-value. */
+  @IsNumber()
+  @Min(0.0001)
+  @Max(0.5)
+  VALIDATION_YELLOW_P_VALUE = 0.05;
+
+  /** Credit validation: RED below this p-value (must be below VALIDATION_YELLOW_P_VALUE); also the AUC-decline test's level. */
+  @IsNumber()
+  @Min(0.00001)
+  @Max(0.5)
+  VALIDATION_RED_P_VALUE = 0.01;
+
+  /** Credit validation: grades with fewer obligors are INSUFFICIENT_DATA (never passing), unless RED. */
+  @IsInt()
+  @Min(1)
+  VALIDATION_MIN_GRADE_OBLIGORS = 20;
+
+  /** Credit validation: labelled rows one report may read (more: refused, ask for a shorter period). */
+  @IsInt()
+  @Min(1000)
+  VALIDATION_MAX_ROWS = 2000000;
+
   /** Labelled prediction rows retrainModel needs (both classes present). */
   @IsInt()
   @Min(20)

@@ -826,7 +826,8 @@ export const DASHBOARD_SCRIPT = String.raw`
 
   const SNOOZE_CHOICES = [['1 h', HOUR], ['4 h', 4 * HOUR], ['24 h', DAY], ['7 d', 7 * DAY]];
   const KIND_LABEL = { FEATURE_DRIFT: 'Feature drift', PREDICTION_DRIFT: 'Prediction drift', MULTIVARIATE_DRIFT: 'Joint-distribution drift',
-    DATASET_DRIFT: 'Dataset drift', DATA_QUALITY: 'Data quality', PERFORMANCE: 'Performance' };
+    DATASET_DRIFT: 'Dataset drift', DATA_QUALITY: 'Data quality', PERFORMANCE: 'Performance',
+    VALIDATION_FAILURE: 'Credit validation' };
 
   function alertItem(a) {
     const li = document.createElement('li');

@@ -1,5 +1,6 @@
 /** What a drift check returns. Binned and summarised only: never raw rows. */
 import { ColumnKind } from './columns';
+import type { GradeDistributionResult } from './grade-distribution';
 import type { ChiSquarePValueMethod } from './permutation-chi-square';
 import type { ScoreShift } from './score-shift';
 
@@ -112,6 +113,13 @@ export interface DriftCheckResult {
    * model's weights; null when a feature had no finite mean.
    */
   scoreShift?: ScoreShift | null;
+  /**
+   * The scores' rating-grade mix against the model's development sample (grade-distribution.ts):
+   * set when the check was given the model's master scale, null when the model has none. It does
+   * not change `status`: the prediction column already judges the score distribution; this is
+   * the supervisory view of it, grade by grade.
+   */
+  gradeDistribution?: GradeDistributionResult | null;
   /**
    * Caveats about the verdict itself, empty when none — e.g. the batch is so much larger than the
    * baseline that the baseline's own sampling error can raise persistent false alarms

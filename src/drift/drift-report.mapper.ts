@@ -1,5 +1,6 @@
 import { DriftReportCreated, FeatureDriftSummary } from '../common/events/domain-events';
 import { ColumnKind } from '../drift-engine/columns';
+import { GradeDistributionResult } from '../drift-engine/grade-distribution';
 import { ColumnDriftStatus, DriftCheckResult, FeatureDriftResult } from '../drift-engine/result-types';
 import { ScoreShift } from '../drift-engine/score-shift';
 import { finiteOrNull } from '../stats/finite';
@@ -108,6 +109,11 @@ export interface StoredReportDetails {
   scoreShift?: ScoreShift | null;
   /** Caveats about the verdict (absent in reports written before they existed). */
   warnings?: string[];
+  /**
+   * The scores' grade mix vs development: null when the model has no master scale, absent in
+   * reports written before it existed.
+   */
+  gradeDistribution?: GradeDistributionResult | null;
 }
 
 /** A drift_reports row as read. `batchId` is the batches row's uuid, not the external batchId. */
@@ -186,6 +192,7 @@ export function reportDetails(result: DriftCheckResult, baselineVersion: number)
     notEvaluated: result.notEvaluated,
     scoreShift: result.scoreShift ?? null,
     warnings: result.warnings,
+    gradeDistribution: result.gradeDistribution ?? null,
     features: result.features.map((f) => ({
       feature: f.feature,
       reason: f.reason ?? null,
@@ -304,7 +311,11 @@ export function driftReportCreated(
 
 /** Report-level fields shared by stored and just-checked reports. */
 function reportModel(
-  base: Omit<DriftReport, 'reportUrl' | 'features' | 'status' | 'scoreShift'> & { status: DriftStatus; scoreShift: ScoreShift | null },
+  base: Omit<DriftReport, 'reportUrl' | 'features' | 'status' | 'scoreShift' | 'gradeDistribution'> & {
+    status: DriftStatus;
+    scoreShift: ScoreShift | null;
+    gradeDistribution: GradeDistributionResult | null;
+  },
   metrics: FeatureMetricValues[],
   details: StoredFeatureDetails[],
 ): DriftReport {
@@ -337,6 +348,7 @@ export function toDriftReport(report: DriftReportRecord, metrics: FeatureMetricV
       createdAt: report.createdAt,
       scoreShift: report.details?.scoreShift ?? null,
       warnings: report.details?.warnings ?? [],
+      gradeDistribution: report.details?.gradeDistribution ?? null,
     },
     metrics,
     details.features,
@@ -368,6 +380,7 @@ export function checkedToDriftReport(
       createdAt: checked.createdAt,
       scoreShift: result.scoreShift ?? null,
       warnings: result.warnings,
+      gradeDistribution: result.gradeDistribution ?? null,
     },
     result.features.map(featureMetricValues),
     reportDetails(result, checked.baselineVersion).features,

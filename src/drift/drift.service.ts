@@ -8,10 +8,12 @@ import { afterCommit } from '../database/after-commit';
 import { baselineColumns } from '../drift-engine/baseline-columns';
 import { checkDrift } from '../drift-engine/check';
 import { DriftConfig } from '../drift-engine/config';
+import { compareGradeDistribution, countGrades, GradeDistributionResult } from '../drift-engine/grade-distribution';
 import { DriftCheckResult } from '../drift-engine/result-types';
 import { LogOddsWeights } from '../drift-engine/score-shift';
 import { MetricsService } from '../metrics/metrics.service';
 import { FeatureColumns } from '../model/features';
+import { MasterScale } from '../model/master-scale';
 import { driftConfigFor } from './drift-config';
 import { driftReportCreated, DriftReportSource, newDriftReport } from './drift-report.mapper';
 import { DriftReportsRepository } from './drift-reports.repository';
@@ -26,6 +28,8 @@ export interface BatchDriftInput {
   dataQuality: DataQualityFacts;
   /** The scoring model's log-odds weights: the report then says which features moved the scores. */
   logOddsWeights?: LogOddsWeights;
+  /** The scoring model's rating grades: the report then compares the batch's grade mix with development. */
+  masterScale?: MasterScale | null;
 }
 
 export interface CheckedReport {
@@ -58,7 +62,7 @@ export class DriftService {
    */
   async checkBatch(manager: EntityManager, input: BatchDriftInput): Promise<CheckedReport | null> {
     const row = { kind: 'BATCH' as const, batchUuid: input.batchUuid, modelVersion: input.modelVersion };
-    const checked = await this.check(manager, row, input.baseline, input.columns, input.probabilities, input.logOddsWeights);
+    const checked = await this.check(manager, row, input);
     if (!checked) return null;
     await this.alerts.onDriftReport(manager, driftReportCreated(checked, 'BATCH', input.batchUuid, input.modelVersion, input.dataQuality));
     return checked;
@@ -87,23 +91,41 @@ export class DriftService {
     return checked;
   }
 
+  /**
+   * The grade-distribution part of a report (grade-distribution.ts) from the rows' counts per
+   * grade (index = grade − 1), judged with the settings the report's columns are checked with;
+   * null when the model has no master scale. Windows count their rows in PostgreSQL and come here too.
+   */
+  gradeDistributionOf(
+    baseline: ActiveBaseline,
+    modelVersion: string,
+    masterScale: MasterScale | null | undefined,
+    counts: ArrayLike<number>,
+  ): GradeDistributionResult | null {
+    if (!masterScale) return null;
+    return compareGradeDistribution(masterScale, counts, { config: this.configFor(baseline, modelVersion) });
+  }
+
   /** The batch check on raw columns. */
   private async check(
     manager: EntityManager,
     row: Omit<DriftReportSource, 'baselineId' | 'baselineVersion'>,
-    baseline: ActiveBaseline | null,
-    columns: FeatureColumns,
-    probabilities: Float64Array,
-    logOddsWeights: LogOddsWeights | undefined,
+    input: BatchDriftInput,
   ): Promise<CheckedReport | null> {
+    const { baseline, probabilities, masterScale } = input;
     if (!baseline) {
       this.logger.warn({ msg: 'no active baseline: drift not checked' });
       return null;
     }
-    const result = checkDrift(baseline.profile, baselineColumns(columns, probabilities), this.configFor(baseline, row.modelVersion), {
-      logOddsWeights,
+    const config = this.configFor(baseline, row.modelVersion);
+    const result = checkDrift(baseline.profile, baselineColumns(input.columns, probabilities), config, {
+      logOddsWeights: input.logOddsWeights,
     });
-    return this.store(manager, row, baseline, result);
+    const counts = masterScale ? countGrades(masterScale, probabilities) : [];
+    return this.store(manager, row, baseline, {
+      ...result,
+      gradeDistribution: this.gradeDistributionOf(baseline, row.modelVersion, masterScale, counts),
+    });
   }
 
   /** Stores a checked result with its metrics (batch and window alike). */

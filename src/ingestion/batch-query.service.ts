@@ -63,7 +63,7 @@ export class BatchQueryService {
 }
 
 function toPrediction(row: StoredPrediction): Prediction {
-  return { customerId: row.customerId, probability: row.probability, riskLabel: row.riskLabel as RiskLabelValue };
+  return { customerId: row.customerId, probability: row.probability, riskLabel: row.riskLabel as RiskLabelValue, grade: row.grade };
 }
 
 function toBatch(entity: BatchEntity): Batch {

@@ -166,6 +166,7 @@ export class IngestionService {
       columns: prepared.columns,
       probabilities: scored.probabilities,
       riskLabels: scored.riskLabels,
+      grades: scored.grades,
       modelVersion: scored.modelVersion,
       scoredWith: scored.scoredWith,
     });
@@ -218,6 +219,7 @@ export class IngestionService {
       probabilities: scored.probabilities,
       dataQuality: judged.quality.summary,
       logOddsWeights: scored.logOddsWeights,
+      masterScale: prepared.scorer.masterScale,
     });
     if (!checked) return null;
     await this.batches.setDriftReport(manager, batchUuid, checked.id);
@@ -243,6 +245,7 @@ export class IngestionService {
         customerId: record.customerId,
         probability: scored.probabilities[i],
         riskLabel: scored.riskLabels[i] as RiskLabelValue,
+        grade: scored.grades[i],
       })),
       dataQuality: quality.summary,
       warnings: quality.warnings,

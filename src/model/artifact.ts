@@ -3,6 +3,7 @@ import { CalibrationBin } from '../stats/classification-metrics';
 import { EvaluationMetrics, MetricName, MetricSummary } from './evaluation';
 import { FEATURE_NAMES, FeatureName } from './features';
 import { LinearModel, Standardization } from './linear-model';
+import { MasterScale, parseMasterScale } from './master-scale';
 
 /**
  * The model artifact: everything needed to score (feature order, standardisation, coefficients,
@@ -65,6 +66,12 @@ export interface ModelArtifact extends LinearModel {
   thresholdRule: string;
   training: TrainingDescription;
   metrics: ArtifactMetrics;
+  /**
+   * Rating grades fitted on the development (fitting) rows, with their counts there
+   * (master-scale.ts). Optional: artifacts trained before the master scale existed have none, and
+   * then predictions carry no grade and validation reports ask for a scale.
+   */
+  masterScale?: MasterScale;
   createdAt: string;
 }
 
@@ -116,8 +123,17 @@ export function parseArtifact(json: unknown): ModelArtifact {
   }
   requireString(training, 'source', 'training.source');
   asRecord(record.metrics, 'model artifact field "metrics"');
+  let masterScale: MasterScale | undefined;
+  if (record.masterScale !== undefined) {
+    try {
+      masterScale = parseMasterScale(record.masterScale);
+    } catch (error) {
+      throw new ArtifactError(`model artifact field "masterScale": ${(error as Error).message}`);
+    }
+  }
   return {
     ...(record as unknown as ModelArtifact),
+    ...(masterScale ? { masterScale } : {}),
     modelVersion,
     featureOrder: [...FEATURE_NAMES],
     standardization: { mean, sd },

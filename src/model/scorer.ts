@@ -1,6 +1,7 @@
 import { ArtifactError, loadArtifact, ModelArtifact } from './artifact';
 import { FeatureColumns, FeatureName } from './features';
 import { logOddsWeights, predictProbabilities, rowCount, sigmoid } from './linear-model';
+import { gradeOf, MasterScale } from './master-scale';
 
 export type ScorerKind = 'artifact' | 'fallback';
 export type RiskLabel = 'LOW' | 'MEDIUM' | 'HIGH';
@@ -18,6 +19,11 @@ export interface Scorer {
    * Absent for the rule-based fallback, whose inputs are clipped (not linear).
    */
   readonly logOddsWeights?: Readonly<Record<FeatureName, number>>;
+  /**
+   * The rating grades every prediction is logged with (master-scale.ts); null for the fallback
+   * and for artifacts trained before the master scale existed, whose predictions carry no grade.
+   */
+  readonly masterScale: MasterScale | null;
 }
 
 /** Scores with a trained artifact. The service and the CLI both come through here. */
@@ -33,6 +39,9 @@ export function artifactScorer(artifact: ModelArtifact): Scorer {
     threshold: artifact.threshold,
     score: (columns) => predictProbabilities(model, columns),
     logOddsWeights: logOddsWeights(model),
+    masterScale: artifact.masterScale
+      ? { rule: artifact.masterScale.rule, grades: artifact.masterScale.grades.map((grade) => ({ ...grade })) }
+      : null,
   };
 }
 
@@ -56,6 +65,8 @@ export function fallbackScorer(): Scorer {
     kind: 'fallback',
     modelVersion: FALLBACK_MODEL_VERSION,
     threshold: FALLBACK_THRESHOLD,
+    // Hand-set rules have no development sample to fit grades on.
+    masterScale: null,
     score(columns) {
       const n = rowCount(columns);
       const out = new Float64Array(n);
@@ -108,6 +119,15 @@ export function riskLabel(probability: number, threshold: number): RiskLabel {
   if (!(probability < threshold)) return 'HIGH';
   if (probability >= threshold / 2) return 'MEDIUM';
   return 'LOW';
+}
+
+/**
+ * The rating grade (1 = lowest PD) of a probability on the scorer's master scale: null without a
+ * scale, and null for a NaN probability (an unscorable row has no grade, while its risk label is
+ * HIGH so it is never waved through).
+ */
+export function ratingGrade(probability: number, masterScale: MasterScale | null): number | null {
+  return masterScale ? gradeOf(masterScale, probability) : null;
 }
 
 function clip(value: number, low: number, high: number): number {

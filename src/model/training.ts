@@ -5,6 +5,14 @@ import { evaluatePredictions, EvaluationMetrics, METRIC_NAMES, MetricName, summa
 import { FEATURE_NAMES, FeatureColumns } from './features';
 import { fitStandardization, LinearModel, predictProbabilities, rowCount, standardize } from './linear-model';
 import { DEFAULT_FIT_TOLERANCE, DEFAULT_MAX_STEPS, fitLogistic, LogisticFit, LogisticFitOptions } from './logistic-fit';
+import {
+  DEFAULT_GRADE_COUNT,
+  fitMasterScale,
+  innerBoundaries,
+  MasterScale,
+  MasterScaleError,
+  masterScaleFromBoundaries,
+} from './master-scale';
 import { foldSplit, stratifiedFolds, stratifiedHoldout } from './splits';
 import { chooseThreshold, THRESHOLD_RULE } from './threshold';
 
@@ -19,6 +27,8 @@ import { chooseThreshold, THRESHOLD_RULE } from './threshold';
  * 3. Repeated stratified k-fold cross-validation on all rows (default 10 shuffles of 5 folds)
  *    estimates how well the procedure generalises and how much that varies; each fold repeats
  *    step 2 on its training folds only.
+ * 4. The master scale (rating grades) is fitted on the shipped model's PDs of its own fitting rows,
+ *    the development sample its grade counts describe. Folds get none: no fold model is shipped.
  * With holdout 0 the model is fitted on all rows and there are no holdout metrics.
  */
 
@@ -44,6 +54,13 @@ export interface TrainModelOptions {
   /** Independent shuffles of the folds. Default 10. */
   repeats?: number;
   fit?: LogisticFitOptions;
+  /**
+   * Rating grades stored with the artifact: `boundaries` (the K − 1 inner PD boundaries, strictly
+   * increasing in (0, 1)) or `gradeCount` equal-count grades fitted on the development PDs; not
+   * both. Default: DEFAULT_GRADE_COUNT fitted grades. Not part of the model version: the same
+   * coefficients are the same model whatever grades it is reported in.
+   */
+  masterScale?: MasterScaleOptions;
   /** Defaults to a content hash, so the same data, seed and settings give the same version. */
   modelVersion?: string;
   /** ISO time for the artifact; defaults to now (the only non-deterministic field). */
@@ -51,6 +68,11 @@ export interface TrainModelOptions {
   onProgress?: (message: string) => void;
   /** After each cross-validation fit: folds done and folds in all (repeats × folds). */
   onCrossValidationFold?: (done: number, total: number) => void;
+}
+
+export interface MasterScaleOptions {
+  gradeCount?: number;
+  boundaries?: number[];
 }
 
 export interface CrossValidationReport extends CrossValidationSummary {
@@ -68,6 +90,8 @@ interface FittedModel {
   model: LinearModel;
   threshold: number;
   fit: LogisticFit;
+  /** The model's PDs of the rows it was fitted on, in their order. */
+  fittedProbabilities: Float64Array;
 }
 
 export function trainModel(data: TrainingData, options: TrainModelOptions): TrainModelResult {
@@ -87,6 +111,12 @@ export function trainModel(data: TrainingData, options: TrainModelOptions): Trai
 
   progress(`fitting on ${split.train.length} rows (holdout ${split.test.length})`);
   const shipped = fitAndChooseThreshold(data.columns, labels, split.train, options.fit);
+  // Before cross-validation, so a scale that cannot be built fails in seconds, not minutes.
+  const masterScale = developmentMasterScale(shipped.fittedProbabilities, options.masterScale);
+  progress(
+    `master scale: ${masterScale.grades.length} grades, inner PD boundaries ${innerBoundaries(masterScale).join(', ')}; ` +
+      `development rows per grade ${masterScale.grades.map((g) => g.developmentCount).join(', ')}`,
+  );
   let holdout: EvaluationMetrics | null = null;
   let holdoutCalibration = null;
   if (split.test.length > 0) {
@@ -109,8 +139,17 @@ export function trainModel(data: TrainingData, options: TrainModelOptions): Trai
       calibration: crossValidation.calibration,
     },
   };
-  const artifact = buildArtifact(shipped, labels, split, holdoutFraction, metrics, options);
+  const artifact = buildArtifact(shipped, labels, split, holdoutFraction, metrics, masterScale, options);
   return { artifact, holdout, crossValidation };
+}
+
+function developmentMasterScale(developmentPds: Float64Array, options: MasterScaleOptions = {}): MasterScale {
+  if (options.boundaries !== undefined && options.gradeCount !== undefined) {
+    throw new MasterScaleError('masterScale takes boundaries or gradeCount, not both');
+  }
+  return options.boundaries !== undefined
+    ? masterScaleFromBoundaries(options.boundaries, developmentPds)
+    : fitMasterScale(developmentPds, options.gradeCount ?? DEFAULT_GRADE_COUNT);
 }
 
 function crossValidate(
@@ -162,8 +201,9 @@ function fitAndChooseThreshold(
   const standardization = fitStandardization(trainColumns);
   const fit = fitLogistic(standardize(trainColumns, standardization), trainLabels, fitOptions);
   const model: LinearModel = { standardization, coefficients: fit.coefficients, intercept: fit.intercept };
-  const { threshold } = chooseThreshold(trainLabels, predictProbabilities(model, trainColumns));
-  return { model, threshold, fit };
+  const fittedProbabilities = predictProbabilities(model, trainColumns);
+  const { threshold } = chooseThreshold(trainLabels, fittedProbabilities);
+  return { model, threshold, fit, fittedProbabilities };
 }
 
 function buildArtifact(
@@ -172,6 +212,7 @@ function buildArtifact(
   split: { train: Uint32Array; test: Uint32Array },
   holdoutFraction: number,
   metrics: ArtifactMetrics,
+  masterScale: MasterScale,
   options: TrainModelOptions,
 ): ModelArtifact {
   const defaults = labels.reduce((sum, value) => sum + value, 0);
@@ -182,6 +223,7 @@ function buildArtifact(
     intercept: shipped.model.intercept,
     threshold: shipped.threshold,
   };
+  // The master scale stays out of the hash: regrading the same coefficients is not a new model.
   const modelVersion = options.modelVersion ?? `credit-lr-${contentHash({ body, data: options.data, seed: options.seed })}`;
   return {
     schemaVersion: ARTIFACT_SCHEMA_VERSION,
@@ -209,6 +251,7 @@ function buildArtifact(
       },
     },
     metrics,
+    masterScale,
     createdAt: options.createdAt ?? new Date().toISOString(),
   };
 }

@@ -11,8 +11,10 @@ import { DriftQueryService } from '../drift/drift-query.service';
 import { PREDICTION_COLUMN } from '../drift-engine/columns';
 import { encodeSketch, SketchColumnSpec, sketchColumnSpecs, sketchFromBinAggregates } from '../drift-engine/sketch';
 import { MetricsService } from '../metrics/metrics.service';
+import { innerBoundaries } from '../model/master-scale';
 import { PerformanceService } from '../performance/performance.service';
 import { BatchProfilesRepository, WindowBatch } from '../prediction-logs/batch-profiles.repository';
+import { PredictionGradeCountsRepository } from '../prediction-logs/prediction-grade-counts.repository';
 import { pushDownColumnsFor } from '../prediction-logs/prediction-log-columns';
 import { PredictionLogsRepository } from '../prediction-logs/prediction-logs.repository';
 import { AuditService } from '../security/audit.service';
@@ -52,6 +54,7 @@ export class WindowDriftCheckService {
     private readonly performance: PerformanceService,
     private readonly predictionLogs: PredictionLogsRepository,
     private readonly batchProfiles: BatchProfilesRepository,
+    private readonly gradeCounts: PredictionGradeCountsRepository,
     private readonly baselines: BaselinesService,
     private readonly pool: WindowCheckPool,
     private readonly reconciliation: RetrainingReconciliationService,
@@ -203,7 +206,7 @@ export class WindowDriftCheckService {
   ): Promise<WindowCheckOutput> {
     const started = performance.now();
     const range = { modelVersion: target.modelVersion, start: target.windowStart, end: target.windowEnd };
-    const { threshold, logOddsWeights } = await this.performance.modelFactsOf(manager, target.modelVersion);
+    const { threshold, logOddsWeights, masterScale } = await this.performance.modelFactsOf(manager, target.modelVersion);
     const baselineId = baseline?.id ?? NO_BASELINE;
     const specs = baseline ? sketchColumnSpecs(baseline.profile) : [SCORE_ONLY_SPEC];
     const profiled = batches.filter((b) => b.profiled).map((b) => b.batchUuid);
@@ -259,7 +262,12 @@ export class WindowDriftCheckService {
       rows: output.rowCount,
       elapsedMs: Math.round(performance.now() - started),
     });
-    return output;
+    // The grade mix vs development goes into the window's report, so only a window with a report
+    // (one with an active baseline) is counted; without a master scale there is nothing to grade.
+    if (!baseline || !output.result) return output;
+    const counts = masterScale ? await this.gradeCounts.gradeCounts(manager, range, innerBoundaries(masterScale)) : [];
+    const gradeDistribution = this.drift.gradeDistributionOf(baseline, target.modelVersion, masterScale, counts);
+    return { ...output, result: { ...output.result, gradeDistribution } };
   }
 }
 

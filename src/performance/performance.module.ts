@@ -11,10 +11,16 @@ import { PerformanceService } from './performance.service';
 import { PerformanceMetricsRepository } from './performance-metrics.repository';
 import { PerformanceQueryService } from './performance-query.service';
 import { PerformanceSignalsService } from './performance-signals.service';
+import { ValidationPool } from './validation/validation.pool';
+import { ValidationResolver } from './validation/validation.resolver';
+import { ValidationService } from './validation/validation.service';
+import { ValidationReportController } from './validation/validation-report.controller';
 
 /**
  * Performance: late outcomes, realized metrics and the label-free (CBPE) estimate per batch and
- * per window. Called by ingestion and the scheduled jobs; feeds alerts and retraining.
+ * per window, and the credit-risk validation report (rating grades, PD backtesting, discrimination)
+ * with its validation-failure alert rule on each scheduled window. Called by ingestion and the
+ * scheduled jobs; feeds alerts and retraining.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([PerformanceMetricEntity]), AlertsModule, RetrainingModule, ScoringModule, PredictionLogsModule],
@@ -25,7 +31,11 @@ import { PerformanceSignalsService } from './performance-signals.service';
     OutcomesService,
     PerformanceQueryService,
     PerformanceResolver,
+    ValidationPool,
+    ValidationService,
+    ValidationResolver,
   ],
-  exports: [PerformanceService, PerformanceQueryService],
+  controllers: [ValidationReportController],
+  exports: [PerformanceService, PerformanceQueryService, ValidationService],
 })
 export class PerformanceModule {}

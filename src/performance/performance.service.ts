@@ -7,6 +7,7 @@ import { ModelFacts, ModelVersionsRepository } from '../scoring/model-versions.r
 import { computePerformance, OutcomeLabel, PerformanceFigures, performanceFromSums } from './performance-metrics';
 import { PerformanceMetricsRepository } from './performance-metrics.repository';
 import { PerformanceSignalsService } from './performance-signals.service';
+import { ValidationService } from './validation/validation.service';
 
 export interface BatchPerformanceInput {
   batchUuid: string;
@@ -40,6 +41,7 @@ export class PerformanceService {
     private readonly modelVersions: ModelVersionsRepository,
     private readonly batches: BatchesRepository,
     private readonly predictionLogs: PredictionLogsRepository,
+    private readonly validation: ValidationService,
   ) {}
 
   /** Called by ingestion inside the batch transaction, after drift. */
@@ -48,7 +50,7 @@ export class PerformanceService {
     await this.metrics.upsertBatches(manager, [{ batchUuid: input.batchUuid, modelVersion: input.modelVersion, figures }]);
     // The model card's ROC AUC is the reference both realized and estimated figures are judged
     // against; ingestion has it in memory, so the registry is not read again per batch.
-    const facts = { threshold: input.threshold, cardRocAuc: input.cardRocAuc, logOddsWeights: null };
+    const facts = { threshold: input.threshold, cardRocAuc: input.cardRocAuc, logOddsWeights: null, masterScale: null };
     await this.signals.publish(manager, { modelVersion: input.modelVersion, scope: 'BATCH', batchUuid: input.batchUuid }, figures, facts);
     return figures;
   }
@@ -119,6 +121,8 @@ export class PerformanceService {
       figures,
       facts,
     );
+    // The credit validation tests on the window's labelled rows, for the VALIDATION_FAILURE rule.
+    await this.validation.evaluateWindow(manager, input, facts);
     return figures;
   }
 }

@@ -30,8 +30,8 @@ export interface DroppedPartition {
 const LOCK_TIMEOUT = '10s';
 
 const COLUMNS = `id, batch_id, row_index, customer_id, age, annual_income, debt_to_income, credit_utilization,
-  num_open_accounts, delinquency_count, loan_amount, employment_years, probability, risk_label, model_version,
-  scored_with, actual_default, outcome_observed_at, created_at`;
+  num_open_accounts, delinquency_count, loan_amount, employment_years, probability, risk_label, grade,
+  model_version, scored_with, actual_default, outcome_observed_at, created_at`;
 
 /**
  * The partition DDL of prediction_logs (the table's shape belongs to its owner, src/prediction-logs).

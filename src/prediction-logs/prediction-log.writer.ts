@@ -14,6 +14,8 @@ export interface PredictionRows {
   columns: FeatureColumns;
   probabilities: Float64Array;
   riskLabels: ReadonlyArray<string>;
+  /** Rating grade per record (1…25); null when the scoring model has no master scale. */
+  grades: ReadonlyArray<number | null>;
   modelVersion: string;
   scoredWith: string;
 }
@@ -23,7 +25,7 @@ export const PREDICTION_INSERT_CHUNK = 10_000;
 
 /** Column order of the COPY text built in copyPieces (features in FEATURE_NAMES order). */
 const COPY_SQL = `COPY prediction_logs (batch_id, row_index, customer_id, ${PREDICTION_LOG_FEATURE_SELECT},
-  probability, risk_label, model_version, scored_with, actual_default, outcome_observed_at) FROM STDIN`;
+  probability, risk_label, grade, model_version, scored_with, actual_default, outcome_observed_at) FROM STDIN`;
 
 /** COPY text format: backslash, tab and line breaks in free text must be escaped. */
 function copyText(value: string): string {
@@ -56,7 +58,7 @@ export class PredictionLogWriter {
 const COPY_PIECE_ROWS = 1_000;
 
 function* copyPieces(rows: PredictionRows, start: number, end: number): Generator<string> {
-  const { records, columns, probabilities, riskLabels } = rows;
+  const { records, columns, probabilities, riskLabels, grades } = rows;
   const fixed = `\t${copyText(rows.modelVersion)}\t${copyText(rows.scoredWith)}`;
   const observedAt = new Date().toISOString();
   for (let from = start; from < end; from += COPY_PIECE_ROWS) {
@@ -64,10 +66,12 @@ function* copyPieces(rows: PredictionRows, start: number, end: number): Generato
     let text = '';
     for (let i = from; i < to; i++) {
       const label = records[i].actualDefault;
+      const grade = grades[i];
       text +=
         `${rows.batchUuid}\t${i}\t${copyText(records[i].customerId)}\t${columns.age[i]}\t${columns.annualIncome[i]}\t` +
         `${columns.debtToIncome[i]}\t${columns.creditUtilization[i]}\t${columns.numOpenAccounts[i]}\t${columns.delinquencyCount[i]}\t` +
-        `${columns.loanAmount[i]}\t${columns.employmentYears[i]}\t${probabilities[i]}\t${riskLabels[i]}${fixed}\t` +
+        `${columns.loanAmount[i]}\t${columns.employmentYears[i]}\t${probabilities[i]}\t${riskLabels[i]}\t` +
+        `${grade === null ? '\\N' : grade}${fixed}\t` +
         (label === undefined || label === null ? '\\N\t\\N\n' : `${label ? 't' : 'f'}\t${observedAt}\n`);
     }
     yield text;

@@ -4,7 +4,9 @@ import { BatchProfilesRepository } from './batch-profiles.repository';
 import { BatchesRepository } from './batches.repository';
 import { BatchEntity } from './entities/batch.entity';
 import { PredictionLogEntity } from './entities/prediction-log.entity';
+import { LabelledPredictionsRepository } from './labelled-predictions.repository';
 import { LedgerErasureRepository } from './ledger-erasure.repository';
+import { PredictionGradeCountsRepository } from './prediction-grade-counts.repository';
 import { PredictionLogWriter } from './prediction-log.writer';
 import { PredictionLogPartitionsRepository } from './prediction-log-partitions.repository';
 import { PredictionLogPartitionsService } from './prediction-log-partitions.service';
@@ -30,7 +32,17 @@ import { PredictionLogsRepository } from './prediction-logs.repository';
     PredictionLogPartitionsRepository,
     PredictionLogPartitionsService,
     LedgerErasureRepository,
+    LabelledPredictionsRepository,
+    PredictionGradeCountsRepository,
   ],
-  exports: [BatchesRepository, BatchProfilesRepository, PredictionLogsRepository, PredictionLogPartitionsService, LedgerErasureRepository],
+  exports: [
+    BatchesRepository,
+    BatchProfilesRepository,
+    PredictionLogsRepository,
+    PredictionLogPartitionsService,
+    LedgerErasureRepository,
+    LabelledPredictionsRepository,
+    PredictionGradeCountsRepository,
+  ],
 })
 export class PredictionLogsModule {}

@@ -13,6 +13,8 @@ export interface StoredPrediction {
   customerId: string;
   probability: number;
   riskLabel: string;
+  /** Rating grade on the scoring model's master scale; null when it had none. */
+  grade: number | null;
 }
 
 /** Labelled logged applications: the outcome as 1 (default) or 0. */
@@ -110,7 +112,7 @@ export interface WindowRange {
 
 const LOGGED_COLUMN = /^[a-z_]+$/;
 
-const STORED_PREDICTION_SELECT = `row_index AS "rowIndex", customer_id AS "customerId", probability, risk_label AS "riskLabel"`;
+const STORED_PREDICTION_SELECT = `row_index AS "rowIndex", customer_id AS "customerId", probability, risk_label AS "riskLabel", grade`;
 
 /**
  * The only code that runs SQL on prediction_logs: the COPY write (through PredictionLogWriter),

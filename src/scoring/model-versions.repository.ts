@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { newestFirstPage } from '../common/pagination/connection';
 import { FEATURE_NAMES, FeatureName } from '../model/features';
 import { logOddsWeights } from '../model/linear-model';
+import { MasterScale, parseMasterScale } from '../model/master-scale';
 import { FALLBACK_THRESHOLD, ScorerKind } from '../model/scorer';
 import { ModelVersionStatus } from './entities/model-version.entity';
 
@@ -43,6 +44,8 @@ export interface ModelFacts {
   cardRocAuc: number | null;
   /** Log-odds change per feature unit (linear-model.ts logOddsWeights); null for the fallback rules. */
   logOddsWeights: Record<FeatureName, number> | null;
+  /** The artifact's rating grades (master-scale.ts); null for the fallback rules or an artifact without one. */
+  masterScale: MasterScale | null;
 }
 
 export interface NewModelVersion {
@@ -167,22 +170,31 @@ export class ModelVersionsRepository {
    * a stored artifact (the fallback rules, unknown versions) get the fallback threshold and no card.
    */
   async modelFacts(manager: EntityManager, versions: string[]): Promise<Map<string, ModelFacts>> {
-    const rows: Array<{ version: string; threshold: number | null; card: number | null; coefficients: unknown; sd: unknown }> =
-      versions.length
-        ? await manager.query(
-            `SELECT version, (artifact->>'threshold')::float8 AS threshold, (artifact->'metrics'->'holdout'->>'rocAuc')::float8 AS card,
-                    artifact->'coefficients' AS coefficients, artifact->'standardization'->'sd' AS sd
+    const rows: Array<{
+      version: string;
+      threshold: number | null;
+      card: number | null;
+      coefficients: unknown;
+      sd: unknown;
+      masterScale: unknown;
+    }> = versions.length
+      ? await manager.query(
+          `SELECT version, (artifact->>'threshold')::float8 AS threshold, (artifact->'metrics'->'holdout'->>'rocAuc')::float8 AS card,
+                    artifact->'coefficients' AS coefficients, artifact->'standardization'->'sd' AS sd,
+                    artifact->'masterScale' AS "masterScale"
              FROM model_versions WHERE version = ANY($1)`,
-            [versions],
-          )
-        : [];
+          [versions],
+        )
+      : [];
     const facts = new Map<string, ModelFacts>();
-    for (const version of versions) facts.set(version, { threshold: FALLBACK_THRESHOLD, cardRocAuc: null, logOddsWeights: null });
+    for (const version of versions)
+      facts.set(version, { threshold: FALLBACK_THRESHOLD, cardRocAuc: null, logOddsWeights: null, masterScale: null });
     for (const row of rows) {
       facts.set(row.version, {
         threshold: row.threshold ?? FALLBACK_THRESHOLD,
         cardRocAuc: row.card,
         logOddsWeights: storedLogOddsWeights(row.coefficients, row.sd),
+        masterScale: storedMasterScale(row.masterScale),
       });
     }
     return facts;
@@ -215,4 +227,14 @@ function storedLogOddsWeights(coefficients: unknown, sd: unknown): Record<Featur
     values.every((v) => typeof v === 'number' && Number.isFinite(v) && (!positive || v > 0));
   if (!valid(coefficients, false) || !valid(sd, true)) return null;
   return logOddsWeights({ coefficients, standardization: { mean: new Array<number>(sd.length).fill(0), sd } });
+}
+
+/** The stored artifact's master scale, or null when it has none or it is not a valid scale. */
+function storedMasterScale(json: unknown): MasterScale | null {
+  if (json === null || json === undefined) return null;
+  try {
+    return parseMasterScale(json);
+  } catch {
+    return null;
+  }
 }

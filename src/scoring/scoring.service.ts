@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ArtifactError, ModelArtifact, parseArtifact } from '../model/artifact';
 import { FeatureColumns } from '../model/features';
-import { artifactScorer, loadScorer, RiskLabel, riskLabel, Scorer } from '../model/scorer';
+import { artifactScorer, loadScorer, ratingGrade, RiskLabel, riskLabel, Scorer } from '../model/scorer';
 import { ModelVersionsRepository } from './model-versions.repository';
 
 export interface ScoredBatch {
@@ -13,6 +13,8 @@ export interface ScoredBatch {
   threshold: number;
   probabilities: Float64Array;
   riskLabels: RiskLabel[];
+  /** Rating grade per row on the scorer's master scale (1 = lowest PD); all null without a scale. */
+  grades: Array<number | null>;
   /** The scorer's log-odds weights (linear models only), for the drift report's score shift. */
   logOddsWeights?: Scorer['logOddsWeights'];
 }
@@ -94,13 +96,18 @@ export class ScoringService implements OnModuleInit {
   score(columns: FeatureColumns, scorer: Scorer = this.scorer): ScoredBatch {
     const probabilities = scorer.score(columns);
     const riskLabels = new Array<RiskLabel>(probabilities.length);
-    for (let i = 0; i < probabilities.length; i++) riskLabels[i] = riskLabel(probabilities[i], scorer.threshold);
+    const grades = new Array<number | null>(probabilities.length);
+    for (let i = 0; i < probabilities.length; i++) {
+      riskLabels[i] = riskLabel(probabilities[i], scorer.threshold);
+      grades[i] = ratingGrade(probabilities[i], scorer.masterScale);
+    }
     return {
       modelVersion: scorer.modelVersion,
       scoredWith: scorer.kind,
       threshold: scorer.threshold,
       probabilities,
       riskLabels,
+      grades,
       logOddsWeights: scorer.logOddsWeights,
     };
   }

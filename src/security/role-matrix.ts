@@ -54,6 +54,7 @@ export const ROLE_MATRIX: Readonly<Record<string, readonly Role[]>> = {
   'Query.modelVersion': VIEWERS,
   'Query.modelVersions': VIEWERS,
   'Query.performanceHistory': VIEWERS,
+  'Query.validationReport': VIEWERS,
   'Query.predictions': VIEWERS,
   'Query.retrainingEvents': VIEWERS,
   'Query.me': [...ROLES],
@@ -61,6 +62,7 @@ export const ROLE_MATRIX: Readonly<Record<string, readonly Role[]>> = {
 
   // HTTP routes (the dashboard page itself is a public shell; its data comes through the API)
   'GET /reports/:id': VIEWERS,
+  'GET /reports/validation': VIEWERS,
 };
 
 export type Operation = keyof typeof ROLE_MATRIX;

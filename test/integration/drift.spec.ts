@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { countGrades } from '../../src/drift-engine/grade-distribution';
+import { parseMasterScale } from '../../src/model/master-scale';
 import { ingestMutation } from '../support/applications';
 import { generatedCsvFolder, generatedRecords } from '../support/generated-data';
 import { TestService } from '../support/service';
@@ -192,6 +194,66 @@ describe('drift checks, reports and baselines (real PostgreSQL)', () => {
       const missing = await service.gql(`{ driftReport(id: "00000000-0000-0000-0000-000000000000") { id } }`);
       expect(missing.errors![0].extensions!.code).toBe('NOT_FOUND');
     }));
+
+  it('a batch report has the grade mix vs development (served over GraphQL and in the HTML report), counted on the batch’s scores', async () => {
+    const drift = await ingest('graded-1', generatedRecords(1_000, 21));
+    const [model] = (
+      await fixture.sql.query(
+        `SELECT v.artifact->'masterScale' AS scale FROM model_versions v JOIN batches b ON b.model_version = v.version WHERE b.batch_id = 'graded-1'`,
+      )
+    ).rows;
+    expect(model.scale).not.toBeNull();
+    const scale = parseMasterScale(model.scale);
+    const served = await fixture.service.gql<{
+      driftReport: {
+        status: string;
+        gradeDistribution: {
+          rowCount: number;
+          developmentRowCount: number;
+          psi: number;
+          status: string;
+          reason: string;
+          chiSquare: { statistic: number; degreesOfFreedom: number; pValue: number; pValueMethod: string };
+          grades: Array<{
+            grade: number;
+            pdLower: number;
+            pdUpper: number;
+            developmentCount: number;
+            developmentShare: number;
+            count: number;
+            share: number;
+          }>;
+        } | null;
+      };
+    }>(
+      `query($id: ID!) { driftReport(id: $id) { status gradeDistribution { rowCount developmentRowCount psi status reason
+         chiSquare { statistic degreesOfFreedom pValue pValueMethod }
+         grades { grade pdLower pdUpper developmentCount developmentShare count share } } } }`,
+      { id: drift.id },
+    );
+    expect(served.errors).toBeUndefined();
+    const grades = served.data!.driftReport.gradeDistribution!;
+    expect(grades).not.toBeNull();
+    const stored = await fixture.sql.query(
+      `SELECT p.probability FROM prediction_logs p JOIN batches b ON b.id = p.batch_id WHERE b.batch_id = 'graded-1'`,
+    );
+    const counts = countGrades(
+      scale,
+      stored.rows.map((r: { probability: number }) => r.probability),
+    );
+    expect(grades.grades.map((g) => g.count)).toEqual(counts);
+    expect(grades.grades.map((g) => g.developmentCount)).toEqual(scale.grades.map((g) => g.developmentCount));
+    expect(grades.grades.map((g) => [g.pdLower, g.pdUpper])).toEqual(scale.grades.map((g) => [g.pdLower, g.pdUpper]));
+    expect(grades.rowCount).toBe(1_000);
+    expect(grades.developmentRowCount).toBe(scale.grades.reduce((s, g) => s + g.developmentCount, 0));
+    expect(['STABLE', 'DRIFT']).toContain(grades.status);
+    expect(grades.chiSquare.degreesOfFreedom).toBe(scale.grades.length - 1);
+    expect(grades.psi).toBeGreaterThanOrEqual(0);
+
+    const html = await (await fixture.service.fetch(`/reports/${drift.id}`)).text();
+    expect(html).toContain('<h2>Rating-grade distribution</h2>');
+    expect(html.match(/<tr data-grade="/g)).toHaveLength(scale.grades.length);
+  });
 
   it('GET /reports/:id serves a self-contained HTML report; an unknown id is a JSON 404', async () => {
     await ingest('income-drop-html', generatedRecords(1_000, 8, 'income_drop', 0.3));

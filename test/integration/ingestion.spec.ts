@@ -1,7 +1,12 @@
 import { TestingModuleBuilder } from '@nestjs/testing';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EntityManager } from 'typeorm';
+import { loadArtifact } from '../../src/model/artifact';
 import { FeatureRecord, toColumns } from '../../src/model/features';
-import { loadScorer } from '../../src/model/scorer';
+import { fitMasterScale, gradeOf } from '../../src/model/master-scale';
+import { artifactScorer, loadScorer, ratingGrade } from '../../src/model/scorer';
 import { PREDICTION_INSERT_CHUNK, PredictionLogWriter, PredictionRows } from '../../src/prediction-logs/prediction-log.writer';
 import { application, applications, INGEST_MUTATION } from '../support/applications';
 import { startTestService } from '../support/service';
@@ -17,7 +22,7 @@ interface IngestResult {
     replayed: boolean;
     performanceTracked: boolean;
     warnings: string[];
-    predictions: Array<{ customerId: string; probability: number; riskLabel: string }>;
+    predictions: Array<{ customerId: string; probability: number; riskLabel: string; grade: number | null }>;
     dataQuality: Record<string, number>;
   };
 }
@@ -60,10 +65,12 @@ describe('ingestBatch (real PostgreSQL)', () => {
       expect(prediction.customerId).toBe(`cust-${i}`);
       expect(prediction.probability).toBe(expected[i]);
       expect(['LOW', 'MEDIUM', 'HIGH']).toContain(prediction.riskLabel);
+      // The shipped artifact's master scale, or null grades while it has none.
+      expect(prediction.grade).toBe(ratingGrade(expected[i], scorer.masterScale));
     });
 
     const stored = await fixture.sql.query(
-      `SELECT p.row_index, p.customer_id, p.probability, p.actual_default, p.age, p.annual_income, b.metadata
+      `SELECT p.row_index, p.customer_id, p.probability, p.grade, p.actual_default, p.age, p.annual_income, b.metadata
        FROM prediction_logs p JOIN batches b ON b.id = p.batch_id WHERE b.batch_id = 'valid-1' ORDER BY p.row_index`,
     );
     expect(stored.rows).toHaveLength(25);
@@ -75,6 +82,7 @@ describe('ingestBatch (real PostgreSQL)', () => {
     });
     expect(stored.rows[0].actual_default).toBeNull();
     expect(stored.rows.map((r) => r.probability)).toEqual(Array.from(expected));
+    expect(stored.rows.map((r) => r.grade)).toEqual(payload.predictions.map((p) => p.grade));
     expect(stored.rows[0].metadata).toEqual({ source: 'test' });
   });
 
@@ -309,6 +317,50 @@ describe('ingestBatch (real PostgreSQL)', () => {
   });
 });
 
+describe('rating grades with a master scale in the artifact', () => {
+  it('every prediction carries its grade over GraphQL, and the stored prediction_logs row has the same grade', async () => {
+    const records = applications(60, 700);
+    // The shipped artifact with a scale fitted on this batch's own scores (so it spreads over
+    // every grade), under a version of its own: a new artifact becomes the ACTIVE one at start.
+    const artifact = loadArtifact('artifacts/model.json');
+    delete artifact.masterScale;
+    const scores = artifactScorer(artifact).score(toColumns(records as unknown as FeatureRecord[]));
+    const masterScale = fitMasterScale(scores, 5);
+    const graded = { ...artifact, modelVersion: `${artifact.modelVersion}-graded`, masterScale };
+    const dir = mkdtempSync(join(tmpdir(), 'graded-artifact-'));
+    const path = join(dir, 'model.json');
+    writeFileSync(path, JSON.stringify(graded));
+    try {
+      await withServices(1, { MODEL_PATH: path }, async ({ services: [service], sql }) => {
+        const response = await service.gql<IngestResult>(INGEST_MUTATION, { input: { batchId: 'graded-1', records } });
+        expect(response.errors).toBeUndefined();
+        const payload = response.data!.ingestBatch;
+        expect(payload.modelVersion).toBe(graded.modelVersion);
+        const expected = Array.from(scores, (p) => gradeOf(masterScale, p));
+        expect(payload.predictions.map((p) => p.probability)).toEqual(Array.from(scores));
+        expect(payload.predictions.map((p) => p.grade)).toEqual(expected);
+        expect(new Set(expected).size).toBe(masterScale.grades.length);
+
+        const stored = await sql.query(
+          `SELECT p.grade FROM prediction_logs p JOIN batches b ON b.id = p.batch_id WHERE b.batch_id = 'graded-1' ORDER BY p.row_index`,
+        );
+        expect(stored.rows.map((r) => r.grade)).toEqual(expected);
+
+        // A replay and the predictions query answer the stored grades.
+        const replay = await service.gql<IngestResult>(INGEST_MUTATION, { input: { batchId: 'graded-1', records } });
+        expect(replay.data!.ingestBatch.replayed).toBe(true);
+        expect(replay.data!.ingestBatch.predictions.map((p) => p.grade)).toEqual(expected);
+        const page = await service.gql<{ predictions: { edges: Array<{ node: { customerId: string; grade: number | null } }> } }>(
+          `{ predictions(batchId: "graded-1", first: 100) { edges { node { customerId grade } } } }`,
+        );
+        expect(page.data!.predictions.edges.map((e) => e.node.grade)).toEqual(expected);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('ingestBatch failure handling', () => {
   // Each test counts every row of its database, so each has a database (and service) of its own.
   it('a failure after half the rows are inserted leaves zero rows', async () => {
@@ -343,8 +395,10 @@ describe('ingestBatch failure handling', () => {
       expect(response.errors).toBeUndefined();
       expect(response.data!.ingestBatch.scoredWith).toBe('FALLBACK');
       expect(response.data!.ingestBatch.modelVersion).toBe('fallback-rules-v1');
-      const stored = await sql.query(`SELECT DISTINCT scored_with, model_version FROM prediction_logs`);
-      expect(stored.rows).toEqual([{ scored_with: 'fallback', model_version: 'fallback-rules-v1' }]);
+      // The rule-based fallback has no master scale: no grades.
+      expect(response.data!.ingestBatch.predictions.map((p) => p.grade)).toEqual([null, null, null, null, null]);
+      const stored = await sql.query(`SELECT DISTINCT scored_with, model_version, grade FROM prediction_logs`);
+      expect(stored.rows).toEqual([{ scored_with: 'fallback', model_version: 'fallback-rules-v1', grade: null }]);
       const health = (await (await fetch(`${service.url}/health`)).json()) as { model: { version: string } };
       expect(health.model.version).toBe('fallback-rules-v1');
     }));

@@ -117,8 +117,8 @@ describe('GET /metrics (Prometheus exposition of a real service)', () => {
     );
     expect(live.rows.length).toBeGreaterThan(0);
     const gauge = samplesOf(samples, 'credit_monitor_alerts_open');
-    // 4 severities × 6 kinds (MULTIVARIATE_DRIFT included) × 2 open statuses, zeros included.
-    expect(gauge.length).toBe(4 * 6 * 2);
+    // 4 severities × 7 kinds (MULTIVARIATE_DRIFT and VALIDATION_FAILURE included) × 2 open statuses, zeros included.
+    expect(gauge.length).toBe(4 * 7 * 2);
     for (const row of live.rows) {
       const labels = { severity: row.severity.toLowerCase(), kind: row.kind.toLowerCase(), status: row.status.toLowerCase() };
       expect(valueOf(samples, 'credit_monitor_alerts_open', labels)).toBe(row.n);

@@ -1,6 +1,8 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { countGrades } from '../../src/drift-engine/grade-distribution';
+import { parseMasterScale } from '../../src/model/master-scale';
 import { RetrainingReconciliationService } from '../../src/monitoring-jobs/retraining-reconciliation.service';
 import { WindowDriftCheckService } from '../../src/monitoring-jobs/window-drift-check.service';
 import { ingestMutation } from '../support/applications';
@@ -183,6 +185,53 @@ describe('scheduled window re-checks across two instances (real PostgreSQL)', ()
     // Every row counts, the corrupted batch's from prediction_logs.
     expect(run.reports[0]).toMatchObject({ kind: 'WINDOW', rowCount: 900 });
     expect(run.reports[0].features.every((f) => f.evaluated)).toBe(true);
+  });
+
+  it('the window report compares the window’s grade mix with development, counted in PostgreSQL over every row of the window', async () => {
+    const end = new Date('2030-07-01T03:00:00Z');
+    const batches = ['graded-a', 'graded-b', 'graded-c'].map((batchId, i) => ({ batchId, records: generatedRecords(200, 2_300 + i) }));
+    await ingestInto(a, sql, end, batches);
+    const run = await runCheck(b, end);
+    expect(run.reports).toHaveLength(1);
+    const served = await a.gql<{
+      driftReport: {
+        rowCount: number;
+        gradeDistribution: {
+          rowCount: number;
+          status: string;
+          chiSquare: { pValueMethod: string; degreesOfFreedom: number } | null;
+          grades: Array<{ grade: number; count: number; developmentCount: number }>;
+        } | null;
+      };
+    }>(
+      `query($id: ID!) { driftReport(id: $id) { rowCount gradeDistribution { rowCount status chiSquare { pValueMethod degreesOfFreedom }
+         grades { grade count developmentCount } } } }`,
+      { id: run.reports[0].id },
+    );
+    expect(served.errors).toBeUndefined();
+    const report = served.data!.driftReport;
+    const [model] = (
+      await sql.query(
+        `SELECT v.artifact->'masterScale' AS scale FROM model_versions v JOIN batches b ON b.model_version = v.version WHERE b.batch_id = 'graded-a'`,
+      )
+    ).rows;
+    const scale = parseMasterScale(model.scale);
+    const stored = await sql.query(
+      `SELECT p.probability FROM prediction_logs p JOIN batches b ON b.id = p.batch_id WHERE b.batch_id = ANY($1)`,
+      [batches.map((batch) => batch.batchId)],
+    );
+    const grades = report.gradeDistribution!;
+    expect(grades.grades.map((g) => g.count)).toEqual(
+      countGrades(
+        scale,
+        stored.rows.map((r: { probability: number }) => r.probability),
+      ),
+    );
+    expect(grades.grades.map((g) => g.developmentCount)).toEqual(scale.grades.map((g) => g.developmentCount));
+    expect(grades.rowCount).toBe(600);
+    expect(report.rowCount).toBe(600);
+    expect(['STABLE', 'DRIFT']).toContain(grades.status);
+    expect(grades.chiSquare!.degreesOfFreedom).toBe(scale.grades.length - 1);
   });
 
   it('an empty window writes nothing; an unknown window kind is BAD_USER_INPUT; the default end is the aligned tick', async () => {

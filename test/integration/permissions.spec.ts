@@ -76,6 +76,9 @@ const CALLS: Record<string, () => { query: string; variables?: Record<string, un
     query: `{ performanceHistory(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { modelVersion } }`,
   }),
   'Query.predictions': () => ({ query: `{ predictions(batchId: "perm-none", first: 1) { totalCount } }` }),
+  'Query.validationReport': () => ({
+    query: `{ validationReport(modelVersion: "no-such-version", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { rows } }`,
+  }),
   'Query.retrainingEvents': () => ({ query: `{ retrainingEvents(first: 1) { totalCount } }` }),
   'Query.me': () => ({ query: `{ me { name role } }` }),
 };
@@ -244,6 +247,20 @@ describe('permissions generated from the role matrix (every operation x every cr
       const want = expected === 'UNAUTHENTICATED' ? 401 : expected === 'FORBIDDEN' ? 403 : 200;
       expect({ credential: credential.label, status: response.status }).toEqual({ credential: credential.label, status: want });
       expect(response.headers.get('content-type')).toMatch(want === 200 ? /text\/html/ : /application\/json/);
+    }
+  });
+
+  it('GET /reports/validation: 401 without valid credentials, 403 for roles outside the matrix, reaches the service otherwise', async () => {
+    const allowed = ROLE_MATRIX['GET /reports/validation'];
+    const path = '/reports/validation?modelVersion=no-such-version&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z';
+    for (const credential of credentials) {
+      const response = await fixture.service.fetch(path, {}, credential.key);
+      const expected = expectedCode(credential, allowed);
+      // Allowed roles reach the service, which answers 404 for the unknown model version (not the drift report's route).
+      const want = expected === 'UNAUTHENTICATED' ? 401 : expected === 'FORBIDDEN' ? 403 : 404;
+      expect({ credential: credential.label, status: response.status }).toEqual({ credential: credential.label, status: want });
+      expect(response.headers.get('content-type')).toMatch(/application\/json/);
+      if (want === 404) expect(JSON.stringify(await response.json())).toContain('no-such-version');
     }
   });
 });

@@ -120,6 +120,7 @@ describe('README "Command line" examples', () => {
       'train',
       'score',
       'evaluate',
+      'validate',
       'dataset convert',
       'dataset generate',
       'drift',

@@ -46,6 +46,7 @@ describe('baseline profiles built in PostgreSQL from prediction logs (real Postg
         columns: generated.columns,
         probabilities,
         riskLabels: Array.from({ length: n }, () => 'LOW'),
+        grades: Array.from({ length: n }, () => null),
         modelVersion: 'baseline-logs-model',
         scoredWith: 'artifact',
       });

@@ -228,9 +228,14 @@ describe('ModelVersionsRepository (real PostgreSQL)', () => {
       const facts = await repository.modelFacts(dataSource.manager, [version, FALLBACK_MODEL_VERSION, unknown]);
       expect(Object.fromEntries(facts)).toEqual({
         // The artifact's log-odds weights, as the scorer built from it computes them (score shift).
-        [version]: { threshold: 0.37, cardRocAuc: 0.812, logOddsWeights: logOddsWeights(shipped) },
-        [FALLBACK_MODEL_VERSION]: { threshold: FALLBACK_THRESHOLD, cardRocAuc: null, logOddsWeights: null },
-        [unknown]: { threshold: FALLBACK_THRESHOLD, cardRocAuc: null, logOddsWeights: null },
+        [version]: {
+          threshold: 0.37,
+          cardRocAuc: 0.812,
+          logOddsWeights: logOddsWeights(shipped),
+          masterScale: shipped.masterScale ?? null,
+        },
+        [FALLBACK_MODEL_VERSION]: { threshold: FALLBACK_THRESHOLD, cardRocAuc: null, logOddsWeights: null, masterScale: null },
+        [unknown]: { threshold: FALLBACK_THRESHOLD, cardRocAuc: null, logOddsWeights: null, masterScale: null },
       });
       expect((await repository.modelFacts(dataSource.manager, [])).size).toBe(0);
     });

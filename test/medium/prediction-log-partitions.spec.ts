@@ -32,15 +32,23 @@ const rowsOf = async <T>(db: Queryable, sql: string, params: unknown[] = []): Pr
 const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 const utc = (iso: string) => new Date(iso);
 
-const COLUMNS = `id, batch_id, row_index, customer_id, age, annual_income, debt_to_income, credit_utilization,
+/** The columns prediction_logs had when it was partitioned (the PartitionPredictionLogs migration copies these). */
+const PARTITIONED_COLUMNS = `id, batch_id, row_index, customer_id, age, annual_income, debt_to_income, credit_utilization,
   num_open_accounts, delinquency_count, loan_amount, employment_years, probability, risk_label, model_version,
   scored_with, actual_default, outcome_observed_at, created_at`;
 
+/** Every column of the fully migrated table (the grade came after partitioning). */
+const COLUMNS = `${PARTITIONED_COLUMNS}, grade`;
+
 /**
  * One batch and `n` logged rows, row i at `start` + i × `step` (SQL, so it also works on the table
- * before the migration). Every third row carries an outcome.
+ * before the migration; the grade, 1 + i % 8, only once the table has it). Every third row
+ * carries an outcome.
  */
-async function seedRows(db: Queryable, options: { n: number; start: Date; step: string; modelVersion?: string }): Promise<string> {
+async function seedRows(
+  db: Queryable,
+  options: { n: number; start: Date; step: string; modelVersion?: string; graded?: boolean },
+): Promise<string> {
   const modelVersion = options.modelVersion ?? unique('model');
   const [batch] = await rowsOf<{ id: string }>(
     db,
@@ -51,23 +59,23 @@ async function seedRows(db: Queryable, options: { n: number; start: Date; step: 
   await db.query(
     `INSERT INTO prediction_logs (batch_id, row_index, customer_id, age, annual_income, debt_to_income, credit_utilization,
        num_open_accounts, delinquency_count, loan_amount, employment_years, probability, risk_label, model_version, scored_with,
-       actual_default, outcome_observed_at, created_at)
+       actual_default, outcome_observed_at, created_at${options.graded ? ', grade' : ''})
      SELECT $1, i, 'cust-' || i, 20 + i % 50, 1000.5 * i, (i % 90) / 100.0, (i % 70) / 100.0, i % 5, i % 3, 500 + i, i % 11,
             (i % 97) / 97.0, CASE WHEN i % 2 = 0 THEN 'LOW' ELSE 'HIGH' END, $2, 'artifact',
             CASE WHEN i % 3 = 0 THEN i % 2 = 0 END, CASE WHEN i % 3 = 0 THEN $3::timestamptz + interval '90 days' END,
-            $3::timestamptz + i * $4::interval
+            $3::timestamptz + i * $4::interval${options.graded ? ', 1 + i % 8' : ''}
      FROM generate_series(0, $5::int - 1) AS i`,
     [batch.id, modelVersion, options.start, options.step, options.n],
   );
   return batch.id;
 }
 
-/** Row count and a checksum over every column of every row (in id order). */
-async function contents(db: Queryable): Promise<{ n: number; checksum: string }> {
+/** Row count and a checksum over every column (of `columns`) of every row (in id order). */
+async function contents(db: Queryable, columns = COLUMNS): Promise<{ n: number; checksum: string }> {
   const [row] = await rowsOf<{ n: number; checksum: string }>(
     db,
     `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) AS checksum
-     FROM (SELECT ${COLUMNS} FROM prediction_logs) t`,
+     FROM (SELECT ${columns} FROM prediction_logs) t`,
   );
   return row;
 }
@@ -123,7 +131,7 @@ describe('PartitionPredictionLogs migration on a populated table', () => {
       await seedRows(sql, { n: 3, start: utc('2025-03-31T23:59:59.998Z'), step: '1 millisecond' });
       await seedRows(sql, { n: 1, start: utc('2030-07-04T12:00:00Z'), step: '0' });
       await sql.query(`UPDATE prediction_logs SET created_at = now() WHERE row_index = 7`);
-      const original = await contents(sql);
+      const original = await contents(sql, PARTITIONED_COLUMNS);
       expect(original.n).toBe(44);
       const [{ maxId }] = (await sql.query(`SELECT max(id)::int AS "maxId" FROM prediction_logs`)).rows;
 
@@ -131,7 +139,7 @@ describe('PartitionPredictionLogs migration on a populated table', () => {
       expect((await after.runMigrations({ transaction: 'each' })).map((m) => m.name)).toEqual(['PartitionPredictionLogs1764900000000']);
 
       expect(await relkind(sql)).toBe('p');
-      expect(await contents(sql)).toEqual(original);
+      expect(await contents(sql, PARTITIONED_COLUMNS)).toEqual(original);
       expect(await misplacedRows(sql)).toBe(0);
       const partitions = await partitionsOf(sql);
       // Every month with rows, the current month and three ahead, and the DEFAULT partition.
@@ -177,7 +185,7 @@ describe('PartitionPredictionLogs migration on a populated table', () => {
 
       await after.undoLastMigration({ transaction: 'each' });
       expect(await relkind(sql)).toBe('r');
-      expect(await contents(sql)).toEqual(original);
+      expect(await contents(sql, PARTITIONED_COLUMNS)).toEqual(original);
       expect(await partitionsOf(sql)).toEqual([]);
       expect(
         (await sql.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'prediction\\_logs\\_%' AND relkind = 'r'`)).rows[0].n,
@@ -245,7 +253,7 @@ describe('partition maintenance and pruning (real PostgreSQL)', () => {
 
   it('moves rows the DEFAULT partition holds into the partition created for their month', async () => {
     // No partition for 2042 yet: these rows land in the DEFAULT partition.
-    const inFebruary = await seedRows(db.dataSource, { n: 25, start: utc('2042-02-10T00:00:00Z'), step: '1 hour' });
+    const inFebruary = await seedRows(db.dataSource, { n: 25, start: utc('2042-02-10T00:00:00Z'), step: '1 hour', graded: true });
     const inNovember = await seedRows(db.dataSource, { n: 4, start: utc('2042-11-30T23:59:59Z'), step: '1 second' });
     const [{ n: inDefault }] = await rowsOf<{ n: number }>(db.dataSource, `SELECT count(*)::int AS n FROM prediction_logs_default`);
     expect(inDefault).toBe(29);
@@ -265,7 +273,11 @@ describe('partition maintenance and pruning (real PostgreSQL)', () => {
       { partition: 'prediction_logs_p204211', rows: 1 },
       { partition: 'prediction_logs_p204212', rows: 3 },
     ]);
+    // Grades (and the ungraded rows' nulls) move with their rows.
     expect(await contents(db.dataSource)).toEqual(before);
+    expect(await rowsOf(db.dataSource, `SELECT count(grade)::int AS n FROM prediction_logs WHERE batch_id = $1`, [inFebruary])).toEqual([
+      { n: 25 },
+    ]);
     expect(await misplacedRows(db.dataSource)).toBe(0);
     expect(await rowsOf(db.dataSource, `SELECT count(*)::int AS n FROM prediction_logs_default`)).toEqual([{ n: 0 }]);
     const placed = await rowsOf(
@@ -302,6 +314,34 @@ describe('partition maintenance and pruning (real PostgreSQL)', () => {
     } finally {
       await other.end();
     }
+  });
+
+  it("the grade column's CHECK (1 to 25) holds in every partition, the DEFAULT and those created later included", async () => {
+    await service.maintain(utc('2046-04-01T00:00:00Z'));
+    const unchecked = await rowsOf<{ name: string }>(
+      db.dataSource,
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+       WHERE i.inhparent = 'prediction_logs'::regclass
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.conname = 'prediction_logs_grade_range')`,
+    );
+    expect(unchecked).toEqual([]);
+    const batch = await seedRows(db.dataSource, { n: 1, start: utc('2046-04-02T00:00:00Z'), step: '0', graded: true });
+    for (const [grade, at] of [
+      [0, '2046-04-03T00:00:00Z'],
+      [26, '2046-04-03T00:00:00Z'],
+      [26, '2099-01-01T00:00:00Z'],
+    ] as const) {
+      await expect(
+        db.dataSource.query(
+          `INSERT INTO prediction_logs (batch_id, row_index, customer_id, age, annual_income, debt_to_income, credit_utilization,
+             num_open_accounts, delinquency_count, loan_amount, employment_years, probability, risk_label, model_version, scored_with,
+             created_at, grade)
+           VALUES ($1, 1, 'c', 30, 1, 0, 0, 0, 0, 1, 0, 0.5, 'HIGH', 'm', 'artifact', $2, $3)`,
+          [batch, at, grade],
+        ),
+      ).rejects.toThrow(/prediction_logs_grade_range/);
+    }
+    await db.dataSource.query(`DELETE FROM prediction_logs WHERE batch_id = $1`, [batch]);
   });
 
   describe('window reads prune to the partitions of their range (EXPLAIN)', () => {

@@ -60,11 +60,13 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
     modelVersion: string;
     probabilities: Float64Array;
     customers: string[];
+    grades: Array<number | null>;
   }
 
   /**
    * One batch with its prediction logs, written as ingestion does (one transaction). With
-   * `createdAt`, row i is moved to createdAt + i minutes, so time-range reads are exact.
+   * `createdAt`, row i is moved to createdAt + i minutes, so time-range reads are exact. Every
+   * third row has no grade (null), the others grade 1 + i % 25.
    */
   async function seed(
     options: {
@@ -80,6 +82,7 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
     const row = newBatch({ size: n, ...(options.modelVersion ? { modelVersion: options.modelVersion } : {}) });
     const customers = options.customers ?? Array.from({ length: n }, () => unique('cust'));
     const probabilities = Float64Array.from({ length: n }, (_, i) => (i + 1) / (n + 1));
+    const grades = Array.from({ length: n }, (_, i) => (i % 3 === 2 ? null : 1 + (i % 25)));
     const uuid = await dataSource.transaction(async (manager) => {
       const inserted = await batches.insertIfAbsent(manager, row);
       await logs.write(manager, {
@@ -88,6 +91,7 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
         columns: options.columns ?? columnsFor(n),
         probabilities,
         riskLabels: customers.map((_, i) => (i % 2 ? 'HIGH' : 'LOW')),
+        grades,
         modelVersion: row.modelVersion,
         scoredWith: row.scoredWith,
       });
@@ -99,7 +103,7 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
         [uuid, options.createdAt],
       );
     }
-    return { uuid, batchId: row.batchId, modelVersion: row.modelVersion, probabilities, customers };
+    return { uuid, batchId: row.batchId, modelVersion: row.modelVersion, probabilities, customers, grades };
   }
 
   const minutes = (start: Date, n: number) => new Date(start.getTime() + n * 60_000);
@@ -198,7 +202,7 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
   });
 
   describe('prediction logs', () => {
-    it('writes rows with COPY and reads them back in request order, free text escaped', async () => {
+    it('writes rows with COPY and reads them back in request order, free text escaped, grades and null grades', async () => {
       const customers = ['plain', 'tab\there', 'back\\slash\nnewline'];
       const seeded = await seed({ customers, labels: [null, true, false] });
       const predictions = await logs.predictionsOf(seeded.uuid);
@@ -208,6 +212,7 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
           customerId,
           probability: seeded.probabilities[i],
           riskLabel: i % 2 ? 'HIGH' : 'LOW',
+          grade: [1, 2, null][i],
         })),
       );
       const [stored] = await dataSource.query(
@@ -236,6 +241,7 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
             columns: columnsFor(1),
             probabilities: Float64Array.of(0.5),
             riskLabels: ['LOW'],
+            grades: [null],
             modelVersion: row.modelVersion,
             scoredWith: 'artifact',
           });
@@ -257,6 +263,7 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
           columns: columnsFor(1),
           probabilities: Float64Array.of(0.5),
           riskLabels: ['LOW'],
+          grades: [3],
           modelVersion: 'm',
           scoredWith: 'artifact',
         }),
@@ -270,6 +277,7 @@ describe('BatchesRepository and PredictionLogsRepository (real PostgreSQL)', () 
       const page2 = await logs.predictionsPage(seeded.uuid, page1[1].rowIndex, 3);
       expect(page2.map((p) => p.rowIndex)).toEqual([2, 3, 4]);
       expect(page2.map((p) => p.customerId)).toEqual(seeded.customers.slice(2));
+      expect(page2.map((p) => p.grade)).toEqual(seeded.grades.slice(2));
       expect(await logs.predictionsPage(seeded.uuid, 4, 3)).toEqual([]);
     });
 

@@ -33,5 +33,5 @@ export function ingestMutation(selection: string): string {
 
 /** The full payload: result, predictions and the data-quality summary. */
 export const INGEST_MUTATION = ingestMutation(`batchId size modelVersion scoredWith replayed performanceTracked warnings receivedAt
-      predictions { customerId probability riskLabel }
+      predictions { customerId probability riskLabel grade }
       dataQuality { rowCount duplicateCustomerIds duplicateRows missingValues invalidValues outOfSupportValues }`);

@@ -25,6 +25,8 @@ export enum AlertKind {
   DATASET_DRIFT = 'DATASET_DRIFT',
   DATA_QUALITY = 'DATA_QUALITY',
   PERFORMANCE = 'PERFORMANCE',
+  /** Credit validation failed on a window: the portfolio's PD test is RED, or the AUC fell significantly. */
+  VALIDATION_FAILURE = 'VALIDATION_FAILURE',
 }
 registerEnumType(AlertKind, { name: 'AlertKind', description: 'The rule that raised an alert' });
 

@@ -26,6 +26,7 @@ const KIND_TITLES: Record<string, string> = {
   DATASET_DRIFT: 'Dataset drift',
   DATA_QUALITY: 'Data quality',
   PERFORMANCE: 'Model performance',
+  VALIDATION_FAILURE: 'Credit validation failure',
 };
 
 /**

@@ -29,11 +29,19 @@ Prints a JSON array on stdout, one object per current file:
                  chiSquare, wasserstein, wassersteinNormalized, jensenShannon, effectSize, status, drifted,
                  evaluated, reason }],
     scoreShift: { total, contributions: [{ feature, contribution, share, baselineMean, currentMean }] } | null,
+    gradeDistribution: { grades: [{ grade, pdLower, pdUpper, developmentCount, developmentShare, count, share }],
+                         rowCount, developmentRowCount, psi, psiExcess, jensenShannon, effectSize,
+                         chiSquare: { statistic, degreesOfFreedom, pValue, pValueMethod },
+                         alpha, psiThreshold, effectThreshold, status, reason } | null,
     warnings: [caveats about the verdict, e.g. a baseline too small for the batch] }
 status is STABLE, DRIFT or INSUFFICIENT_DATA (a column's status also NOT_EVALUATED); "drifted" lists the drifted columns ("prediction" is
 the model output, "multivariate" the joint-distribution test of how the features relate).
 scoreShift: the change in the mean log-odds, split exactly into one contribution per feature
-(largest first; null with the rule-based fallback scorer). Verdict rules: docs/drift-methodology.md.`,
+(largest first; null with the rule-based fallback scorer).
+gradeDistribution: the file's rating-grade mix against the model's development sample (PSI and the
+two-sample chi-square over the master scale's grades; null when the model has no master scale). It
+does not change status: the prediction column already judges the scores. Verdict rules:
+docs/drift-methodology.md.`,
   async run(values, io) {
     const reference = requiredString(values, 'reference');
     const currents = listOption(values, 'current');
@@ -102,6 +110,7 @@ function summarize(file: string, result: DriftCheckResult): Record<string, unkno
       reason: f.reason ?? null,
     })),
     scoreShift: result.scoreShift ?? null,
+    gradeDistribution: result.gradeDistribution ?? null,
     warnings: result.warnings,
   };
 }

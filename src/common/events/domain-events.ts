@@ -49,6 +49,33 @@ export interface DriftReportCreated {
   occurredAt: Date;
 }
 
+/**
+ * Emitted when a scheduled window's labelled predictions were put through the credit validation
+ * tests (src/model/credit-validation.ts): what the VALIDATION_FAILURE rule judges.
+ */
+export interface ValidationEvaluated {
+  modelVersion: string;
+  windowKind: string;
+  windowStart: Date;
+  windowEnd: Date;
+  rows: number;
+  defaults: number;
+  /** GREEN / YELLOW / RED / INSUFFICIENT_DATA (the Jeffreys test on the whole portfolio). */
+  portfolioTrafficLight: string;
+  portfolioPd: number | null;
+  portfolioObservedDefaultRate: number | null;
+  portfolioJeffreysPValue: number | null;
+  rocAuc: number | null;
+  initialAuc: number | null;
+  aucDeclinePValue: number | null;
+  aucDeclineSignificant: boolean;
+  /** Grades whose own traffic light is RED. */
+  redGrades: number[];
+  failed: boolean;
+  failures: string[];
+  occurredAt: Date;
+}
+
 /** Emitted when realized or estimated performance is (re)computed. */
 export interface PerformanceUpdated {
   modelVersion: string;

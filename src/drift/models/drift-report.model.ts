@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GradeDistributionModel } from './grade-distribution.model';
 
 export enum DriftStatusValue {
   STABLE = 'STABLE',
@@ -208,6 +209,13 @@ export class DriftReport {
     description: 'Which features moved the scores (null: the scoring model is not linear, or a report written before it existed)',
   })
   scoreShift: ScoreShiftModel | null;
+
+  @Field(() => GradeDistributionModel, {
+    nullable: true,
+    description:
+      'The scores’ rating-grade mix against the model’s development sample (null: the model has no master scale, or a report written before it existed)',
+  })
+  gradeDistribution: GradeDistributionModel | null;
 
   @Field()
   createdAt: Date;

@@ -1,3 +1,4 @@
+import { escapeHtmlValue } from '../../common/html/escape-html';
 import { MULTIVARIATE_COLUMN, MULTIVARIATE_EXPLAINED_VARIANCE } from '../../drift-engine/multivariate';
 import { StoredReportDetails } from '../drift-report.mapper';
 import { DriftReport, FeatureDriftMetric } from '../models/drift-report.model';
@@ -8,6 +9,7 @@ import {
   formatNumber,
   histogramSvg,
   LOWERS_COLOR,
+  pairedBarsSvg,
   RAISES_COLOR,
   REFERENCE_COLOR,
 } from './svg-charts';
@@ -18,15 +20,11 @@ export interface DriftReportView {
   title?: string;
 }
 
-function escapeHtml(raw: string): string {
-  return raw.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
 /**
- * Escapes any stored value for text or quoted-attribute context. Every value read back from the
- * database (details are free JSON) goes through this, even those typed as numbers or enums.
+ * Every value read back from the database (details are free JSON) goes through `text`, even those
+ * typed as numbers or enums.
  */
-const text = (value: unknown): string => escapeHtml(value === null || value === undefined ? '' : String(value));
+const text = escapeHtmlValue;
 
 const num = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : formatNumber(value));
 
@@ -146,6 +144,67 @@ function scoreShiftSection(report: DriftReport, details: StoredReportDetails): s
 <tbody>${rows}</tbody></table></section>`;
 }
 
+const GRADE_CHART_LABEL = 'Share of rows per rating grade: development vs current';
+
+/** A grade-mix status badge: the same three outcomes as a report. */
+function gradeStatusBadge(status: unknown): string {
+  if (status === 'DRIFT') return '<span class="badge drift">drift</span>';
+  if (status === 'STABLE') return '<span class="badge ok">stable</span>';
+  return '<span class="badge warn">insufficient data</span>';
+}
+
+const CHI_SQUARE_METHOD: Record<string, string> = {
+  asymptotic: 'chi-square distribution',
+  exact: 'exact permutation',
+  monte_carlo: 'Monte-Carlo permutation',
+};
+
+/**
+ * "Rating-grade distribution": the scores' grade mix against the model's development sample
+ * (grade-distribution.ts), as a table of shares per grade, paired bars, PSI, the chi-square
+ * p-value and its status. Without one, says why: reports written before it existed have no
+ * `gradeDistribution` key; a stored null means the scoring model had no master scale.
+ */
+function gradeDistributionSection(report: DriftReport, details: StoredReportDetails): string {
+  const grades = report.gradeDistribution ?? details.gradeDistribution ?? null;
+  const heading = '<h2>Rating-grade distribution</h2>';
+  if (!grades || !Array.isArray(grades.grades)) {
+    const why =
+      details.gradeDistribution === undefined && !report.gradeDistribution
+        ? 'This report was written before drift reports compared the rating-grade mix with development, so there is none to show.'
+        : 'No grade comparison for this report: the scoring model has no master scale (the rule-based fallback scorer, or an artifact trained before master scales existed).';
+    return `<section id="grade-distribution">${heading}<p class="small no-grades">${text(why)}</p></section>`;
+  }
+  const chiSquare = grades.chiSquare;
+  const method = chiSquare ? (CHI_SQUARE_METHOD[String(chiSquare.pValueMethod)] ?? String(chiSquare.pValueMethod)) : null;
+  const pValue = chiSquare ? `${num(finite(chiSquare.pValue))} (${method}, ${num(finite(chiSquare.degreesOfFreedom))} df)` : '–';
+  const rows = grades.grades
+    .map(
+      (g) =>
+        `<tr data-grade="${text(g.grade)}"><td>${text(g.grade)}</td><td>${num(finite(g.pdLower))} – ${num(finite(g.pdUpper))}</td><td>${text(percent(g.developmentShare))}</td><td>${text(percent(g.share))}</td><td>${text(g.developmentCount)}</td><td>${text(g.count)}</td></tr>`,
+    )
+    .join('\n');
+  const chart = pairedBarsSvg(
+    grades.grades.map((g) => text(g.grade)),
+    grades.grades.map((g) => finite(g.developmentShare) ?? NaN),
+    grades.grades.map((g) => finite(g.share) ?? NaN),
+    GRADE_CHART_LABEL,
+  );
+  return `<section id="grade-distribution">${heading}
+<p>The scores' rating grades (the model's master scale, a grade per PD range: lower bound included, upper excluded) against the model's development sample: <span class="grade-status">${gradeStatusBadge(grades.status)}</span></p>
+<div class="summary grades">
+<div>PSI<b class="psi">${num(finite(grades.psi))}</b></div>
+<div>chi-square p<b class="p-value">${text(pValue)}</b></div>
+<div>rows graded<b>${text(grades.rowCount)}</b></div>
+<div>development rows<b>${text(grades.developmentRowCount)}</b></div>
+</div>
+<p class="reason">${text(grades.reason)}. This comparison does not change the report's verdict: the prediction column already judges the score distribution.</p>
+<p class="legend small"><span style="background:${REFERENCE_COLOR}"></span>development<span style="background:${CURRENT_COLOR}"></span>current</p>
+<figure>${chart}</figure>
+<table class="grades"><thead><tr><th>grade</th><th>PD range</th><th>development share</th><th>current share</th><th>development rows</th><th>current rows</th></tr></thead>
+<tbody>${rows}</tbody></table></section>`;
+}
+
 /**
  * A self-contained HTML drift report: inline CSS and SVG only, no scripts and no network
  * requests, built from binned data so a 50,000-row batch renders as fast as a 50-row one.
@@ -179,6 +238,7 @@ th:first-child,td:first-child,td:nth-child(2),td:nth-child(3){text-align:left} t
 .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}
 .small,.reason{font-size:12px;color:#555}.explain{font-size:13px;color:#333;margin:2px 0 6px;max-width:900px}
 table.shift{width:auto;min-width:560px;margin-top:8px}table.shift td,table.shift th{text-align:right}table.shift td:first-child,table.shift th:first-child{text-align:left}
+table.grades{width:auto;min-width:560px;margin-top:8px}table.grades td,table.grades th{text-align:right}
 </style></head><body>
 <h1>${text(title)}</h1>
 <p class="small">${text(report.kind)} report for ${scope} · model ${text(report.modelVersion)} · baseline v${text(report.baselineVersion ?? '–')} · ${report.createdAt.toISOString()}</p>
@@ -195,6 +255,7 @@ ${warningsBlock(report.warnings ?? [])}
 <table id="features"><thead><tr><th>feature</th><th>kind</th><th>decided by</th><th>statistic</th><th>p-value</th><th>adjusted p</th><th>PSI</th><th>Wasserstein (sd)</th><th>Jensen–Shannon</th><th>effect / threshold</th><th>verdict</th></tr></thead>
 <tbody>${report.features.map(featureRow).join('\n')}</tbody></table>
 ${scoreShiftSection(report, details)}
+${gradeDistributionSection(report, details)}
 <h2>Distributions</h2>
 ${report.features.map((f) => featureSection(f, byFeature.get(f.feature))).join('\n')}
 <p class="small">How verdicts are reached: a feature drifts when its test is significant after Holm correction across features and its noise-corrected effect size passes the materiality threshold; fewer rows than the minimum sample give INSUFFICIENT_DATA, never a verdict.</p>

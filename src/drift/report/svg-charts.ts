@@ -121,4 +121,36 @@ export function divergingBarsSvg(bars: DivergingBar[], title: string): string {
 <line x1="${zero}" y1="${top - 4}" x2="${zero}" y2="${height - top + 4}" stroke="#777"/>${rows}</svg>`;
 }
 
+/**
+ * Two bars side by side per category (reference left, current right), on one scale: where the
+ * overlaid histogram shows a shape, this reads grade by grade which side holds more. `labels` are
+ * already escaped; a non-finite share draws no bar.
+ */
+export function pairedBarsSvg(labels: string[], reference: number[], current: number[], title: string): string {
+  const categories = Math.max(labels.length, 1);
+  const finiteShare = (v: number | undefined): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
+  const max = Math.max(1e-9, ...reference.map(finiteShare), ...current.map(finiteShare));
+  const plotW = WIDTH - PAD.left - PAD.right;
+  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const slot = plotW / categories;
+  const barW = Math.max((slot - 4) / 2, 1);
+  let bars = '';
+  labels.forEach((label, i) => {
+    const left = PAD.left + i * slot + 2;
+    for (const [values, color, offset, side] of [
+      [reference, REFERENCE_COLOR, 0, 'reference'],
+      [current, CURRENT_COLOR, barW, 'current'],
+    ] as const) {
+      const value = finiteShare(values[i]);
+      const h = (value / max) * plotH;
+      bars += `<rect class="${side}" x="${(left + offset).toFixed(1)}" y="${(HEIGHT - PAD.bottom - h).toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${color}"><title>${label} ${side}: ${fmt(value)}</title></rect>`;
+    }
+  });
+  let ticks = `<text x="4" y="${PAD.top + 8}" font-size="9">${fmt(max)}</text>`;
+  labels.forEach((label, i) => {
+    ticks += `<text x="${(PAD.left + (i + 0.5) * slot).toFixed(1)}" y="${HEIGHT - 12}" font-size="9" text-anchor="middle">${label}</text>`;
+  });
+  return frame(bars, ticks, title);
+}
+
 export { fmt as formatNumber };

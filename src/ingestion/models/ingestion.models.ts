@@ -25,6 +25,12 @@ export class Prediction {
 
   @Field(() => RiskLabelValue)
   riskLabel: RiskLabelValue;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Rating grade on the model's master scale, 1 = lowest PD; null when the model has no master scale",
+  })
+  grade: number | null;
 }
 
 @ObjectType()

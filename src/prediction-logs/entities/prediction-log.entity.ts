@@ -53,6 +53,10 @@ export class PredictionLogEntity {
   @Column({ name: 'risk_label', type: 'text' })
   riskLabel: string;
 
+  /** Rating grade on the scoring model's master scale (1 = lowest PD); null when it had none. */
+  @Column({ type: 'smallint', nullable: true })
+  grade: number | null;
+
   @Column({ name: 'model_version', type: 'text' })
   modelVersion: string;
 

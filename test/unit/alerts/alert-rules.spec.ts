@@ -3,6 +3,7 @@ import {
   datasetSeverity,
   evaluateDriftReport,
   evaluatePerformance,
+  evaluateValidation,
   fingerprintOf,
   psiSeverity,
   rocAucSeverity,
@@ -10,7 +11,7 @@ import {
   topScoreContributors,
 } from '../../../src/alerts/alert-rules';
 import { AlertKind, AlertSeverity } from '../../../src/alerts/models/alert-enums';
-import { DriftReportCreated } from '../../../src/common/events/domain-events';
+import { DriftReportCreated, ValidationEvaluated } from '../../../src/common/events/domain-events';
 import { driftReport, MODEL } from './drift-report.fixture';
 
 const T: AlertThresholds = {
@@ -260,5 +261,78 @@ describe('alert rules', () => {
     expect(evaluatePerformance({ ...base, referenceRocAuc: 0.66, scope: 'BATCH', realizedRocAuc: 0.64 }, T).detections[0].message).toMatch(
       /the floor 0\.650/,
     );
+  });
+});
+
+describe('validation-failure rule', () => {
+  const base: ValidationEvaluated = {
+    modelVersion: MODEL,
+    windowKind: 'HOURLY',
+    windowStart: new Date('2031-01-01T00:00:00Z'),
+    windowEnd: new Date('2031-01-01T01:00:00Z'),
+    rows: 600,
+    defaults: 150,
+    portfolioTrafficLight: 'GREEN',
+    portfolioPd: 0.24,
+    portfolioObservedDefaultRate: 0.25,
+    portfolioJeffreysPValue: 0.3,
+    rocAuc: 0.75,
+    initialAuc: 0.764,
+    aucDeclinePValue: 0.4,
+    aucDeclineSignificant: false,
+    redGrades: [],
+    failed: false,
+    failures: [],
+    occurredAt: new Date('2031-01-01T01:00:00Z'),
+  };
+  const fingerprint = `${MODEL}:VALIDATION_FAILURE:*`;
+
+  it('a passing, evaluated window clears; an insufficient one neither raises nor clears', () => {
+    expect(evaluateValidation(base)).toEqual({ detections: [], clear: [fingerprint] });
+    expect(evaluateValidation({ ...base, portfolioTrafficLight: 'INSUFFICIENT_DATA' })).toEqual({ detections: [], clear: [] });
+  });
+
+  it('portfolio RED or a significant AUC decline is HIGH; both CRITICAL; the score is −log10 of the smallest failing p', () => {
+    const red = evaluateValidation({
+      ...base,
+      portfolioTrafficLight: 'RED',
+      portfolioJeffreysPValue: 1e-6,
+      failed: true,
+      failures: ['portfolio Jeffreys p 1e-6 is below the red level 0.01'],
+    });
+    expect(red.clear).toEqual([]);
+    expect(red.detections).toHaveLength(1);
+    expect(red.detections[0]).toMatchObject({
+      fingerprint,
+      kind: AlertKind.VALIDATION_FAILURE,
+      feature: null,
+      severity: AlertSeverity.HIGH,
+    });
+    expect(red.detections[0].score).toBeCloseTo(6, 12);
+    expect(red.detections[0].message).toContain('600 labelled, 150 defaults, HOURLY window');
+    expect(red.detections[0].message).toContain('portfolio Jeffreys p 1e-6');
+
+    const decline = evaluateValidation({
+      ...base,
+      aucDeclineSignificant: true,
+      aucDeclinePValue: 0.001,
+      failed: true,
+      failures: ['AUC fell'],
+    });
+    expect(decline.detections[0].severity).toBe(AlertSeverity.HIGH);
+    expect(decline.detections[0].score).toBeCloseTo(3, 12);
+
+    const both = evaluateValidation({
+      ...base,
+      portfolioTrafficLight: 'RED',
+      portfolioJeffreysPValue: 0,
+      aucDeclineSignificant: true,
+      aucDeclinePValue: 0.001,
+      failed: true,
+      failures: ['a', 'b'],
+    });
+    expect(both.detections[0].severity).toBe(AlertSeverity.CRITICAL);
+    // An underflowed p-value of 0 still gives a finite score.
+    expect(Number.isFinite(both.detections[0].score)).toBe(true);
   });
 });

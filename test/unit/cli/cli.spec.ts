@@ -6,7 +6,8 @@ import { REQUIRED_ATTRIBUTES } from '../../../datasets/credit-g-converter';
 import { loadArtifact } from '../../../src/model/artifact';
 import { readFeatureCsvTable } from '../../../src/model/csv';
 import { evaluatePredictions } from '../../../src/model/evaluation';
-import { artifactScorer, riskLabel } from '../../../src/model/scorer';
+import { gradeOf, masterScaleFromBoundaries } from '../../../src/model/master-scale';
+import { artifactScorer, ratingGrade, riskLabel } from '../../../src/model/scorer';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const HEADER =
@@ -104,21 +105,50 @@ describe('CLI end to end', () => {
     expect(artifact.training.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('score gives bit-identical probabilities to the in-process artifactScorer, with risk labels', async () => {
+  it('score gives bit-identical probabilities to the in-process artifactScorer, with risk labels and grades', async () => {
     const run = cli('score', '--data', data, '--model', model, '--out', scores);
     expect(run.code).toBe(0);
     const lines = readFileSync(scores, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('customer_id,probability,risk_label');
+    expect(lines[0]).toBe('customer_id,probability,risk_label,grade');
     const table = await readFeatureCsvTable(data);
     const artifact = loadArtifact(model);
     const expected = artifactScorer(artifact).score(table.columns);
     expect(lines).toHaveLength(801);
     lines.slice(1).forEach((line, i) => {
-      const [id, probability, label] = line.split(',');
+      const [id, probability, label, grade] = line.split(',');
       expect(id).toBe(table.customerIds[i]);
       expect(Number(probability)).toBe(expected[i]);
       expect(label).toBe(riskLabel(expected[i], artifact.threshold));
+      expect(grade).toBe(String(ratingGrade(expected[i], artifact.masterScale ?? null) ?? ''));
     });
+  });
+
+  it("score writes each row's grade on the artifact's master scale, and an empty grade without one", async () => {
+    const trained = loadArtifact(model);
+    delete trained.masterScale;
+    const scale = masterScaleFromBoundaries([0.1, 0.2, 0.35, 0.6], []);
+    const graded = join(dir, 'graded.json');
+    const ungraded = join(dir, 'ungraded.json');
+    writeFileSync(graded, JSON.stringify({ ...trained, masterScale: scale }));
+    writeFileSync(ungraded, JSON.stringify(trained));
+    const table = await readFeatureCsvTable(data);
+    const expected = artifactScorer(trained).score(table.columns);
+
+    const gradedOut = join(dir, 'graded-scores.csv');
+    expect(cli('score', '--data', data, '--model', graded, '--out', gradedOut).code).toBe(0);
+    const grades = readFileSync(gradedOut, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',')[3]);
+    expect(grades).toEqual(Array.from(expected, (p) => String(gradeOf(scale, p))));
+    expect(new Set(grades).size).toBeGreaterThan(1);
+
+    const ungradedOut = join(dir, 'ungraded-scores.csv');
+    expect(cli('score', '--data', data, '--model', ungraded, '--out', ungradedOut).code).toBe(0);
+    const lines = readFileSync(ungradedOut, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('customer_id,probability,risk_label,grade');
+    lines.slice(1).forEach((line) => expect(line).toMatch(/,(LOW|MEDIUM|HIGH),$/));
   });
 
   it('evaluate prints the metric JSON, equal to the in-process evaluation', async () => {

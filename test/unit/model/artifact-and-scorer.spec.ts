@@ -2,8 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ARTIFACT_SCHEMA_VERSION, ArtifactError, loadArtifact, parseArtifact } from '../../../src/model/artifact';
-import { FEATURE_NAMES, toColumns } from '../../../src/model/features';
-import { artifactScorer, fallbackScorer, loadScorer, riskLabel } from '../../../src/model/scorer';
+import { FEATURE_NAMES, FeatureRecord, toColumns } from '../../../src/model/features';
+import { fitMasterScale, gradeOf, masterScaleFromBoundaries } from '../../../src/model/master-scale';
+import { artifactScorer, fallbackScorer, loadScorer, ratingGrade, riskLabel } from '../../../src/model/scorer';
+import { ScoringService } from '../../../src/scoring/scoring.service';
+import { applications as testApplications } from '../../support/applications';
 
 const SHIPPED = resolve(__dirname, '..', '..', '..', 'artifacts', 'model.json');
 const shippedJson = (): Record<string, unknown> => JSON.parse(readFileSync(SHIPPED, 'utf8')) as Record<string, unknown>;
@@ -119,5 +122,62 @@ describe('scorer', () => {
     expect(riskLabel(0.2, 0.4)).toBe('MEDIUM');
     expect(riskLabel(0.19, 0.4)).toBe('LOW');
     expect(riskLabel(Number.NaN, 0.4)).toBe('HIGH');
+  });
+});
+
+describe('rating grades of scored rows', () => {
+  const columns = toColumns(testApplications(400) as unknown as FeatureRecord[]);
+  /** ScoringService.score uses none of its dependencies: it is what ingestion logs for a batch. */
+  const scoring = new ScoringService(undefined as never, undefined as never, undefined as never);
+  const withoutScale = () => {
+    const artifact = loadArtifact(SHIPPED);
+    delete artifact.masterScale;
+    return artifact;
+  };
+
+  it('with a master scale, every row gets gradeOf its probability, next to its risk label', () => {
+    const plain = withoutScale();
+    // Fitted on these rows' own scores, so the rows spread over every grade.
+    const scale = fitMasterScale(artifactScorer(plain).score(columns), 6);
+    const scorer = artifactScorer({ ...plain, masterScale: scale });
+    expect(scorer.masterScale).toEqual(scale);
+
+    const scored = scoring.score(columns, scorer);
+    expect(scored.grades).toHaveLength(400);
+    scored.grades.forEach((grade, i) => {
+      const p = scored.probabilities[i];
+      expect(grade).toBe(gradeOf(scale, p));
+      const { pdLower, pdUpper } = scale.grades[grade! - 1];
+      expect(p).toBeGreaterThanOrEqual(pdLower);
+      expect(p).toBeLessThan(pdUpper);
+      expect(scored.riskLabels[i]).toBe(riskLabel(p, scorer.threshold));
+    });
+    expect(new Set(scored.grades).size).toBe(scale.grades.length);
+  });
+
+  it('the scale comes from the artifact file, and the scorer keeps its own copy', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'artifact-scale-'));
+    const path = join(dir, 'model.json');
+    const scale = masterScaleFromBoundaries([0.05, 0.2, 0.5], [0.01, 0.1, 0.3, 0.9]);
+    writeFileSync(path, JSON.stringify({ ...shippedJson(), masterScale: scale }));
+    const loaded = loadScorer(path);
+    expect(loaded.warning).toBeNull();
+    expect(loaded.scorer.masterScale).toEqual(scale);
+    loaded.artifact!.masterScale!.grades[0].pdUpper = 0.9;
+    expect(loaded.scorer.masterScale!.grades[0].pdUpper).toBe(0.05);
+  });
+
+  it('no grade without a scale (an older artifact, the fallback) or for an unscorable probability', () => {
+    for (const scorer of [artifactScorer(withoutScale()), fallbackScorer()]) {
+      expect(scorer.masterScale).toBeNull();
+      const scored = scoring.score(columns, scorer);
+      expect(scored.grades).toEqual(new Array(400).fill(null));
+    }
+    const scale = masterScaleFromBoundaries([0.1, 0.5], []);
+    expect(ratingGrade(Number.NaN, scale)).toBeNull();
+    expect(ratingGrade(0, scale)).toBe(1);
+    expect(ratingGrade(0.1, scale)).toBe(2);
+    expect(ratingGrade(1, scale)).toBe(3);
+    expect(ratingGrade(0.3, null)).toBeNull();
   });
 });

@@ -4,8 +4,11 @@
  * is documented on each function. None may hang or return a finite number computed around the
  * bad value.
  */
+import { betaCdf, betaQuantile, betaSurvival, regularizedIncompleteBeta } from '../../../src/stats/beta-distribution';
+import { binomialCdf, binomialSurvival } from '../../../src/stats/binomial';
 import { chiSquareContingency, chiSquareTwoSample } from '../../../src/stats/chi-square';
 import { binaryMetrics, calibrationTable, logLoss, rocAuc } from '../../../src/stats/classification-metrics';
+import { delongRocAuc, delongRocAucSorted, ksSeparation, rocCurvePoints, rocCurvePointsSorted } from '../../../src/stats/delong';
 import { moments, quantileSorted, quantilesSorted } from '../../../src/stats/descriptive';
 import { finiteOrNull } from '../../../src/stats/finite';
 import { jensenShannonDistance, jensenShannonDivergence } from '../../../src/stats/jensen-shannon';
@@ -28,7 +31,7 @@ import {
   ksTwoSampleSorted,
 } from '../../../src/stats/ks';
 import { benjaminiHochbergAdjust, holmAdjust } from '../../../src/stats/multiple-testing';
-import { erfc, normalCdf, normalQuantile } from '../../../src/stats/normal-distribution';
+import { erfc, normalCdf, normalQuantile, normalUpperQuantile, normalUpperTail } from '../../../src/stats/normal-distribution';
 import { populationStabilityIndex, psiLevel, psiNoiseExpectation } from '../../../src/stats/psi';
 import { deriveSeed, mulberry32, randomInt, randomNormal } from '../../../src/stats/random';
 import {
@@ -86,6 +89,27 @@ describe.each(each)('non-finite input %s', (_name, bad) => {
       expect(logLoss([bad, 1], [0.2, 0.7])).toBeNaN();
       const metrics = binaryMetrics([0, 1, 1], [0.2, bad, 0.9], 0.5);
       for (const value of Object.values(metrics)) expect(value).toBeNaN();
+    });
+
+    it('DeLong AUC, ROC curve and KS separation: NaN figures, an empty curve', () => {
+      for (const result of [
+        delongRocAuc([0, 1, 0, 1], [0.1, bad, 0.4, 0.8]),
+        delongRocAuc([0, bad, 0, 1], [0.1, 0.3, 0.4, 0.8]),
+        delongRocAucSorted(
+          [0.2, bad].sort((x, y) => x - y),
+          [0.1, 0.3],
+        ),
+        delongRocAucSorted([0.2, 0.5], [bad]),
+      ]) {
+        expect(result.auc).toBeNaN();
+        expect(result.variance).toBeNaN();
+        expect(result.standardError).toBeNaN();
+      }
+      expect(rocCurvePoints([0, 1, 0, 1], [0.1, bad, 0.4, 0.8])).toEqual([]);
+      expect(rocCurvePoints([0, bad, 0, 1], [0.1, 0.3, 0.4, 0.8])).toEqual([]);
+      expect(rocCurvePointsSorted([0.2, 0.5], [bad])).toEqual([]);
+      expect(ksSeparation([0, 1, 0, 1], [0.1, bad, 0.4, 0.8])).toBeNaN();
+      expect(ksSeparation([bad, 1, 0, 1], [0.1, 0.3, 0.4, 0.8])).toBeNaN();
     });
 
     it('moments and quantiles', () => {
@@ -184,6 +208,30 @@ describe.each(each)('non-finite input %s', (_name, bad) => {
         expect(erfc(bad)).toBe(bad > 0 ? 0 : 2);
       }
       expect(() => normalQuantile(bad)).toThrow(/0 < p < 1/);
+      expect(() => normalUpperQuantile(bad)).toThrow(/0 < p < 1/);
+      if (Number.isNaN(bad)) expect(normalUpperTail(bad)).toBeNaN();
+      else expect(normalUpperTail(bad)).toBe(bad > 0 ? 0 : 1);
+    });
+
+    it('beta and binomial distributions (every argument)', () => {
+      expect(regularizedIncompleteBeta(bad, 2, 0.3)).toBeNaN();
+      expect(regularizedIncompleteBeta(2, bad, 0.3)).toBeNaN();
+      expect(regularizedIncompleteBeta(2, 3, bad)).toBeNaN();
+      expect(betaCdf(bad, 2, 3)).toBeNaN();
+      expect(betaCdf(0.3, bad, 3)).toBeNaN();
+      expect(betaCdf(0.3, 2, bad)).toBeNaN();
+      expect(betaSurvival(bad, 2, 3)).toBeNaN();
+      expect(betaSurvival(0.3, bad, 3)).toBeNaN();
+      expect(betaSurvival(0.3, 2, bad)).toBeNaN();
+      expect(betaQuantile(bad, 2, 3)).toBeNaN();
+      expect(betaQuantile(0.3, bad, 3)).toBeNaN();
+      expect(betaQuantile(0.3, 2, bad)).toBeNaN();
+      expect(binomialSurvival(bad, 10, 0.3)).toBeNaN();
+      expect(binomialSurvival(3, bad, 0.3)).toBeNaN();
+      expect(binomialSurvival(3, 10, bad)).toBeNaN();
+      expect(binomialCdf(bad, 10, 0.3)).toBeNaN();
+      expect(binomialCdf(3, bad, 0.3)).toBeNaN();
+      expect(binomialCdf(3, 10, bad)).toBeNaN();
     });
 
     it('special functions', () => {
@@ -239,6 +287,11 @@ describe.each(each)('non-finite input %s', (_name, bad) => {
         expect(upperBound([1, 2, 3], bad)).toBe(bad > 0 ? 3 : 0);
         expect(lowerBound([1, 2, 3], bad)).toBe(bad > 0 ? 3 : 0);
       }
+    });
+
+    it('ROC curve point cap', () => {
+      expect(() => rocCurvePoints([0, 1], [0.2, 0.8], bad)).toThrow(/maxPoints/);
+      expect(() => rocCurvePointsSorted([0.8], [0.2], bad)).toThrow(/maxPoints/);
     });
 
     it('PSI floor and Jensen–Shannon base', () => {
