@@ -9,7 +9,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * prediction_logs is partitioned by month: ALTER TABLE on the parent adds the column and the
  * CHECK constraint to every partition, the DEFAULT one included, and partitions created later
  * (CREATE TABLE ... PARTITION OF) inherit both. A nullable column without a default rewrites
- * nothing; the CHECK scans existing rows once (all null, so it cannot fail).
+ * nothing, but validating the CHECK scans every existing row once (all null, so it cannot fail)
+ * under the ALTER's ACCESS EXCLUSIVE lock, which blocks ingestion meanwhile: on a large ledger run
+ * this migration in a quiet hour, as the partitioning migration says. The up/down round trip is
+ * exercised by test/integration/migrations.spec.ts.
  */
 export class PredictionGrade1765100000000 implements MigrationInterface {
   name = 'PredictionGrade1765100000000';

@@ -354,14 +354,19 @@ export function evaluatePerformance(event: PerformanceUpdated, t: AlertThreshold
 /**
  * VALIDATION_FAILURE: the credit validation of a window failed — the portfolio's Jeffreys test is
  * RED (the PDs underestimate the defaults beyond the red level) or the AUC fell significantly
- * below the AUC at initial validation. HIGH for one of the two, CRITICAL for both. A window whose
- * portfolio test was evaluated (not INSUFFICIENT_DATA) and passed counts as a clear check.
+ * below the AUC at initial validation. HIGH for one of the two, CRITICAL for both. One alert per
+ * model version (every window kind tests the same cohort of matured outcomes). A check clears it
+ * only when it evaluated both causes and both passed: the portfolio test was not INSUFFICIENT_DATA,
+ * and the AUC decline was tested (or there is no initial AUC to test against) — a check that could
+ * not test the decline says nothing about a decline alert.
  */
 export function evaluateValidation(event: ValidationEvaluated): RuleOutcome {
   const outcome: RuleOutcome = { detections: [], clear: [] };
   const fingerprint = fingerprintOf(event.modelVersion, AlertKind.VALIDATION_FAILURE, null);
   if (!event.failed) {
-    if (event.portfolioTrafficLight !== 'INSUFFICIENT_DATA') outcome.clear.push(fingerprint);
+    const portfolioEvaluated = event.portfolioTrafficLight !== 'INSUFFICIENT_DATA';
+    const declineEvaluated = event.initialAuc === null || event.aucDeclinePValue !== null;
+    if (portfolioEvaluated && declineEvaluated) outcome.clear.push(fingerprint);
     return outcome;
   }
   const portfolioRed = event.portfolioTrafficLight === 'RED';
@@ -377,10 +382,10 @@ export function evaluateValidation(event: ValidationEvaluated): RuleOutcome {
     severity: portfolioRed && event.aucDeclineSignificant ? AlertSeverity.CRITICAL : AlertSeverity.HIGH,
     // −log10 of the smallest failing p-value: larger is worse, and an underflowed 0 stays finite.
     score: smallest === null ? null : -Math.log10(Math.max(smallest, Number.MIN_VALUE)),
-    message: `Credit validation failed (${event.rows} labelled, ${event.defaults} defaults, ${event.windowKind} window): ${event.failures.join('; ')}`,
+    message: `Credit validation failed (${event.rows} labelled, ${event.defaults} defaults, scored ${event.cohortStart.toISOString().slice(0, 10)} to ${event.windowEnd.toISOString().slice(0, 10)}, ${event.windowKind} check): ${event.failures.join('; ')}`,
     details: {
       windowKind: event.windowKind,
-      windowStart: event.windowStart,
+      cohortStart: event.cohortStart,
       windowEnd: event.windowEnd,
       rows: event.rows,
       defaults: event.defaults,

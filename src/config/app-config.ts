@@ -100,7 +100,7 @@ export class AppConfig {
     maintenanceCron: string;
   };
   readonly performance: { minLabels: number; minRows: number; maxRocAucDrop: number };
-  readonly validation: { yellowPValue: number; redPValue: number; minGradeObligors: number; maxRows: number };
+  readonly validation: { yellowPValue: number; redPValue: number; minGradeObligors: number; maxRows: number; alertCohortDays: number };
   readonly retraining: {
     driftWindows: number;
     minLabelledRows: number;
@@ -214,6 +214,7 @@ export class AppConfig {
       redPValue: env.VALIDATION_RED_P_VALUE,
       minGradeObligors: env.VALIDATION_MIN_GRADE_OBLIGORS,
       maxRows: env.VALIDATION_MAX_ROWS,
+      alertCohortDays: env.VALIDATION_ALERT_COHORT_DAYS,
     };
     this.retraining = {
       driftWindows: env.RETRAIN_DRIFT_WINDOWS,

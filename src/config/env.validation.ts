@@ -271,6 +271,15 @@ export class EnvironmentVariables {
   @Min(1000)
   VALIDATION_MAX_ROWS = 2000000;
 
+  /**
+   * Credit validation alert rule: each window check tests the predictions scored in the last this
+   * many days whose outcomes have arrived (outcomes come late: the window's own hour has almost none).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3660)
+  VALIDATION_ALERT_COHORT_DAYS = 30;
+
   /** Labelled prediction rows retrainModel needs (both classes present). */
   @IsInt()
   @Min(20)

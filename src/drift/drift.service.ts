@@ -30,6 +30,12 @@ export interface BatchDriftInput {
   logOddsWeights?: LogOddsWeights;
   /** The scoring model's rating grades: the report then compares the batch's grade mix with development. */
   masterScale?: MasterScale | null;
+  /**
+   * The columns as the engine reads them, when the caller derived them already (ingestion does,
+   * for the batch's sketch): baselineColumns(columns, probabilities) plus the multivariate
+   * reconstruction errors, so those are not computed twice per batch.
+   */
+  engineColumns?: Readonly<Record<string, Float64Array>>;
 }
 
 export interface CheckedReport {
@@ -118,7 +124,7 @@ export class DriftService {
       return null;
     }
     const config = this.configFor(baseline, row.modelVersion);
-    const result = checkDrift(baseline.profile, baselineColumns(input.columns, probabilities), config, {
+    const result = checkDrift(baseline.profile, input.engineColumns ?? baselineColumns(input.columns, probabilities), config, {
       logOddsWeights: input.logOddsWeights,
     });
     const counts = masterScale ? countGrades(masterScale, probabilities) : [];

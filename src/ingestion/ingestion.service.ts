@@ -9,6 +9,7 @@ import { DriftService } from '../drift/drift.service';
 import { checkedToDriftReport } from '../drift/drift-report.mapper';
 import { DriftReport } from '../drift/models/drift-report.model';
 import { baselineColumns } from '../drift-engine/baseline-columns';
+import { withMultivariateColumn } from '../drift-engine/multivariate';
 import { encodeSketch, sketchColumns } from '../drift-engine/sketch';
 import { MetricsService } from '../metrics/metrics.service';
 import { FeatureColumns, toColumns } from '../model/features';
@@ -45,6 +46,11 @@ interface JudgedBatch {
   quality: DataQualityResult;
   /** The batch's encoded sketch (src/drift-engine/sketch.ts); null without a baseline. */
   profile: Buffer | null;
+  /**
+   * The columns as the drift engine reads them (inputs, prediction and, when the baseline has a
+   * multivariate model, each row's reconstruction error), derived once for the sketch and the check.
+   */
+  engineColumns: Readonly<Record<string, Float64Array>> | null;
 }
 
 /** What the transaction stored (null from it: a concurrent request stored this batchId first). */
@@ -128,12 +134,12 @@ export class IngestionService {
     const baseline = await this.baselines.active();
     const quality = summarizeDataQuality(input.records, prepared.columns, supportOf(baseline));
     // The batch's mergeable profile on the baseline's grid: what window checks read instead of its rows.
-    const profile = baseline
-      ? encodeSketch(
-          sketchColumns(baseline.profile, baseline.id, baselineColumns(prepared.columns, scored.probabilities), scored.threshold),
-        )
+    const engineColumns = baseline
+      ? withMultivariateColumn(baseline.profile, baselineColumns(prepared.columns, scored.probabilities))
       : null;
-    return { scored, baseline, quality, profile };
+    const profile =
+      baseline && engineColumns ? encodeSketch(sketchColumns(baseline.profile, baseline.id, engineColumns, scored.threshold)) : null;
+    return { scored, baseline, quality, profile, engineColumns };
   }
 
   /** The batch transaction: batch row, prediction logs, drift, performance and audit, all or nothing. */
@@ -220,6 +226,7 @@ export class IngestionService {
       dataQuality: judged.quality.summary,
       logOddsWeights: scored.logOddsWeights,
       masterScale: prepared.scorer.masterScale,
+      engineColumns: judged.engineColumns ?? undefined,
     });
     if (!checked) return null;
     await this.batches.setDriftReport(manager, batchUuid, checked.id);

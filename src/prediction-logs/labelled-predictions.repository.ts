@@ -18,8 +18,8 @@ export interface LabelledPredictions {
 /**
  * The (PD, outcome) pairs a credit validation report tests: every prediction one model version
  * made in a period whose outcome is known. Counted first, so a caller can refuse a period too
- * large for one report before anything is loaded; read as two arrays in one row (no per-row
- * objects: a million pairs arrive as two arrays, not a million records).
+ * large for one report before anything is loaded; read as two byte strings in one row (no per-row
+ * objects: a million pairs arrive as two buffers, not a million records).
  */
 @Injectable()
 export class LabelledPredictionsRepository {
@@ -32,14 +32,28 @@ export class LabelledPredictionsRepository {
     return { labelled: Number(row.labelled), unlabelled: Number(row.unlabelled) };
   }
 
-  /** In id order (scoring order), so the same period always gives bit-identical sums. */
+  /**
+   * In id order (scoring order), so the same period always gives bit-identical sums. Sent as two
+   * bytea values — the PDs as big-endian IEEE doubles (float8send), the outcomes one byte each —
+   * instead of float8[] text: a million PDs then cost one hex decode, not a million number parses
+   * on the event loop, and arrive bit-exact.
+   */
   async read(manager: EntityManager, range: WindowRange): Promise<LabelledPredictions> {
-    const [row]: Array<{ probabilities: number[] | null; labels: number[] | null }> = await manager.query(
-      `SELECT array_agg(probability ORDER BY id) AS probabilities, array_agg(actual_default::int ORDER BY id) AS labels
+    const [row]: Array<{ probabilities: Buffer | null; labels: Buffer | null }> = await manager.query(
+      `SELECT string_agg(float8send(probability), ''::bytea ORDER BY id) AS probabilities,
+              string_agg(CASE WHEN actual_default THEN '\\x01'::bytea ELSE '\\x00'::bytea END, ''::bytea ORDER BY id) AS labels
        FROM prediction_logs
        WHERE model_version = $1 AND created_at >= $2 AND created_at < $3 AND actual_default IS NOT NULL`,
       [range.modelVersion, range.start, range.end],
     );
-    return { probabilities: Float64Array.from(row.probabilities ?? []), labels: Uint8Array.from(row.labels ?? []) };
+    return { probabilities: decodeFloat8(row.probabilities), labels: Uint8Array.from(row.labels ?? []) };
   }
+}
+
+function decodeFloat8(bytes: Buffer | null): Float64Array {
+  if (!bytes) return new Float64Array(0);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float64Array(bytes.byteLength / 8);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8); // big-endian, as float8send writes
+  return out;
 }

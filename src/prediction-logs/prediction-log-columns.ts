@@ -11,6 +11,14 @@ import type { PushDownColumn } from './prediction-logs.repository';
  */
 export const PREDICTION_LOG_FEATURE_SELECT = FEATURE_NAMES.map((name) => FEATURE_CSV_COLUMNS[name]).join(', ');
 
+/**
+ * Every prediction_logs column a logged row is written with, in the writer's COPY order: the one
+ * list the COPY writer and the partition maintenance (moving rows out of DEFAULT) both use, so a
+ * new column cannot reach one and miss the other. `id` and `created_at` are the table's defaults.
+ */
+export const PREDICTION_LOG_WRITTEN_COLUMNS = `batch_id, row_index, customer_id, ${PREDICTION_LOG_FEATURE_SELECT},
+  probability, risk_label, grade, model_version, scored_with, actual_default, outcome_observed_at`;
+
 /** Query rows (one object per logged application) to feature columns. */
 export function featureColumnsFromRows(rows: ReadonlyArray<Record<string, unknown>>): FeatureColumns {
   const columns = {} as FeatureColumns;

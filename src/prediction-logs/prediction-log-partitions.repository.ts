@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { addMonths, DEFAULT_PARTITION, monthOfPartition, partitionName } from './partition-months';
+import { PREDICTION_LOG_WRITTEN_COLUMNS } from './prediction-log-columns';
 
 /** One monthly partition of prediction_logs. */
 export interface MonthPartition {
@@ -29,9 +30,8 @@ export interface DroppedPartition {
  */
 const LOCK_TIMEOUT = '10s';
 
-const COLUMNS = `id, batch_id, row_index, customer_id, age, annual_income, debt_to_income, credit_utilization,
-  num_open_accounts, delinquency_count, loan_amount, employment_years, probability, risk_label, grade,
-  model_version, scored_with, actual_default, outcome_observed_at, created_at`;
+/** Every column of a row, as it moves from DEFAULT into its month (ids and times kept). */
+const COLUMNS = `id, ${PREDICTION_LOG_WRITTEN_COLUMNS}, created_at`;
 
 /**
  * The partition DDL of prediction_logs (the table's shape belongs to its owner, src/prediction-logs).

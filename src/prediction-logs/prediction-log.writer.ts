@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
 import { FeatureColumns } from '../model/features';
-import { PREDICTION_LOG_FEATURE_SELECT } from './prediction-log-columns';
+import { PREDICTION_LOG_WRITTEN_COLUMNS } from './prediction-log-columns';
 
 export interface PredictionRows {
   batchUuid: string;
@@ -24,8 +24,7 @@ export interface PredictionRows {
 export const PREDICTION_INSERT_CHUNK = 10_000;
 
 /** Column order of the COPY text built in copyPieces (features in FEATURE_NAMES order). */
-const COPY_SQL = `COPY prediction_logs (batch_id, row_index, customer_id, ${PREDICTION_LOG_FEATURE_SELECT},
-  probability, risk_label, grade, model_version, scored_with, actual_default, outcome_observed_at) FROM STDIN`;
+const COPY_SQL = `COPY prediction_logs (${PREDICTION_LOG_WRITTEN_COLUMNS}) FROM STDIN`;
 
 /** COPY text format: backslash, tab and line breaks in free text must be escaped. */
 function copyText(value: string): string {

@@ -118,7 +118,25 @@ export class ModelVersionsRepository {
     manager: EntityManager,
     row: { version: string; kind: ScorerKind; artifact: object | null; metrics: unknown },
   ): Promise<boolean> {
-    return this.insertIfAbsent(manager, { ...row, status: 'RETIRED', trainedBy: null });
+    const inserted = await this.insertIfAbsent(manager, { ...row, status: 'RETIRED', trainedBy: null });
+    if (!inserted) await this.backfillMasterScale(manager, row.version, row.artifact);
+    return inserted;
+  }
+
+  /**
+   * The master scale is not part of the model version (same coefficients, same model), so a
+   * database registered before rating grades existed holds the deployed version without one while
+   * the artifact file now has it: the stored artifact gets the file's scale, once. A stored scale
+   * is never replaced — predictions already logged were graded on it.
+   */
+  private async backfillMasterScale(manager: EntityManager, version: string, artifact: object | null): Promise<void> {
+    const scale = (artifact as { masterScale?: unknown } | null)?.masterScale;
+    if (scale === undefined || scale === null) return;
+    await manager.query(
+      `UPDATE model_versions SET artifact = jsonb_set(artifact, '{masterScale}', $2::jsonb)
+       WHERE version = $1 AND artifact IS NOT NULL AND NOT artifact ? 'masterScale'`,
+      [version, JSON.stringify(scale)],
+    );
   }
 
   /**

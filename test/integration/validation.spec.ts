@@ -167,6 +167,10 @@ describe('credit validation report (real PostgreSQL)', () => {
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toMatch(/application\/json/);
     expect(JSON.stringify(await bad.json())).toContain('from');
+    // A time without an offset would be read in the server's time zone: refused.
+    const local = await fixture.service.fetch(`/reports/validation?modelVersion=x&from=2026-01-01T00:00&to=2030-01-01`);
+    expect(local.status).toBe(400);
+    expect(JSON.stringify(await local.json())).toContain('with Z or an offset');
   });
 
   it('a window whose defaults far exceed the PDs raises a VALIDATION_FAILURE alert through the window check', async () => {

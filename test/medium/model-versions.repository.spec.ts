@@ -192,6 +192,29 @@ describe('ModelVersionsRepository (real PostgreSQL)', () => {
     });
   });
 
+  describe('insertDeployed', () => {
+    it('gives a version stored before rating grades existed the artifact file’s master scale, once, and never replaces one', async () => {
+      expect(shipped.masterScale).toBeDefined();
+      const version = unique('deployed');
+      const { masterScale: _scale, ...withoutScale } = artifactNamed(version);
+      const deploy = (artifact: object) =>
+        dataSource.transaction((manager) => repository.insertDeployed(manager, { version, kind: 'artifact', artifact, metrics: null }));
+      expect(await deploy(withoutScale)).toBe(true);
+      expect((await repository.modelFacts(dataSource.manager, [version])).get(version)!.masterScale).toBeNull();
+
+      // The upgraded artifact file (same coefficients, same version) now carries a scale.
+      expect(await deploy(artifactNamed(version))).toBe(false);
+      expect((await repository.modelFacts(dataSource.manager, [version])).get(version)!.masterScale).toEqual(shipped.masterScale);
+
+      // A different scale later does not regrade what was logged on the stored one.
+      const other = { ...shipped.masterScale!, rule: 'another scale' };
+      expect(await deploy({ ...artifactNamed(version), masterScale: other })).toBe(false);
+      expect((await repository.modelFacts(dataSource.manager, [version])).get(version)!.masterScale!.rule).toBe(shipped.masterScale!.rule);
+      const stored = (await repository.findArtifact(dataSource.manager, version)) as Record<string, unknown>;
+      expect(stored).toEqual(JSON.parse(JSON.stringify({ ...withoutScale, masterScale: shipped.masterScale })));
+    });
+  });
+
   describe('listing', () => {
     it('get and list show the row without its artifact but with its threshold, newest first by keyset', async () => {
       const older = unique('older');
@@ -232,7 +255,7 @@ describe('ModelVersionsRepository (real PostgreSQL)', () => {
           threshold: 0.37,
           cardRocAuc: 0.812,
           logOddsWeights: logOddsWeights(shipped),
-          masterScale: shipped.masterScale ?? null,
+          masterScale: shipped.masterScale,
         },
         [FALLBACK_MODEL_VERSION]: { threshold: FALLBACK_THRESHOLD, cardRocAuc: null, logOddsWeights: null, masterScale: null },
         [unknown]: { threshold: FALLBACK_THRESHOLD, cardRocAuc: null, logOddsWeights: null, masterScale: null },

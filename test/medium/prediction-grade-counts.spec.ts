@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { EntityManager } from 'typeorm';
 import { countGrades } from '../../src/drift-engine/grade-distribution';
 import { innerBoundaries, MasterScale } from '../../src/model/master-scale';
 import { PredictionGradeCountsRepository } from '../../src/prediction-logs/prediction-grade-counts.repository';
 import { mulberry32 } from '../../src/stats/random';
 import { useMigratedDatabase } from '../support/medium-database';
+import { partitionRecorder } from '../support/query-plans';
 
 /**
  * Medium tier: a window's rows counted per rating grade by PostgreSQL (width_bucket over the
@@ -27,21 +27,6 @@ const SCALE: MasterScale = {
     developmentCount: 100,
   })),
 };
-
-/** Every relation an EXPLAIN (FORMAT JSON) plan scans. */
-function scannedRelations(plan: unknown): string[] {
-  const found = new Set<string>();
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      if (typeof record['Relation Name'] === 'string') found.add(record['Relation Name']);
-      Object.values(record).forEach(walk);
-    }
-  };
-  walk(plan);
-  return [...found].sort();
-}
 
 describe('PredictionGradeCountsRepository (real PostgreSQL)', () => {
   const db = useMigratedDatabase([PredictionGradeCountsRepository]);
@@ -132,15 +117,7 @@ describe('PredictionGradeCountsRepository (real PostgreSQL)', () => {
   });
 
   it('reads only the window’s month partition (EXPLAIN)', async () => {
-    const plans: string[][] = [];
-    // An EntityManager stand-in that plans the statement before running it.
-    const recorder = {
-      query: async (sql: string, params: unknown[] = []) => {
-        const [{ 'QUERY PLAN': plan }] = await db.dataSource.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-        plans.push(scannedRelations(plan).filter((r) => r.startsWith('prediction_logs')));
-        return db.dataSource.query(sql, params);
-      },
-    } as unknown as EntityManager;
+    const { manager: recorder, plans } = partitionRecorder(db.dataSource);
     await repository.gradeCounts(recorder, { modelVersion, ...window }, innerBoundaries(SCALE));
     expect(plans).toEqual([['prediction_logs_p203501']]);
   });

@@ -14,6 +14,7 @@ import { PredictionLogPartitionsService } from '../../src/prediction-logs/predic
 import { PredictionLogsRepository } from '../../src/prediction-logs/prediction-logs.repository';
 import { createTestDatabase, sqlClient } from '../support/database';
 import { useMigratedDatabase } from '../support/medium-database';
+import { scannedRelations } from '../support/query-plans';
 
 /**
  * Medium tier: prediction_logs as a partitioned table on a real PostgreSQL. The conversion of a
@@ -201,21 +202,6 @@ describe('PartitionPredictionLogs migration on a populated table', () => {
     }
   });
 });
-
-/** Every relation an EXPLAIN (FORMAT JSON) plan scans. */
-function scannedRelations(plan: unknown): string[] {
-  const found = new Set<string>();
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      if (typeof record['Relation Name'] === 'string') found.add(record['Relation Name']);
-      Object.values(record).forEach(walk);
-    }
-  };
-  walk(plan);
-  return [...found].sort();
-}
 
 describe('partition maintenance and pruning (real PostgreSQL)', () => {
   const providers = [

@@ -1,10 +1,9 @@
 import { loadArtifact } from '../../model/artifact';
-import { readFeatureCsv } from '../../model/csv';
 import { evaluatePredictions } from '../../model/evaluation';
 import { artifactScorer } from '../../model/scorer';
-import { CliCommand, CliFailure } from '../command';
+import { CliCommand } from '../command';
 import { DEFAULT_MODEL_PATH, printJson, requireReadableFile } from '../files';
-import { GrowableFloat64, GrowableUint8 } from '../growable-array';
+import { scoreLabelledCsv } from '../labelled-scores';
 import { requiredString, stringOption } from '../options';
 
 export const evaluateCommand: CliCommand = {
@@ -23,15 +22,8 @@ positiveRate, modelVersion, threshold }. Threshold metrics use the artifact's th
     requireReadableFile(data, 'data file');
     const artifact = loadArtifact(stringOption(values, 'model') ?? DEFAULT_MODEL_PATH);
     const scorer = artifactScorer(artifact);
-    // Rows are streamed; only the probabilities and labels (9 bytes a row) are kept for ROC AUC.
-    const probabilities = new GrowableFloat64();
-    const labels = new GrowableUint8();
-    for await (const chunk of readFeatureCsv(data, { requireLabels: true, requireCustomerId: false })) {
-      probabilities.append(scorer.score(chunk.columns));
-      labels.append(chunk.actualDefault as Uint8Array);
-    }
-    if (labels.length === 0) throw new CliFailure(`${data} has no data rows`);
-    const metrics = evaluatePredictions(labels.view(), probabilities.view(), scorer.threshold);
+    const { probabilities, labels } = await scoreLabelledCsv(data, scorer);
+    const metrics = evaluatePredictions(labels, probabilities, scorer.threshold);
     printJson(io.stdout, { rows: labels.length, ...metrics, modelVersion: scorer.modelVersion, threshold: scorer.threshold });
   },
 };

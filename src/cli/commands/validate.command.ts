@@ -1,13 +1,12 @@
 import { basename } from 'node:path';
 import { loadArtifact } from '../../model/artifact';
 import { computeValidationReport } from '../../model/credit-validation';
-import { readFeatureCsv } from '../../model/csv';
 import { MasterScale } from '../../model/master-scale';
 import { artifactScorer } from '../../model/scorer';
 import { renderValidationReportHtml } from '../../performance/report/validation-report-html';
 import { CliCommand, CliFailure, CliUsageError } from '../command';
 import { DEFAULT_MODEL_PATH, printJson, requireReadableFile, writeOutputFile } from '../files';
-import { GrowableFloat64, GrowableUint8 } from '../growable-array';
+import { scoreLabelledCsv } from '../labelled-scores';
 import { numberOption, requiredString, stringOption } from '../options';
 
 export const validateCommand: CliCommand = {
@@ -59,14 +58,8 @@ read "failed".`,
     const initialAuc = numberOption(values, 'initial-auc', { min: 0, max: 1 }) ?? artifact.metrics.holdout?.rocAuc ?? null;
 
     const scorer = artifactScorer(artifact);
-    const probabilities = new GrowableFloat64();
-    const labels = new GrowableUint8();
-    for await (const chunk of readFeatureCsv(data, { requireLabels: true, requireCustomerId: false })) {
-      probabilities.append(scorer.score(chunk.columns));
-      labels.append(chunk.actualDefault as Uint8Array);
-    }
-    if (labels.length === 0) throw new CliFailure(`${data} has no data rows`);
-    const report = computeValidationReport(probabilities.view(), labels.view(), masterScale, {
+    const { probabilities, labels } = await scoreLabelledCsv(data, scorer);
+    const report = computeValidationReport(probabilities, labels, masterScale, {
       initialAuc,
       settings: { yellowPValue, redPValue, minGradeObligors },
     });

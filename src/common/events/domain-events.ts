@@ -55,9 +55,11 @@ export interface DriftReportCreated {
  */
 export interface ValidationEvaluated {
   modelVersion: string;
+  /** The window check that ran the tests… */
   windowKind: string;
-  windowStart: Date;
   windowEnd: Date;
+  /** …on the predictions scored in [cohortStart, windowEnd) whose outcomes had arrived. */
+  cohortStart: Date;
   rows: number;
   defaults: number;
   /** GREEN / YELLOW / RED / INSUFFICIENT_DATA (the Jeffreys test on the whole portfolio). */
@@ -67,6 +69,7 @@ export interface ValidationEvaluated {
   portfolioJeffreysPValue: number | null;
   rocAuc: number | null;
   initialAuc: number | null;
+  /** Null when the decline was not tested (too few defaults, or no initial AUC). */
   aucDeclinePValue: number | null;
   aucDeclineSignificant: boolean;
   /** Grades whose own traffic light is RED. */

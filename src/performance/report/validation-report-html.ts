@@ -96,6 +96,7 @@ class MissingReasons {
   }
 
   gradePsi(): string {
+    if (this.report.rows === 0) return 'No obligors in the report.';
     return 'The master scale carries no development counts to compare the grade distribution with.';
   }
 
@@ -475,6 +476,6 @@ ${gradeTable(report, reasons)}
 ${chartsSection(report, reasons)}
 <h2>Settings</h2>
 ${settingsSection(report, context)}
-<p class="small">How to read it: the Jeffreys p-value is the Beta(D + ½, N − D + ½) CDF at the grade PD (one-sided; small means the PD underestimates the risk); the binomial p-value is P(X ≥ D) for X ~ Binomial(N, PD). The validation fails when the portfolio's light is red or the AUC has declined significantly since initial validation. A grade with too few obligors is marked "insufficient data": it is neither tested nor passing. Methodology and sources: docs/credit-validation.md. Values shown as n/a could not be computed; hover for the reason.</p>
+<p class="small">How to read it: the Jeffreys p-value is the Beta(D + ½, N − D + ½) CDF at the grade PD (one-sided; small means the PD underestimates the risk); the binomial p-value is P(X ≥ D) for X ~ Binomial(N, PD). The validation fails when the portfolio's light is red or the AUC has declined significantly since initial validation. A grade with too few obligors is marked "insufficient data" — never passing — unless its p-value is already below the red level, which makes it red. Methodology and sources: docs/credit-validation.md. Values shown as n/a could not be computed; hover for the reason.</p>
 </body></html>`;
 }

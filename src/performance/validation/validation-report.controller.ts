@@ -48,9 +48,10 @@ function single(query: Record<string, unknown>, name: string): string | undefine
 function dateParameter(query: Record<string, unknown>, name: string): Date {
   const value = single(query, name);
   if (value === undefined || value === '') throw new PerformanceInputError(name, 'is required (an ISO 8601 date-time)');
-  // Date.parse accepts many loose forms; demand an ISO date or date-time.
-  if (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
-    throw new PerformanceInputError(name, 'must be an ISO 8601 date or date-time', value.slice(0, 40));
+  // Date.parse accepts many loose forms, and reads a time without an offset in the server's own
+  // time zone: demand an ISO 8601 date (UTC midnight) or a date-time with Z or an offset.
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)) {
+    throw new PerformanceInputError(name, 'must be an ISO 8601 date or a date-time with Z or an offset', value.slice(0, 40));
   }
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new PerformanceInputError(name, 'must be a valid date-time', value.slice(0, 40));

@@ -4,8 +4,8 @@ import { ValidationService } from './validation.service';
 
 /**
  * A validation report may read up to VALIDATION_MAX_ROWS labelled predictions and sort them in a
- * worker, so it costs as much as ten of the default budget's 100,000: a request cannot alias it
- * dozens of times.
+ * worker, so it costs a tenth of the default budget of 100,000: at most ten per request (and the
+ * validation workers queue at most WORKER_QUEUE_LIMIT of them, refusing more with SERVICE_BUSY).
  */
 export const VALIDATION_REPORT_COST = 10_000;
 

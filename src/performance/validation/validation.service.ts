@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AlertsService } from '../../alerts/alerts.service';
 import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { ValidationEvaluated } from '../../common/events/domain-events';
+import { WorkerQueueFullError } from '../../common/workers/worker.errors';
 import { AppConfig } from '../../config/app-config';
 import type { MasterScale } from '../../model/master-scale';
 import type { ValidationReport, ValidationSettings } from '../../model/validation-report-types';
@@ -103,46 +104,70 @@ export class ValidationService {
   }
 
   /**
-   * The validation-failure rule on one scheduled window, inside the window check's transaction:
-   * the window's labelled predictions are tested and the verdict goes to the alert rules. A model
-   * without a master scale, or a window with fewer labelled rows than one grade needs, is skipped
-   * (nothing evaluated: no alert raised, none cleared).
+   * The validation-failure rule, run by each scheduled window check inside its transaction: the
+   * predictions scored in the VALIDATION_ALERT_COHORT_DAYS before the window's end whose outcomes
+   * have arrived by now are tested, and the verdict goes to the alert rules. Outcomes come weeks
+   * or months after scoring, so the window's own hour would hold almost none; later checks see
+   * the outcomes that arrived since. Skipped — nothing raised, nothing cleared — for a model
+   * without a master scale, a cohort with fewer labelled rows than one grade needs, one above
+   * VALIDATION_MAX_ROWS (a warning: shorten the cohort), and when the validation workers are busy
+   * with on-demand reports (the window's drift and performance results still commit).
    */
   async evaluateWindow(
     manager: EntityManager,
-    window: { modelVersion: string; windowKind: string; windowStart: Date; windowEnd: Date },
+    window: { modelVersion: string; windowKind: string; windowEnd: Date },
     facts: ModelFacts,
   ): Promise<ValidationReport | null> {
     if (!facts.masterScale) return null;
-    const range: WindowRange = { modelVersion: window.modelVersion, start: window.windowStart, end: window.windowEnd };
+    const cohortStart = new Date(window.windowEnd.getTime() - this.config.validation.alertCohortDays * DAY_MS);
+    const range: WindowRange = { modelVersion: window.modelVersion, start: cohortStart, end: window.windowEnd };
     const counts = await this.labelled.count(manager, range);
     if (counts.labelled < this.config.validation.minGradeObligors) return null;
     if (counts.labelled > this.config.validation.maxRows) {
-      this.logger.warn({ msg: 'window validation skipped: too many labelled rows', ...window, labelled: counts.labelled });
+      this.logger.warn({
+        msg: 'scheduled validation skipped: the cohort has more labelled predictions than VALIDATION_MAX_ROWS; shorten VALIDATION_ALERT_COHORT_DAYS',
+        modelVersion: window.modelVersion,
+        windowKind: window.windowKind,
+        labelled: counts.labelled,
+        maxRows: this.config.validation.maxRows,
+      });
       return null;
     }
     const data = await this.labelled.read(manager, range);
-    const report = await this.pool.report({
-      probabilities: data.probabilities,
-      labels: data.labels,
-      masterScale: facts.masterScale,
-      initialAuc: facts.cardRocAuc,
-      settings: this.settings,
-    });
-    await this.alerts.onValidationEvaluated(manager, validationEvaluated(window, report));
+    let report: ValidationReport;
+    try {
+      report = await this.pool.report({
+        probabilities: data.probabilities,
+        labels: data.labels,
+        masterScale: facts.masterScale,
+        initialAuc: facts.cardRocAuc,
+        settings: this.settings,
+      });
+    } catch (error) {
+      if (!(error instanceof WorkerQueueFullError)) throw error;
+      this.logger.warn({
+        msg: 'scheduled validation skipped: validation workers busy',
+        modelVersion: window.modelVersion,
+        windowKind: window.windowKind,
+      });
+      return null;
+    }
+    await this.alerts.onValidationEvaluated(manager, validationEvaluated({ ...window, cohortStart }, report));
     return report;
   }
 }
 
+const DAY_MS = 86_400_000;
+
 export function validationEvaluated(
-  window: { modelVersion: string; windowKind: string; windowStart: Date; windowEnd: Date },
+  window: { modelVersion: string; windowKind: string; windowEnd: Date; cohortStart: Date },
   report: ValidationReport,
 ): ValidationEvaluated {
   return {
     modelVersion: window.modelVersion,
     windowKind: window.windowKind,
-    windowStart: window.windowStart,
     windowEnd: window.windowEnd,
+    cohortStart: window.cohortStart,
     rows: report.rows,
     defaults: report.defaults,
     portfolioTrafficLight: report.portfolio.trafficLight,
@@ -178,7 +203,7 @@ function checkQuery(query: ValidationQuery): void {
   if (!(from instanceof Date) || Number.isNaN(from.getTime())) throw new PerformanceInputError('from', 'must be a valid date-time');
   if (!(to instanceof Date) || Number.isNaN(to.getTime())) throw new PerformanceInputError('to', 'must be a valid date-time');
   if (!(from < to)) throw new PerformanceInputError('to', 'must be after from', { from: from.toISOString(), to: to.toISOString() });
-  if (initialAuc !== undefined && initialAuc !== null && !(Number.isFinite(initialAuc) && initialAuc > 0 && initialAuc <= 1)) {
-    throw new PerformanceInputError('initialAuc', 'must be a number in (0, 1]', initialAuc);
+  if (initialAuc !== undefined && initialAuc !== null && !(Number.isFinite(initialAuc) && initialAuc >= 0 && initialAuc <= 1)) {
+    throw new PerformanceInputError('initialAuc', 'must be a number from 0 to 1', initialAuc);
   }
 }

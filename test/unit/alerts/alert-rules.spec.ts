@@ -268,8 +268,8 @@ describe('validation-failure rule', () => {
   const base: ValidationEvaluated = {
     modelVersion: MODEL,
     windowKind: 'HOURLY',
-    windowStart: new Date('2031-01-01T00:00:00Z'),
-    windowEnd: new Date('2031-01-01T01:00:00Z'),
+    windowEnd: new Date('2031-01-31T01:00:00Z'),
+    cohortStart: new Date('2031-01-01T01:00:00Z'),
     rows: 600,
     defaults: 150,
     portfolioTrafficLight: 'GREEN',
@@ -287,9 +287,13 @@ describe('validation-failure rule', () => {
   };
   const fingerprint = `${MODEL}:VALIDATION_FAILURE:*`;
 
-  it('a passing, evaluated window clears; an insufficient one neither raises nor clears', () => {
+  it('a check that evaluated both causes and passed clears; one that could not test either neither raises nor clears', () => {
     expect(evaluateValidation(base)).toEqual({ detections: [], clear: [fingerprint] });
     expect(evaluateValidation({ ...base, portfolioTrafficLight: 'INSUFFICIENT_DATA' })).toEqual({ detections: [], clear: [] });
+    // Too few defaults for the AUC: a decline alert cannot be cleared by this check.
+    expect(evaluateValidation({ ...base, rocAuc: null, aucDeclinePValue: null })).toEqual({ detections: [], clear: [] });
+    // No initial AUC to test against: the portfolio test alone decides.
+    expect(evaluateValidation({ ...base, initialAuc: null, aucDeclinePValue: null })).toEqual({ detections: [], clear: [fingerprint] });
   });
 
   it('portfolio RED or a significant AUC decline is HIGH; both CRITICAL; the score is −log10 of the smallest failing p', () => {
@@ -309,7 +313,7 @@ describe('validation-failure rule', () => {
       severity: AlertSeverity.HIGH,
     });
     expect(red.detections[0].score).toBeCloseTo(6, 12);
-    expect(red.detections[0].message).toContain('600 labelled, 150 defaults, HOURLY window');
+    expect(red.detections[0].message).toContain('600 labelled, 150 defaults, scored 2031-01-01 to 2031-01-31, HOURLY check');
     expect(red.detections[0].message).toContain('portfolio Jeffreys p 1e-6');
 
     const decline = evaluateValidation({

@@ -39,4 +39,17 @@ describe('environment validation', () => {
   it('rejects DRIFT_FEATURE_OVERRIDES that is not a JSON object', () => {
     expect(() => new AppConfig(validateEnvironment({ DRIFT_FEATURE_OVERRIDES: '[1]' }))).toThrow(/DRIFT_FEATURE_OVERRIDES/);
   });
+
+  it('credit validation levels: red must be below yellow; the cohort is configurable', () => {
+    expect(() => new AppConfig(validateEnvironment({ VALIDATION_RED_P_VALUE: '0.05', VALIDATION_YELLOW_P_VALUE: '0.05' }))).toThrow(
+      /VALIDATION_RED_P_VALUE \(0\.05\) must be below VALIDATION_YELLOW_P_VALUE/,
+    );
+    expect(
+      new AppConfig(validateEnvironment({ VALIDATION_RED_P_VALUE: '0.001', VALIDATION_ALERT_COHORT_DAYS: '90' })).validation,
+    ).toMatchObject({
+      redPValue: 0.001,
+      yellowPValue: 0.05,
+      alertCohortDays: 90,
+    });
+  });
 });

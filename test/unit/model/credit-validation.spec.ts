@@ -293,8 +293,8 @@ describe('degenerate portfolios', () => {
   });
 });
 
-describe('performance', () => {
-  it('1,000,000 rows in well under a second', () => {
+describe('a million rows (speed: npm run bench:validation)', () => {
+  it('a realistic portfolio of 1,000,000 obligors gives a full report', () => {
     const random = mulberry32(20250316);
     const n = 1_000_000;
     const probabilities = new Float64Array(n);
@@ -304,14 +304,7 @@ describe('performance', () => {
       labels[i] = random() < probabilities[i] ? 1 : 0;
     }
     const scale = scaleWith([0.01, 0.016, 0.022, 0.03, 0.039, 0.051, 0.07, 0.1, 0.16], new Array<number>(10).fill(1000));
-    let best = Infinity;
-    let report: ValidationReport | null = null;
-    for (let run = 0; run < 2; run++) {
-      const started = performance.now();
-      report = computeValidationReport(probabilities, labels, scale, { initialAuc: 0.78 });
-      best = Math.min(best, performance.now() - started);
-    }
-    expect(best).toBeLessThan(1000);
+    const report: ValidationReport | null = computeValidationReport(probabilities, labels, scale, { initialAuc: 0.78 });
     expect(report!.rows).toBe(n);
     expect(report!.rocAuc!).toBeGreaterThan(0.7);
     expect(report!.rocCurve.length).toBe(200);

@@ -252,7 +252,7 @@ describe('DeLong AUC and variance against a direct O(m·n) implementation of DeL
     expect(() => delongRocAuc([1, 0], [0.5])).toThrow(RangeError);
   });
 
-  it('is O(n log n): a million scores in well under a second', () => {
+  it('a million scores (speed is measured by npm run bench:validation, not here): the AUC of two shifted uniforms', () => {
     const random = mulberry32(3);
     const n = 1_000_000;
     const labels = new Float64Array(n);
@@ -261,9 +261,7 @@ describe('DeLong AUC and variance against a direct O(m·n) implementation of DeL
       labels[i] = random() < 0.05 ? 1 : 0;
       scores[i] = random() + 0.4 * labels[i];
     }
-    const started = performance.now();
     const result = delongRocAuc(labels, scores);
-    expect(performance.now() - started).toBeLessThan(1000);
     // Two uniform(0, 1) scores shifted by 0.4: AUC = 1 − 0.6²/2 = 0.82.
     expect(result.auc).toBeGreaterThan(0.81);
     expect(result.auc).toBeLessThan(0.83);
