@@ -61,11 +61,13 @@ describe('ingestBatch (real PostgreSQL)', () => {
     const expected = scorer.score(toColumns(records as unknown as FeatureRecord[]));
     expect(payload.modelVersion).toBe(scorer.modelVersion);
     expect(payload.scoredWith).toBe(scorer.kind.toUpperCase());
+    // The shipped artifact has a master scale: every prediction has a grade on it.
+    expect(scorer.masterScale).not.toBeNull();
     payload.predictions.forEach((prediction, i) => {
       expect(prediction.customerId).toBe(`cust-${i}`);
       expect(prediction.probability).toBe(expected[i]);
       expect(['LOW', 'MEDIUM', 'HIGH']).toContain(prediction.riskLabel);
-      // The shipped artifact's master scale, or null grades while it has none.
+      expect(prediction.grade).not.toBeNull();
       expect(prediction.grade).toBe(ratingGrade(expected[i], scorer.masterScale));
     });
 
