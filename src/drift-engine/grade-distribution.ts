@@ -19,7 +19,7 @@
  * distribution (on the baseline's grid, within the Holm family); this is the per-grade view of
  * the same scores, judged on its own, against another reference.
  */
-import { gradeIndexOf, MasterScale } from '../model/master-scale';
+import { countGrades, MasterScale } from '../model/master-scale';
 import { jensenShannonDivergence } from '../stats/jensen-shannon';
 import { populationStabilityIndex, psiNoiseExpectation } from '../stats/psi';
 import { DriftConfig, resolveDriftConfig } from './config';
@@ -78,18 +78,8 @@ export interface GradeDistributionOptions {
   config?: Partial<DriftConfig>;
 }
 
-/**
- * Current rows per grade (index = grade − 1); a probability outside [0, 1] or NaN has no grade and
- * is not counted (gradeIndexOf), as the window's SQL count leaves it out.
- */
-export function countGrades(scale: MasterScale, probabilities: ArrayLike<number>): number[] {
-  const counts = new Array<number>(scale.grades.length).fill(0);
-  for (let i = 0; i < probabilities.length; i++) {
-    const index = gradeIndexOf(scale, probabilities[i]);
-    if (index >= 0) counts[index]++;
-  }
-  return counts;
-}
+/** Re-exported: the drift module counts a batch's grades with the master scale's own counter. */
+export { countGrades };
 
 function format(value: number): string {
   if (value === 0) return '0';

@@ -84,11 +84,18 @@ export function masterScaleFromBoundaries(
     developmentCount: 0,
   }));
   const scale: MasterScale = { grades, rule };
-  for (let i = 0; i < developmentPds.length; i++) {
-    const index = gradeIndexOf(scale, developmentPds[i]);
-    if (index >= 0) grades[index].developmentCount++;
-  }
+  countGrades(scale, developmentPds).forEach((count, i) => (grades[i].developmentCount = count));
   return scale;
+}
+
+/** Rows per grade (index i = grade i + 1); NaN and values outside [0, 1] are in no grade. */
+export function countGrades(scale: MasterScale, probabilities: ArrayLike<number>): number[] {
+  const counts = new Array<number>(scale.grades.length).fill(0);
+  for (let i = 0; i < probabilities.length; i++) {
+    const index = gradeIndexOf(scale, probabilities[i]);
+    if (index >= 0) counts[index]++;
+  }
+  return counts;
 }
 
 /** Index into scale.grades of probability p; -1 for NaN or a value outside [0, 1]. */

@@ -8,7 +8,7 @@ import { WorkerQueueFullError } from '../../common/workers/worker.errors';
 import { AppConfig } from '../../config/app-config';
 import type { MasterScale } from '../../model/master-scale';
 import type { ValidationReport, ValidationSettings } from '../../model/validation-report-types';
-import { LabelledPredictionsRepository } from '../../prediction-logs/labelled-predictions.repository';
+import { LabelledPredictions, LabelledPredictionsRepository } from '../../prediction-logs/labelled-predictions.repository';
 import type { WindowRange } from '../../prediction-logs/prediction-logs.repository';
 import { ModelFacts, ModelVersionsRepository } from '../../scoring/model-versions.repository';
 import { PerformanceInputError } from '../performance.errors';
@@ -58,6 +58,11 @@ export class ValidationService {
     return { yellowPValue, redPValue, minGradeObligors };
   }
 
+  /** The report in a worker, at the configured levels (the PD and label buffers move there). */
+  private compute(data: LabelledPredictions, masterScale: MasterScale, initialAuc: number | null): Promise<ValidationReport> {
+    return this.pool.report({ probabilities: data.probabilities, labels: data.labels, masterScale, initialAuc, settings: this.settings });
+  }
+
   async report(query: ValidationQuery): Promise<ValidationReportView> {
     checkQuery(query);
     const version = await this.modelVersions.get(query.modelVersion);
@@ -84,13 +89,7 @@ export class ValidationService {
     });
     const given = query.initialAuc ?? null;
     const initialAuc = given ?? facts.cardRocAuc;
-    const report = await this.pool.report({
-      probabilities: data.probabilities,
-      labels: data.labels,
-      masterScale: facts.masterScale,
-      initialAuc,
-      settings: this.settings,
-    });
+    const report = await this.compute(data, facts.masterScale, initialAuc);
     return {
       ...report,
       modelVersion: query.modelVersion,
@@ -136,13 +135,7 @@ export class ValidationService {
     const data = await this.labelled.read(manager, range);
     let report: ValidationReport;
     try {
-      report = await this.pool.report({
-        probabilities: data.probabilities,
-        labels: data.labels,
-        masterScale: facts.masterScale,
-        initialAuc: facts.cardRocAuc,
-        settings: this.settings,
-      });
+      report = await this.compute(data, facts.masterScale, facts.cardRocAuc);
     } catch (error) {
       if (!(error instanceof WorkerQueueFullError)) throw error;
       this.logger.warn({
