@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { freePort } from './ports';
 
 /**
  * Tests run against a real PostgreSQL: the one DATABASE_URL names (CI points it at the local
@@ -16,7 +17,8 @@ export default async function globalSetup(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'credit-monitor-test-pg-'));
   // initdb runs as the unprivileged postgres user, which must be able to enter the folder.
   chmodSync(dir, 0o755);
-  const port = 55000 + Math.floor(Math.random() * 5000);
+  // A port the OS reports free now: a random pick collided with a listener once ("Address already in use").
+  const port = await freePort();
   const handle = await startEmbeddedPostgres(join(dir, 'data'), port);
   (globalThis as { __EMBEDDED_PG__?: typeof handle }).__EMBEDDED_PG__ = handle;
   process.env.TEST_PG_URL = handle.url;
